@@ -1,0 +1,42 @@
+# Two commands for a newcomer:  make run   (load the samples, serve API + UI)
+#                               make test  (install everything the tests need, run them)
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test browser bench neo4j-test clean
+
+run: $(VENV)/.installed
+	$(BIN)/dutygraph serve --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.run_all
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/bin/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+# Debian's Chromium for the browser tests, and a CJK font so screenshots show Chinese.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto.*cjk'; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
+	fi
+	@/usr/bin/chromium --version
+
+clean:
+	rm -rf $(VENV) .dutygraph .pytest_cache

@@ -1,0 +1,37 @@
+"""All configuration, from environment variables, in one place."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+
+    dutygraph_data: Path = Path(".dutygraph")  # embedded server's socket, database file and log
+    dutygraph_graph: str = "dutygraph"  # graph (FalkorDB key / Neo4j database-independent label space)
+    falkordb_url: str | None = None  # e.g. redis://host:6379 — use an external FalkorDB instead
+    neo4j_uri: str | None = None  # e.g. bolt://localhost:7687 — use Neo4j instead
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = "neo4j"
+    neo4j_database: str | None = None
+    dutygraph_api_key: str | None = None  # writes over HTTP need it; unset = writes off
+    dutygraph_cors_origins: list[str] = []  # CORS off unless configured
+    dutygraph_query_timeout_ms: int = 5000  # ad-hoc Cypher over HTTP
+    dutygraph_max_rows: int = 1000
+    dutygraph_samples: Path = REPO_ROOT / "data" / "samples"
+    dutygraph_queries: Path = REPO_ROOT / "queries"
+
+    @field_validator("dutygraph_data")
+    @classmethod
+    def _absolute(cls, v: Path) -> Path:
+        return v.expanduser().resolve()
+
+    @property
+    def backend(self) -> str:
+        return "neo4j" if self.neo4j_uri else "falkordb"

@@ -1,0 +1,69 @@
+"""The one interface every part of Duty Graph uses to reach a graph, whatever the engine.
+
+Errors:
+    DutyGraphError                 root of everything we raise on purpose
+    ├── StoreError                 the engine is unreachable or failed
+    │   └── ServerStartError       the embedded server would not start (message has its log tail)
+    ├── QueryError                 a Cypher statement was rejected (syntax, unknown function, …)
+    │   └── ReadOnlyViolation      a write was sent through the read path
+    └── LoadError                  a document could not be loaded (message names file, line, reason)
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol, Sequence, runtime_checkable
+
+Params = dict[str, Any]
+Statement = tuple[str, Params]
+
+
+class DutyGraphError(Exception):
+    """Root of the errors Duty Graph raises on purpose."""
+
+
+class StoreError(DutyGraphError):
+    pass
+
+
+class ServerStartError(StoreError):
+    pass
+
+
+class QueryError(DutyGraphError):
+    pass
+
+
+class ReadOnlyViolation(QueryError):
+    pass
+
+
+class LoadError(DutyGraphError):
+    def __init__(self, source: str, line: int | None, reason: str):
+        self.source, self.line, self.reason = source, line, reason
+        where = f"{source}:{line}" if line else source
+        super().__init__(f"{where}: {reason}")
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """A few operations, returning plain dicts and lists only (never driver objects)."""
+
+    backend: str  # "falkordb" | "neo4j"
+
+    def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> list[dict[str, Any]]:
+        """Run a read-only statement; a write raises ReadOnlyViolation. Rows as dicts by column."""
+
+    def write(self, statements: Sequence[Statement]) -> None:
+        """Run statements as one unit: all of them take effect, or none does."""
+
+    def ensure_schema(self) -> None:
+        """Create the indexes and unique constraints on `id` (idempotent)."""
+
+    def clear(self) -> None:
+        """Delete every node and relationship."""
+
+    def counts(self) -> dict[str, int]:
+        """Nodes per label and relationships per type, e.g. {"Task": 410, "LEADS": 380, …}."""
+
+    def close(self) -> None:
+        """Release connections (and stop an embedded server this process owns)."""
