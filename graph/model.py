@@ -147,6 +147,7 @@ class ParsedDocument:
     tasks: list[Task] = field(default_factory=list)
     rollups: list[RollUp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "file:line: reason"
+    text: str = ""  # the whole document, normalised and in Simplified characters, for spotting copies
 
     def assign_ids(self) -> None:
         """Ids derive from the document fingerprint and each item's place and text."""

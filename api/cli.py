@@ -1,0 +1,240 @@
+"""The `dutygraph` command. Exit codes: 0 success, 1 user error (one line), 2 internal error."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Callable, Iterator, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+
+from graph.settings import Settings
+from graph.store import DutyGraphError, GraphStore
+
+app = typer.Typer(help="责任图谱：从任务分解文件构建“单位—任务—指标”知识图谱。", no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+
+def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """User errors become one red line and exit 1; anything unexpected exits 2."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except DutyGraphError as e:
+            err.print(f"[red]错误：[/red]{e}", highlight=False)
+            raise typer.Exit(1)
+        except Exception as e:  # noqa: BLE001 — the last line of defence, reported as internal
+            err.print(f"[red]内部错误：[/red]{type(e).__name__}: {e}", highlight=False)
+            raise typer.Exit(2)
+
+    return wrapper
+
+
+@contextmanager
+def opened_store(settings: Settings | None = None) -> Iterator[GraphStore]:
+    from graph.connect import open_store
+
+    store = open_store(settings or Settings())
+    try:
+        store.ensure_schema()
+        yield store
+    finally:
+        store.close()
+
+
+@app.command()
+@handles_errors
+def load(paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")]) -> None:
+    """载入文件（每个文件整体成功或整体不变）。"""
+    from loaders.pipeline import expand_paths, load_paths
+
+    files = expand_paths(paths)
+    with opened_store() as store, _progress() as progress:
+        bar = progress.add_task("载入", total=len(files))
+        results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar))
+    table = Table("文件", "状态", "编码", "任务", "指标", "牵头", "配合", "单位", "未识别", "无责任单位", "上卷")
+    for r in results:
+        c = r.counts
+        status = {"loaded": "[green]已载入[/green]", "duplicate": "[yellow]重复件[/yellow]"}.get(r.status, "[red]失败[/red]")
+        table.add_row(r.source, status, r.encoding or "", *(str(c.get(k, "")) for k in (
+            "tasks", "indicators", "leads", "supports", "agencies", "unresolved", "unowned", "rollups")))
+    out.print(table)
+    failed = [r for r in results if r.status == "failed"]
+    for r in failed:
+        err.print(f"[red]错误：[/red]{r.error}", highlight=False)
+    if failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+@handles_errors
+def export(
+    format: Annotated[str, typer.Option("--format", help="导出格式（jsonl）")] = "jsonl",
+    out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，缺省为标准输出")] = None,
+) -> None:
+    """导出整个图谱为 JSON Lines。"""
+    from graph.export import export_jsonl
+
+    if format != "jsonl":
+        raise DutyGraphError(f"不支持的导出格式：{format}（仅支持 jsonl）")
+    with opened_store() as store:
+        lines = list(export_jsonl(store))
+    text = "".join(line + "\n" for line in lines)
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"已导出 {len(lines)} 行到 {out_file}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+@handles_errors
+def query(
+    name: Annotated[Optional[str], typer.Argument(help="查询名称")] = None,
+    param: Annotated[list[str], typer.Option("--param", "-p", help="参数 k=v，可重复")] = [],
+    list_: Annotated[bool, typer.Option("--list", help="列出所有查询")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
+) -> None:
+    """运行查询目录中的命名查询。"""
+    from graph.catalogue import Catalogue
+
+    settings = Settings()
+    catalogue = Catalogue.load(settings.dutygraph_queries)
+    if list_ or not name:
+        table = Table("名称", "标题", "参数")
+        for q in catalogue.queries():
+            table.add_row(q.name, q.title, ", ".join(p.name for p in q.params))
+        out.print(table)
+        return
+    params = dict(_split_param(p) for p in param)
+    with opened_store(settings) as store:
+        rows = catalogue.run(store, name, params)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.print(_rows_table(rows))
+    err.print(f"{len(rows)} 行")
+
+
+@app.command()
+@handles_errors
+def serve(
+    host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="端口")] = 8000,
+) -> None:
+    """启动 API 与界面；图谱为空时先载入示例文件。"""
+    import uvicorn
+
+    from api.app import create_app
+    from loaders.pipeline import load_paths
+
+    settings = Settings()
+    with opened_store(settings) as store:
+        if not store.counts().get("Document"):
+            err.print(f"图谱为空，载入示例文件：{settings.dutygraph_samples}")
+            for r in load_paths(store=store, paths=[settings.dutygraph_samples]):
+                err.print(f"  {r.source}: {r.status} {r.counts.get('tasks', 0)} 项任务" + (f" {r.error}" if r.error else ""))
+        err.print(f"[green]责任图谱已启动：[/green] http://{host}:{port}/ （API 文档：/docs）")
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+@app.command()
+@handles_errors
+def stats() -> None:
+    """各类节点与关系的数量。"""
+    with opened_store() as store:
+        counts = store.counts()
+    table = Table("类型", "数量")
+    for key, value in counts.items():
+        table.add_row(key, str(value))
+    out.print(table)
+
+
+@app.command()
+@handles_errors
+def reset(yes: Annotated[bool, typer.Option("--yes", help="不再确认")] = False) -> None:
+    """清空图谱。"""
+    if not yes and not typer.confirm("确定清空整个图谱？"):
+        raise typer.Exit(1)
+    with opened_store() as store:
+        store.clear()
+    err.print("图谱已清空。")
+
+
+@app.command()
+@handles_errors
+def report(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
+    """逐个文件的载入质量报告：任务、指标、牵头、配合、未识别单位、无责任单位任务、重复件、低置信上卷。"""
+    from graph.report import document_report
+
+    with opened_store() as store:
+        rows = document_report(store)
+    if as_json:
+        sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return
+    table = Table("文件", "任务", "指标", "牵头", "配合", "未识别单位", "无责任单位", "重复于", "低置信上卷")
+    for r in rows:
+        table.add_row(
+            r["source"], str(r["tasks"]), str(r["indicators"]), str(r["leads"]), str(r["supports"]),
+            "、".join(r["unresolved"]) or "—", str(len(r["unowned"])), r["duplicate_of"] or "—",
+            str(len(r["low_confidence_rollups"])),
+        )
+    out.print(table)
+    for r in rows:
+        for u in r["low_confidence_rollups"]:
+            out.print(f"  {r['source']} 低置信上卷 {u['confidence']:.2f} {u['method']}：{u['child']} → {u['parent']}")
+
+
+@app.command()
+@handles_errors
+def viz(
+    name: Annotated[str, typer.Argument(help="单位名称")],
+    out_file: Annotated[Path, typer.Option("--out", help="输出 HTML 文件")],
+    depth: Annotated[int, typer.Option(help="展开层数")] = 1,
+) -> None:
+    """把某单位的关系图写成可离线打开的单个 HTML 页面。"""
+    from api.graphs import agency_graph
+    from viz.static_page import write_page
+
+    with opened_store() as store:
+        graph = agency_graph(store, name, depth=depth)
+    write_page(graph=graph, out=out_file, title=f"{name} · 责任图谱")
+    err.print(f"已写出 {out_file}（{len(graph['nodes'])} 个节点）")
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise DutyGraphError(f"参数格式应为 k=v：{text}")
+    return key.strip(), value
+
+
+def _rows_table(rows: list[dict[str, Any]]) -> Table:
+    columns = list(rows[0]) if rows else []
+    table = Table(*columns)
+    for row in rows:
+        table.add_row(*(_cell(row[c]) for c in columns))
+    return table
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(_cell(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return "" if value is None else str(value)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), console=err)

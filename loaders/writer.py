@@ -1,0 +1,278 @@
+"""Turn one ParsedDocument into the Cypher batch that puts it in the graph.
+
+The batch first removes any earlier version of the same document (same id or same file name), then
+MERGEs everything by stable id. The store runs the whole batch as one unit, so a reload changes nothing
+and a failed load leaves the graph as it was.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from graph.model import Agency, ParsedDocument, Provenance, RollUp, Task, stable_id
+from graph.store import Statement
+
+AgencyLookup = Callable[[str], "Agency | None"]
+DistrictLookup = Callable[[str], "dict[str, Any] | None"]
+
+# An earlier version of the document goes first: same id, or the same file name with other content.
+DELETE_PREVIOUS = [
+    f"""
+MATCH (d:Document) WHERE d.id = $id OR d.source = $source
+WITH d MATCH (n:{label} {{doc_id: d.id}})
+DETACH DELETE n
+"""
+    for label in ("Indicator", "Task", "Section")
+] + ["MATCH (d:Document) WHERE d.id = $id OR d.source = $source DETACH DELETE d"]
+
+MERGE_DOCUMENT = "MERGE (d:Document {id: $id}) SET d += $props"
+
+MERGE_SECTIONS = """
+UNWIND $rows AS r
+MERGE (s:Section {id: r.id}) SET s.doc_id = r.doc_id, s.title = r.title, s.path = r.path, s.level = r.level
+"""
+
+MERGE_SECTION_PARENTS = {
+    label: f"""
+UNWIND $rows AS r
+MATCH (s:Section {{id: r.id}}), (p:{label} {{id: r.parent}})
+MERGE (s)-[:PART_OF]->(p)
+"""
+    for label in ("Document", "Section")
+}
+
+MERGE_TASKS = """
+UNWIND $rows AS r
+MERGE (t:Task {id: r.id}) SET t += r.props
+WITH t, r
+MATCH (s:Section {id: r.section_id})
+MERGE (t)-[:IN_SECTION]->(s)
+"""
+
+MERGE_INDICATORS = """
+UNWIND $rows AS r
+MATCH (t:Task {id: r.task_id})
+MERGE (i:Indicator {id: r.id}) SET i += r.props
+MERGE (t)-[:HAS_INDICATOR]->(i)
+"""
+
+MERGE_DISTRICTS = """
+UNWIND $rows AS r
+MERGE (d:District {id: r.id}) SET d.name = r.name, d.kind = r.kind, d.ring = r.ring
+"""
+
+MERGE_AGENCIES = """
+UNWIND $rows AS r
+MERGE (a:Agency {id: r.id})
+SET a.name = r.name, a.jurisdiction = r.jurisdiction, a.type = r.type, a.resolved = r.resolved,
+    a.aliases = [x IN coalesce(a.aliases, []) WHERE NOT x IN r.aliases] + r.aliases,
+    a.written = [x IN coalesce(a.written, []) WHERE NOT x IN r.written] + r.written
+"""
+
+MERGE_AGENCY_LINKS = {
+    rel: f"""
+UNWIND $rows AS r
+MATCH (a:Agency {{id: r.from}}), (b:{label} {{id: r.to}})
+MERGE (a)-[:{rel}]->(b)
+"""
+    for rel, label in (("MEMBER_OF", "Agency"), ("BRANCH_OF", "Agency"), ("IN_DISTRICT", "District"))
+}
+
+MERGE_ASSIGNMENTS = {
+    rel: f"""
+UNWIND $rows AS r
+MATCH (a:Agency {{id: r.agency_id}}), (t:Task {{id: r.task_id}})
+MERGE (a)-[x:{rel}]->(t)
+SET x += r.props
+"""
+    for rel in ("LEADS", "SUPPORTS")
+}
+
+MERGE_ROLLUPS = {
+    kind: f"""
+UNWIND $rows AS r
+MATCH (c:{label} {{id: r.child}}), (p:{label} {{id: r.parent}})
+MERGE (c)-[x:ROLLS_UP_TO]->(p)
+SET x.method = r.method, x.confidence = r.confidence
+"""
+    for kind, label in (("task", "Task"), ("indicator", "Indicator"))
+}
+
+
+def provenance_props(p: Provenance | None) -> dict[str, Any]:
+    if p is None:
+        return {"line_start": None, "line_end": None, "span": None}
+    return {"line_start": p.line_start, "line_end": p.line_end, "span": p.span}
+
+
+def document_statements(
+    parsed: ParsedDocument,
+    *,
+    lookup_agency: AgencyLookup,
+    lookup_district: DistrictLookup,
+    extra_props: dict[str, Any] | None = None,
+) -> list[Statement]:
+    """All statements for one document, in the order they must run."""
+    doc = parsed.document
+    parsed.assign_ids()
+    statements: list[Statement] = [(q, {"id": doc.id, "source": doc.source}) for q in DELETE_PREVIOUS]
+    props = {
+        "source": doc.source, "title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number,
+        "date": doc.date, "fingerprint": doc.fingerprint, "encoding": doc.encoding,
+        "traditional": doc.traditional, "duplicate_of": doc.duplicate_of, "line_count": doc.line_count,
+        **(extra_props or {}),
+    }
+    statements.append((MERGE_DOCUMENT, {"id": doc.id, "props": props}))
+
+    sections = _section_rows(parsed)
+    statements.append((MERGE_SECTIONS, {"rows": list(sections.values())}))
+    for label in ("Document", "Section"):
+        rows = [r for r in sections.values() if (r["level"] <= 1) == (label == "Document")]
+        statements.append((MERGE_SECTION_PARENTS[label], {"rows": rows}))
+    statements.append((MERGE_TASKS, {"rows": [_task_row(t, doc.id, sections) for t in parsed.tasks]}))
+    statements.append((MERGE_INDICATORS, {"rows": _indicator_rows(parsed.tasks, doc.id)}))
+
+    agencies = _with_related(parsed.agencies(), lookup_agency)
+    statements.append((MERGE_DISTRICTS, {"rows": _district_rows(agencies, lookup_district)}))
+    statements.append((MERGE_AGENCIES, {"rows": [_agency_row(a, parsed) for a in agencies]}))
+    for rel, rows in _agency_link_rows(agencies).items():
+        statements.append((MERGE_AGENCY_LINKS[rel], {"rows": rows}))
+    for rel, rows in _assignment_rows(parsed).items():
+        statements.append((MERGE_ASSIGNMENTS[rel], {"rows": rows}))
+    statements.extend(rollup_statements(parsed.rollups))
+    return [(q, p) for q, p in statements if p.get("rows", True) != []]
+
+
+def rollup_statements(rollups: Iterable[RollUp]) -> list[Statement]:
+    by_kind: dict[str, list[dict[str, Any]]] = {"task": [], "indicator": []}
+    for r in rollups:
+        by_kind[r.kind].append(
+            {"child": r.child_id, "parent": r.parent_id, "method": r.method, "confidence": round(r.confidence, 3)}
+        )
+    return [(MERGE_ROLLUPS[k], {"rows": rows}) for k, rows in by_kind.items() if rows]
+
+
+def section_id(doc_id: str, path: list[str]) -> str:
+    return stable_id("sec", doc_id, *path) if path else stable_id("sec", doc_id, "")
+
+
+def _section_rows(parsed: ParsedDocument) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every heading path used by a task, with its ancestors; tasks under no heading sit in a root section."""
+    doc_id = parsed.document.id
+    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+    for task in parsed.tasks:
+        path = tuple(task.section)
+        for depth in range(0 if not path else 1, len(path) + 1):
+            sub = list(path[:depth])
+            if tuple(sub) in rows:
+                continue
+            parent = section_id(doc_id, sub[:-1]) if len(sub) > 1 else doc_id
+            rows[tuple(sub)] = {
+                "id": section_id(doc_id, sub), "doc_id": doc_id, "title": sub[-1] if sub else "",
+                "path": sub, "level": len(sub), "parent": parent,
+            }
+    return rows
+
+
+def _task_row(task: Task, doc_id: str, sections: dict[tuple[str, ...], dict[str, Any]]) -> dict[str, Any]:
+    props = {
+        "doc_id": doc_id, "source": task.provenance.source, "number": task.number, "text": task.text,
+        "attribution": task.attribution, "section": list(task.section), "jurisdiction": task.jurisdiction,
+        "kind": task.kind, "title": task.title, "category": task.category, "deadline": task.deadline,
+        **provenance_props(task.provenance),
+    }
+    return {"id": task.id, "props": props, "section_id": sections[tuple(task.section)]["id"]}
+
+
+def _indicator_rows(tasks: list[Task], doc_id: str) -> list[dict[str, Any]]:
+    rows = []
+    for task in tasks:
+        for ind in task.indicators:
+            props = {
+                "task_id": task.id, "doc_id": doc_id, "name": ind.name, "target": ind.target, "unit": ind.unit,
+                "comparator": ind.comparator, "year": ind.year, "text": ind.text, "type": ind.type,
+                "set_by_city": ind.set_by_city, **provenance_props(ind.provenance or task.provenance),
+            }
+            rows.append({"id": ind.id, "task_id": task.id, "props": props})
+    return rows
+
+
+def _with_related(agencies: list[Agency], lookup: AgencyLookup) -> list[Agency]:
+    """Add the groups, members and parent units the named agencies imply, each once."""
+    found: dict[str, Agency] = {a.id: a for a in agencies}
+    queue = list(agencies)
+    while queue:
+        agency = queue.pop()
+        for name in [*agency.members, *agency.member_of, *([agency.branch_of] if agency.branch_of else [])]:
+            related = lookup(name) or Agency(name=name, resolved=False)
+            if related.id not in found:
+                found[related.id] = related
+                queue.append(related)
+    return sorted(found.values(), key=lambda a: a.id)
+
+
+def _agency_row(agency: Agency, parsed: ParsedDocument) -> dict[str, Any]:
+    written = sorted({a.written for t in parsed.tasks for a in t.assignments if a.agency.id == agency.id})
+    return {
+        "id": agency.id, "name": agency.name, "jurisdiction": agency.jurisdiction, "type": agency.type,
+        "resolved": agency.resolved, "aliases": sorted(set(agency.aliases)), "written": written,
+    }
+
+
+def _district_rows(agencies: list[Agency], lookup: DistrictLookup) -> list[dict[str, Any]]:
+    rows = {}
+    for agency in agencies:
+        if agency.district:
+            info = lookup(agency.district) or {}
+            rows[agency.district] = {
+                "id": district_id(agency.district), "name": agency.district,
+                "kind": info.get("kind", "district"), "ring": info.get("ring"),
+            }
+    return list(rows.values())
+
+
+def district_id(name: str) -> str:
+    return stable_id("dist", name)
+
+
+def _agency_link_rows(agencies: list[Agency]) -> dict[str, list[dict[str, str]]]:
+    by_name = {a.name: a for a in agencies}
+    links: dict[str, list[dict[str, str]]] = {"MEMBER_OF": [], "BRANCH_OF": [], "IN_DISTRICT": []}
+    seen: set[tuple[str, str, str]] = set()
+
+    def add(rel: str, src: str, dst: str) -> None:
+        if (rel, src, dst) not in seen and src != dst:
+            seen.add((rel, src, dst))
+            links[rel].append({"from": src, "to": dst})
+
+    for a in agencies:
+        for group in a.member_of:
+            if group in by_name:
+                add("MEMBER_OF", a.id, by_name[group].id)
+        for member in a.members:
+            if member in by_name:
+                add("MEMBER_OF", by_name[member].id, a.id)
+        if a.branch_of and a.branch_of in by_name:
+            add("BRANCH_OF", a.id, by_name[a.branch_of].id)
+        if a.district:
+            add("IN_DISTRICT", a.id, district_id(a.district))
+    return links
+
+
+def _assignment_rows(parsed: ParsedDocument) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {"LEADS": [], "SUPPORTS": []}
+    doc_id = parsed.document.id
+    for task in parsed.tasks:
+        seen: set[tuple[str, str]] = set()
+        for pos, a in enumerate(task.assignments):
+            rel = "LEADS" if a.role == "lead" else "SUPPORTS"
+            if (rel, a.agency.id) in seen:
+                continue
+            seen.add((rel, a.agency.id))
+            props = {
+                "doc_id": doc_id, "source": task.provenance.source, "written": a.written, "rule": a.rule, "pos": pos,
+                "line_start": task.provenance.line_start, "line_end": task.provenance.line_end,
+                "span": task.attribution or task.provenance.span,
+            }
+            rows[rel].append({"agency_id": a.agency.id, "task_id": task.id, "props": props})
+    return rows
