@@ -1,0 +1,452 @@
+"""Agency resolution: unit names as printed → canonical agencies, with groups, branches and districts.
+
+The reviewed alias table lives in `loaders/data/aliases.yaml`; this module holds the grammar of unit
+names that no table can list: splitting a unit list at top-level separators, shared-suffix expansion
+("青山、新洲区人民政府"), district qualification ("区发改局" in a 武昌区 document), branches
+("市生态环境局武昌分局"), bracketed sub-offices and group phrases ("区城管局等各执法单位", "各街道").
+A name it cannot place is returned as written with `resolved=False`, never dropped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import opencc
+import yaml
+
+from graph.model import CITY, Agency, AgencyType, stable_id
+
+DEFAULT_ALIASES = Path(__file__).parent / "data" / "aliases.yaml"
+
+OPEN, CLOSE = "(〈《【〔[", ")〉》】〕]"
+SEPARATORS = "、,;，；"
+ROLE_LABEL = re.compile(r"^(?:牵头|责任|配合|协办|主办|参与|协同)单位\s*[::]?")
+UNIT_END = re.compile(
+    r"(局|委|办|厅|署|中心|院|处|所|队|站|室|社|馆|台|会|联|部|公司|集团|小组|指挥部|单位|街道|科|组|政府|分局)$"
+)
+GOVERNMENT_SUFFIXES = ("区人民政府", "人民政府", "区政府", "政府")
+COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
+NOTE = re.compile(r"^(含|包括|下同|不含|以下|牵头)")
+SUB_OFFICE = re.compile(r"(科|处|室|股|组|中心)$")
+MASS = re.compile(r"(团市委|团区委|妇联|残联|总工会|工商联|科协|文联|侨联|社科联|红十字会)$")
+GROUP_START = ("各", "相关", "有关")
+GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部门", "有关部门", "有关单位", "各执法单位")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=50_000)
+def normalise(text: str) -> str:
+    """Half-width, Simplified, no spaces: the form every comparison uses (display keeps the original)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    return re.sub(r"\s+", "", text).strip("。.:: ")
+
+
+@dataclass(frozen=True)
+class District:
+    """A district or function zone of the city (schema node :District)."""
+
+    name: str
+    kind: str  # "district" | "zone"
+    ring: str  # "中心城区" | "新城区" | "开发区"
+    owner: str  # canonical name of its government or 管委会
+    short: str = ""
+    aliases: tuple[str, ...] = ()
+    managed_by: str | None = None
+    all_districts: bool = True  # member of 各区人民政府
+
+    @property
+    def id(self) -> str:
+        return stable_id("dist", self.name)
+
+
+@dataclass
+class _Unit:
+    name: str
+    type: AgencyType
+    jurisdiction: str = CITY
+    aliases: list[str] = field(default_factory=list)
+    members: list[str] = field(default_factory=list)
+    member_of: list[str] = field(default_factory=list)
+    branch_name: str | None = None
+    district: str | None = None
+
+    def agency(self, extra_aliases: Iterable[str] = ()) -> Agency:
+        aliases = list(dict.fromkeys([*self.aliases, *extra_aliases]))
+        return Agency(
+            name=self.name, jurisdiction=self.jurisdiction, type=self.type, aliases=aliases,
+            members=list(self.members), member_of=list(self.member_of), district=self.district,
+        )
+
+
+def _merge(files: Iterable[Path | str]) -> dict[str, Any]:
+    """Read the YAML files in order; a later entry with the same name replaces the earlier one."""
+    merged: dict[str, Any] = {"city": CITY}
+    for path in files:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        for key, value in data.items():
+            if isinstance(value, list):
+                entries = {e["name"]: e for e in merged.get(key, [])}
+                entries.update({e["name"]: e for e in value})
+                merged[key] = list(entries.values())
+            else:
+                merged[key] = value
+    return merged
+
+
+class Resolver:
+    """Resolves unit names against the alias table. Build once (`default()`), share freely: it is read-only."""
+
+    def __init__(self, table: dict[str, Any]):
+        self.city: str = table.get("city", CITY)
+        self._districts: dict[str, District] = {}
+        self._units: dict[str, _Unit] = {}
+        self._index: dict[str, str] = {}  # normalised name/alias/full name → canonical city-level name
+        self._district_units: dict[str, tuple[str, AgencyType]] = {}  # "区X" form → (canonical "区Y", type)
+        self._proper: dict[str, _Unit] = {}  # named units inside one district
+        self._place_index: dict[str, District] = {}
+        self._build(table)
+
+    # ---- construction -------------------------------------------------------------------------
+
+    @classmethod
+    @functools.cache
+    def default(cls) -> Resolver:
+        return cls.from_files(DEFAULT_ALIASES)
+
+    @classmethod
+    def from_files(cls, *paths: Path | str) -> Resolver:
+        return cls(_merge(paths))
+
+    def _build(self, table: dict[str, Any]) -> None:
+        for d in table.get("districts", []):
+            owner = d.get("government") or f"{d['name']}人民政府"
+            self._add_district(District(
+                name=d["name"], kind="district", ring=d["ring"], owner=owner, short=d.get("short", ""),
+                aliases=tuple(d.get("aliases", [])), managed_by=d.get("managed_by"),
+                all_districts=not d.get("managed_by"),
+            ))
+        for z in table.get("zones", []):
+            self._add_district(District(
+                name=z["name"], kind="zone", ring="开发区", owner=z["committee"], aliases=tuple(z.get("aliases", [])),
+                all_districts=bool(z.get("all_districts", False)),
+            ))
+        for d in self._districts.values():
+            if d.managed_by:
+                continue
+            if d.kind == "district":
+                self._add_unit(_Unit(d.owner, "district_government", d.name, [f"{d.name}政府"], district=d.name))
+            else:
+                full = next((z.get("full", []) for z in table.get("zones", []) if z["name"] == d.name), [])
+                aliases = [f"{a}管委会" for a in (d.name, *d.aliases)] + list(full)
+                self._add_unit(_Unit(d.owner, "zone_committee", d.name, aliases, district=d.name))
+        for u in table.get("units", []):
+            self._add_unit(_Unit(
+                u["name"], u.get("type", "other"), CITY, [*u.get("aliases", []), *u.get("full", [])],
+                branch_name=u.get("branch_name"),
+            ))
+        for g in table.get("groups", []):
+            self._add_unit(_Unit(g["name"], "group", CITY, list(g.get("aliases", [])),
+                                 members=self._members(g)))
+        for u in table.get("district_units", []):
+            if u.get("proper"):
+                unit = _Unit(u["name"], u.get("type", "other"), u["district"], list(u.get("aliases", [])),
+                             district=u["district"])
+                for key in (unit.name, *unit.aliases):
+                    self._proper[normalise(key)] = unit
+                continue
+            for key in (u["name"], *u.get("aliases", [])):
+                self._district_units[normalise(key)] = (u["name"], u.get("type", "department"))
+        for unit in list(self._units.values()):
+            for member in unit.members:
+                if member in self._units and unit.name not in self._units[member].member_of:
+                    self._units[member].member_of.append(unit.name)
+
+    def _add_district(self, d: District) -> None:
+        self._districts[d.name] = d
+        for key in (d.name, d.short, *d.aliases):
+            if key:
+                self._place_index[normalise(key)] = d
+
+    def _add_unit(self, unit: _Unit) -> None:
+        self._units[unit.name] = unit
+        for key in (unit.name, *unit.aliases):
+            self._index[normalise(key)] = unit.name
+
+    def _members(self, group: dict[str, Any]) -> list[str]:
+        if "members" in group:
+            return list(group["members"])
+        rule = group.get("rule", "none")
+        live = [d for d in self._districts.values() if not d.managed_by]
+        if rule == "all_districts":
+            return [d.owner for d in live if d.kind == "district"] + [
+                d.owner for d in live if d.kind == "zone" and d.all_districts
+            ]
+        if rule.startswith("ring:"):
+            return [d.owner for d in live if d.kind == "district" and d.ring == rule[5:]]
+        if rule == "city_departments":
+            return [u.name for u in self._units.values() if u.type == "department" and u.jurisdiction == CITY]
+        return []
+
+    # ---- public API -----------------------------------------------------------------------------
+
+    def districts(self) -> list[District]:
+        """The districts and function zones, in table order."""
+        return list(self._districts.values())
+
+    def district_info(self, name: str) -> dict[str, Any] | None:
+        """Plain-dict view of one district or zone (for the graph writer), or None."""
+        d = self._place_index.get(normalise(name))
+        if d is None:
+            return None
+        return {"id": d.id, "name": d.name, "kind": d.kind, "ring": d.ring, "owner": d.owner,
+                "managed_by": d.managed_by}
+
+    def district_owner(self, heading: str) -> Agency:
+        """The government or 管委会 that owns a district list headed `heading` ("江岸区", "市东湖生态旅游风景区")."""
+        d = self._place_index.get(normalise(heading))
+        if d is not None:
+            return self._units[d.owner].agency()
+        return self.resolve(heading, jurisdiction=self.city)
+
+    def resolve(self, name: str, *, jurisdiction: str = CITY) -> Agency:
+        """One unit name as printed → its canonical Agency (resolved=False if it cannot be placed)."""
+        key = normalise(ROLE_LABEL.sub("", normalise(name)))
+        if not key:
+            return Agency(name=name.strip(), jurisdiction=jurisdiction, resolved=False)
+        base, inner = _strip_brackets(key)
+        if base and base != key and key not in self._index and key not in self._proper:
+            found = self._resolve_key(base, jurisdiction)
+            if found is not None:
+                extra = [i for i in inner if i in self._index and self._index[i] == found.name]
+                found.aliases = list(dict.fromkeys([*found.aliases, *extra]))
+                return found
+        found = self._resolve_key(key, jurisdiction)
+        if found is not None:
+            return found
+        where = jurisdiction if jurisdiction != self.city else CITY
+        return Agency(name=key, jurisdiction=where, type=_guess_type(key), resolved=False,
+                      district=jurisdiction if jurisdiction in self._districts else None)
+
+    def resolve_list(self, text: str, *, jurisdiction: str = CITY) -> list[tuple[str, Agency]]:
+        """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
+        items = split_units(text)
+        out: list[tuple[str, Agency]] = []
+        seen: set[str] = set()
+        for pos, item in enumerate(items):
+            for agency in self._resolve_item(item, items[pos + 1:], jurisdiction):
+                if agency.id not in seen:
+                    seen.add(agency.id)
+                    out.append((item, agency))
+        return out
+
+    def lookup(self, query: str) -> Agency | None:
+        """An agency by canonical name, alias, full official name, Traditional or full-width form; else None."""
+        agency = self.resolve(query, jurisdiction=self.city)
+        return agency if agency.resolved else None
+
+    def names(self) -> list[str]:
+        """Every canonical name the table knows (city units, groups, governments, committees)."""
+        return list(self._units)
+
+    def suggest(self, query: str, names: Iterable[str] | None = None, limit: int = 5) -> list[str]:
+        """'Did you mean': the closest names by character overlap on normalised forms."""
+        q = normalise(query)
+        if not q:
+            return []
+        candidates: dict[str, str] = {}
+        if names is None:
+            for key, canonical in self._index.items():
+                candidates.setdefault(key, canonical)
+        else:
+            for n in names:
+                candidates.setdefault(normalise(n), n)
+        qset = set(q)
+        scored: dict[str, float] = {}
+        for key, shown in candidates.items():
+            overlap = len(qset & set(key)) / len(qset | set(key))
+            ratio = difflib.SequenceMatcher(None, q, key).ratio()
+            score = max(ratio, overlap) + (0.2 if q in key or key in q else 0.0)
+            if score >= 0.4 and score > scored.get(shown, 0.0):
+                scored[shown] = score
+        return [n for n, _ in sorted(scored.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
+
+    # ---- resolution rules -----------------------------------------------------------------------
+
+    def _resolve_key(self, key: str, jurisdiction: str) -> Agency | None:
+        if key in self._index:
+            return self._units[self._index[key]].agency()
+        if key in self._proper:
+            return self._proper[key].agency()
+        if key.startswith("武汉市") and "市" + key[3:] in self._index:
+            return self._units[self._index["市" + key[3:]]].agency()
+        if key.startswith("武汉市"):
+            return self._resolve_key("市" + key[3:], jurisdiction)
+        place = self._place_index.get(key)
+        if place is not None:
+            return self._units[place.owner].agency()
+        branch = self._branch(key)
+        if branch is not None:
+            return branch
+        prefixed = self._place_prefixed(key)
+        if prefixed is not None:
+            return prefixed
+        district = self._districts.get(jurisdiction)
+        if district is not None and district.kind == "district":
+            local = self._district_unit(key, district.name)
+            if local is not None:
+                return local
+        elif jurisdiction != self.city and jurisdiction.endswith(("区", "县")):
+            local = self._district_unit(key, jurisdiction)
+            if local is not None:
+                return local
+        if _is_group(key) and not key.startswith("区"):
+            return Agency(name=key, jurisdiction=CITY, type="group")
+        return None
+
+    def _branch(self, key: str) -> Agency | None:
+        """市X局武昌分局 / 市X局武昌区分局 → the branch of 市X局 in 武昌区."""
+        if not key.endswith("分局"):
+            return None
+        stem = key[:-2]
+        for d in self._districts.values():
+            for form in sorted({d.name, d.short} - {""}, key=len, reverse=True):
+                if stem.endswith(form) and len(stem) > len(form):
+                    parent = self._resolve_key(stem[: -len(form)], CITY)
+                    if parent is not None and parent.jurisdiction == CITY and parent.type != "group":
+                        return self._make_branch(parent.name, d)
+        return None
+
+    def _make_branch(self, parent: str, d: District) -> Agency:
+        unit = self._units.get(parent)
+        pattern = unit.branch_name if unit and unit.branch_name else "{parent}{short}分局"
+        name = pattern.format(parent=parent, short=d.short or d.name, district=d.name)
+        return Agency(name=name, jurisdiction=d.name, type="branch", branch_of=parent, district=d.name,
+                      member_of=[])
+
+    def _place_prefixed(self, key: str) -> Agency | None:
+        """'武昌区公安分局', '武昌社保处', '东湖高新区管委会': a place name followed by a unit."""
+        for form, d in sorted(self._place_index.items(), key=lambda kv: -len(kv[0])):
+            if not key.startswith(form) or key == form:
+                continue
+            rest = key[len(form):]
+            if rest in GOVERNMENT_SUFFIXES + COMMITTEE_SUFFIXES:
+                return self._units[d.owner].agency()
+            if d.kind == "district" and not d.managed_by:
+                local = rest if rest.startswith(("区", *GROUP_START)) else "区" + rest
+                return self._district_unit(local, d.name)
+            if rest and UNIT_END.search(rest):
+                return Agency(name=d.name + rest, jurisdiction=d.name, type=_guess_type(rest), district=d.name)
+        return None
+
+    def _district_unit(self, key: str, district: str) -> Agency | None:
+        """'区发改局' in 武昌区 → 武昌区发改局; '各街道' → 武昌区各街道; '区公安分局' → 武昌区公安分局."""
+        if key in self._district_units:
+            short, type_ = self._district_units[key]
+            return Agency(name=district + short.removeprefix("区"), jurisdiction=district, type=type_,
+                          district=district, aliases=[short] if short != key else [short, key])
+        if key.startswith("区") and key.endswith("分局"):
+            parent = self._resolve_key("市" + key[1:-2] + "局", CITY)
+            d = self._districts.get(district)
+            if parent is not None and d is not None:
+                return self._make_branch(parent.name, d)
+        if key.startswith("区") and _is_group(key):
+            return Agency(name=district + key[1:], jurisdiction=district, type="group", district=district)
+        if key.startswith(GROUP_START) or key.endswith(GROUP_END):
+            return Agency(name=district + key, jurisdiction=district, type="group", district=district)
+        if key.startswith(("区", "团区委")) and UNIT_END.search(key):
+            return Agency(name=district + key.removeprefix("区"), jurisdiction=district, type=_guess_type(key),
+                          district=district)
+        return None
+
+    def _resolve_item(self, item: str, following: list[str], jurisdiction: str) -> list[Agency]:
+        """One top-level list item; may yield two agencies ('X等各Y') or borrow a suffix from what follows."""
+        key = normalise(ROLE_LABEL.sub("", item))
+        base, _ = _strip_brackets(key)
+        m = re.match(r"^(.+?)等(.+)$", base)
+        if m and UNIT_END.search(m.group(1)):
+            head, rest = m.groups()
+            group = rest if rest.startswith(GROUP_START) else "相关" + rest
+            return [self.resolve(head, jurisdiction=jurisdiction), self.resolve(group, jurisdiction=jurisdiction)]
+        if normalise(base) in self._place_index:
+            expanded = self._borrow_suffix(base, following)
+            if expanded:
+                return [self.resolve(expanded, jurisdiction=jurisdiction)]
+        return [self.resolve(item, jurisdiction=jurisdiction)]
+
+    def _borrow_suffix(self, bare: str, following: list[str]) -> str | None:
+        """'青山' before '新洲区人民政府' → '青山区人民政府'; '东湖高新区' before '…管委会' → '东湖高新区管委会'."""
+        place = self._place_index[bare]
+        for nxt in following:
+            n = normalise(nxt)
+            if n in self._place_index:
+                continue
+            for form, d in sorted(self._place_index.items(), key=lambda kv: -len(kv[0])):
+                if n.startswith(form) and n != form and d.kind == place.kind:
+                    rest = n[len(form):]
+                    if d.kind == "district" and form == d.short:
+                        rest = rest.removeprefix("区")
+                    return (place.name if place.kind == "district" else bare) + rest
+            return None
+        return None
+
+
+def split_units(text: str) -> list[str]:
+    """Split a unit list at top-level separators (、,;，； and runs of spaces), never inside brackets."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    items: list[str] = []
+    depth = 0
+    buf: list[str] = []
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and (ch in SEPARATORS or ch.isspace()):
+            items.append("".join(buf))
+            buf = []
+            continue
+        buf.append(ch)
+    items.append("".join(buf))
+    cleaned = [ROLE_LABEL.sub("", i.strip()).strip() for i in items]
+    return [i for i in cleaned if i and i not in {"等", "和"}]
+
+
+def _strip_brackets(key: str) -> tuple[str, list[str]]:
+    """'区委组织部(人才科)' → ('区委组织部', ['人才科'])."""
+    inner = re.findall(r"[(〈《【〔\[]([^)〉》】〕\]]*)[)〉》】〕\]]", key)
+    base = re.sub(r"[(〈《【〔\[][^)〉》】〕\]]*[)〉》】〕\]]", "", key)
+    return base, inner
+
+
+def _is_group(key: str) -> bool:
+    return key.startswith(GROUP_START) or key.endswith(GROUP_END)
+
+
+def _guess_type(name: str) -> AgencyType:
+    if _is_group(name):
+        return "group"
+    if re.search(r"(领导小组|指挥部|联席会议)(办公室)?$", name):
+        return "leading_group"
+    if MASS.search(name):
+        return "mass_organisation"
+    if re.search(r"(集团|公司)$", name):
+        return "state_firm"
+    if re.search(r"(管委会|管理委员会)$", name):
+        return "zone_committee"
+    if re.match(r"^(中共|市委|区委|县委)", name):
+        return "party_organ"
+    if re.search(r"(局|委|办|厅|署)$", name):
+        return "department"
+    return "other"
