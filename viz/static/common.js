@@ -1,0 +1,312 @@
+/* Shared helpers for every page: DOM building, API calls, Chinese labels, graph drawing. */
+"use strict";
+
+const DG = (() => {
+  const NODE_TYPES = {
+    Agency: { label: "单位", color: "#2563eb", shape: "box" },
+    Task: { label: "任务", color: "#f59e0b", shape: "dot" },
+    Indicator: { label: "指标", color: "#16a34a", shape: "diamond" },
+    Document: { label: "文件", color: "#64748b", shape: "square" },
+    District: { label: "区", color: "#7c3aed", shape: "triangle" },
+  };
+  const EDGE_TYPES = {
+    LEADS: { label: "牵头", color: "#b42318", dashes: false, width: 2 },
+    SUPPORTS: { label: "配合", color: "#94a3b8", dashes: true, width: 1 },
+    HAS_INDICATOR: { label: "指标", color: "#16a34a", dashes: false, width: 1 },
+    ROLLS_UP_TO: { label: "汇总至", color: "#7c3aed", dashes: false, width: 2 },
+    MEMBER_OF: { label: "隶属", color: "#2563eb", dashes: [2, 4], width: 1 },
+    BRANCH_OF: { label: "分支", color: "#2563eb", dashes: [2, 4], width: 1 },
+    IN_DISTRICT: { label: "所在区", color: "#7c3aed", dashes: [2, 4], width: 1 },
+  };
+  const AGENCY_TYPES = {
+    department: "部门",
+    district_government: "区人民政府",
+    zone_committee: "功能区管委会",
+    state_firm: "国有企业",
+    party_organ: "党委机构",
+    mass_organisation: "群团组织",
+    leading_group: "领导小组",
+    group: "单位组",
+    branch: "派出机构",
+    other: "其他",
+  };
+  const KINDS = { task: "任务", measure: "举措", district_row: "区任务", indicator: "指标" };
+  const COMPARATORS = { ">=": "不低于", "<=": "不高于", "=": "等于", ">": "高于", "<": "低于" };
+  const ROLES = { lead: "牵头", support: "配合" };
+
+  /** Build an element: h("a", {href: "/"}, "text", child, …). Text is never parsed as HTML. */
+  function h(tag, props, ...children) {
+    const node = document.createElement(tag);
+    for (const [k, v] of Object.entries(props || {})) {
+      if (v === undefined || v === null || v === false) continue;
+      if (k === "class") node.className = v;
+      else if (k === "dataset") Object.assign(node.dataset, v);
+      else if (k.startsWith("on")) node.addEventListener(k.slice(2), v);
+      else node.setAttribute(k, v === true ? "" : v);
+    }
+    for (const c of children.flat()) {
+      if (c === undefined || c === null || c === false) continue;
+      node.append(c instanceof Node ? c : document.createTextNode(String(c)));
+    }
+    return node;
+  }
+
+  class ApiError extends Error {
+    constructor(status, body) {
+      super((body && (body.detail || body.error)) || `请求失败（${status}）`);
+      this.status = status;
+      this.body = body || {};
+    }
+  }
+
+  /** GET a JSON endpoint of our own API (same origin only). */
+  async function api(path) {
+    const resp = await fetch(path, { headers: { Accept: "application/json" } });
+    let body = null;
+    try { body = await resp.json(); } catch (e) { body = null; }
+    if (!resp.ok) throw new ApiError(resp.status, body);
+    return body;
+  }
+
+  const enc = encodeURIComponent;
+  const links = {
+    agency: (name) => `/ui/agency/${enc(name)}`,
+    task: (id) => `/ui/task/${enc(id)}`,
+    district: (name) => `/ui/district/${enc(name)}`,
+    rollup: (id) => `/ui/rollup/${enc(id)}`,
+  };
+
+  /** The decoded last path segment of this page's URL (the name or id it shows). */
+  function pathArg() {
+    const parts = location.pathname.split("/").filter(Boolean);
+    return decodeURIComponent(parts[parts.length - 1] || "");
+  }
+
+  function header(active) {
+    const form = h("form", { onsubmit: (e) => {
+      e.preventDefault();
+      const q = form.querySelector("input").value.trim();
+      if (q) location.href = `/ui/?q=${enc(q)}`;
+    } }, h("input", { type: "search", placeholder: "搜索单位、任务、区…", "aria-label": "搜索" }));
+    const nav = h("nav", {},
+      h("a", { href: "/ui/", class: active === "home" ? "active" : null }, "首页"),
+      h("a", { href: "/ui/explore", class: active === "explore" ? "active" : null }, "图谱浏览"),
+      h("a", { href: "/docs" }, "接口文档"));
+    document.body.prepend(h("header", { class: "top" },
+      h("a", { class: "brand", href: "/ui/" }, "责任图谱"), nav, active === "home" ? null : form));
+  }
+
+  function agencyLink(name) { return h("a", { href: links.agency(name) }, name); }
+
+  function joinLinks(names) {
+    const out = [];
+    (names || []).forEach((n, i) => { if (i) out.push("、"); out.push(agencyLink(n)); });
+    return out.length ? out : ["—"];
+  }
+
+  function indicatorText(ind) {
+    if (ind.target === null || ind.target === undefined) return ind.name || ind.text;
+    const cmp = COMPARATORS[ind.comparator] || "";
+    const year = ind.year ? `${ind.year}年 ` : "";
+    return `${ind.name || "指标"}：${year}${cmp}${ind.target}${ind.unit || ""}`;
+  }
+
+  function indicatorChip(ind) {
+    return h("a", { class: "chip", href: links.rollup(ind.id), title: ind.text || "" }, indicatorText(ind));
+  }
+
+  /** Show an API error in `box`; a 404 with suggestions becomes "您是不是要找：…". */
+  function showError(box, err, what) {
+    box.replaceChildren();
+    const div = h("div", { class: "error" });
+    if (err.status === 404) {
+      div.append(h("p", {}, `未找到${what || "该条目"}。`));
+      const sug = (err.body && err.body.suggestions) || [];
+      if (sug.length) {
+        div.append(h("p", {}, "您是不是要找：", ...joinLinks(sug)));
+      }
+    } else {
+      div.append(h("p", {}, `加载失败：${err.message || err}`));
+    }
+    box.append(div);
+  }
+
+  function groupBy(items, keyFn) {
+    const map = new Map();
+    for (const it of items) {
+      const k = keyFn(it);
+      if (!map.has(k)) map.set(k, []);
+      map.get(k).push(it);
+    }
+    return map;
+  }
+
+  function docLabel(t) { return t.title ? `${t.title}（${t.source}）` : (t.source || t.doc_id || "未知文件"); }
+  function sectionLabel(t) { return (t.section && t.section.length) ? t.section.join(" › ") : "（无章节）"; }
+
+  /** A task list grouped by document, then section, each task linking to its page. */
+  function taskList(items, { showVia = true } = {}) {
+    const wrap = h("div", { class: "task-groups" });
+    for (const [doc, docItems] of groupBy(items, docLabel)) {
+      const g = h("div", { class: "doc-group" }, h("h3", {}, `${doc}（${docItems.length} 项）`));
+      for (const [sec, secItems] of groupBy(docItems, sectionLabel)) {
+        g.append(h("div", { class: "section-title" }, sec));
+        g.append(h("ul", { class: "tasks" }, secItems.map((t) => taskRow(t, showVia))));
+      }
+      wrap.append(g);
+    }
+    return wrap;
+  }
+
+  function taskRow(t, showVia) {
+    const text = t.title ? `【${t.title}】${t.text}` : t.text;
+    return h("li", { dataset: { taskId: t.id } },
+      h("span", { class: "no" }, t.number || ""),
+      h("a", { class: "task-link", href: links.task(t.id) }, shorten(text, 120)),
+      showVia && t.via ? h("span", { class: "via" }, `经由 ${t.via}`) : null,
+      h("div", { class: "units" }, "牵头：", ...joinLinks(t.leads), "　配合：", ...joinLinks(t.supports)),
+      (t.indicators || []).length ? h("div", {}, t.indicators.map(indicatorChip)) : null);
+  }
+
+  function shorten(s, n) {
+    s = s || "";
+    return s.length > n ? s.slice(0, n - 1) + "…" : s;
+  }
+
+  function legend(box, nodeTypes) {
+    box.replaceChildren(...Object.entries(NODE_TYPES)
+      .filter(([k]) => !nodeTypes || nodeTypes.has(k))
+      .map(([, v]) => h("span", {}, h("span", { class: "swatch", style: `background:${v.color}` }), v.label)),
+      ...["LEADS", "SUPPORTS"].map((k) => h("span", {},
+        h("span", { class: "swatch", style: `background:${EDGE_TYPES[k].color};height:3px` }), `${EDGE_TYPES[k].label}关系`)));
+  }
+
+  function visNode(n, centreId) {
+    const style = NODE_TYPES[n.type] || { color: "#999", shape: "dot" };
+    const centre = n.id === centreId;
+    const label = n.type === "Task" ? shorten(n.label, 14) : n.label;
+    return {
+      id: n.id,
+      label,
+      title: n.title || n.label,
+      shape: style.shape,
+      color: { background: centre ? "#b42318" : style.color, border: centre ? "#7a1010" : style.color },
+      font: { color: style.shape === "box" ? "#fff" : "#1f2933", size: centre ? 18 : 13,
+        face: "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif" },
+      size: centre ? 22 : n.type === "Task" ? 9 : 12,
+      raw: n,
+    };
+  }
+
+  function visEdge(l) {
+    const style = EDGE_TYPES[l.type] || { color: "#cbd5e1", dashes: false, width: 1 };
+    return {
+      id: `${l.source}|${l.target}|${l.type}`,
+      from: l.source,
+      to: l.target,
+      color: { color: style.color, opacity: 0.8 },
+      dashes: style.dashes,
+      width: style.width,
+      arrows: l.type === "ROLLS_UP_TO" ? "to" : undefined,
+      title: style.label || l.type,
+      type: l.type,
+    };
+  }
+
+  function nodeHref(n) {
+    if (n.type === "Task") return links.task(n.id);
+    if (n.type === "Agency") return links.agency(n.name || n.label);
+    if (n.type === "District") return links.district(n.name || n.label);
+    if (n.type === "Indicator") return links.rollup(n.id);
+    return null;
+  }
+
+  /** Draw a node-link graph; click opens a node's page, double-click merges its neighbours in. */
+  function graph(container, data, { centreId = null, physics = true, onChange = null } = {}) {
+    const nodes = new vis.DataSet();
+    const edges = new vis.DataSet();
+    const big = data.nodes.length > 150;
+    const options = {
+      autoResize: true,
+      layout: { improvedLayout: !big },
+      physics: {
+        enabled: physics,
+        solver: "forceAtlas2Based",
+        forceAtlas2Based: { gravitationalConstant: -40, springLength: 90, avoidOverlap: 0.2 },
+        stabilization: { enabled: true, iterations: big ? 120 : 200, updateInterval: 50 },
+      },
+      interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
+      edges: { smooth: false },
+    };
+    const network = new vis.Network(container, { nodes, edges }, options);
+    // a white background so a saved PNG reads well
+    network.on("beforeDrawing", (ctx) => {
+      const c = ctx.canvas;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.fillStyle = "#ffffff";
+      ctx.fillRect(0, 0, c.width, c.height);
+      ctx.restore();
+    });
+    network.once("stabilizationIterationsDone", () => {
+      network.setOptions({ physics: { enabled: false } });
+      container.dataset.stabilized = "1";
+    });
+    let clickTimer = null;
+    network.on("click", (p) => {
+      if (!p.nodes.length) return;
+      const n = nodes.get(p.nodes[0]);
+      const href = n && nodeHref(n.raw);
+      if (!href) return;
+      clearTimeout(clickTimer);
+      clickTimer = setTimeout(() => { location.href = href; }, 350);
+    });
+    network.on("doubleClick", async (p) => {
+      clearTimeout(clickTimer);
+      if (!p.nodes.length) return;
+      const n = nodes.get(p.nodes[0]).raw;
+      let url = null;
+      if (n.type === "Agency") url = `/graph/agency/${enc(n.name || n.label)}?depth=1`;
+      else if (n.type === "Task") url = `/graph/task/${enc(n.id)}`;
+      if (!url) return;
+      try {
+        add(await api(url));
+        if (physics) network.setOptions({ physics: { enabled: true } });
+        network.stabilize(80);
+      } catch (e) { /* a node without a page of its own: nothing to expand */ }
+    });
+
+    function add(more) {
+      nodes.update(more.nodes.filter((n) => !nodes.get(n.id)).map((n) => visNode(n, centreId)));
+      const have = new Set(nodes.getIds());
+      edges.update(more.links.filter((l) => have.has(l.source) && have.has(l.target)).map(visEdge));
+      container.dataset.nodes = String(nodes.length);
+      if (onChange) onChange();
+    }
+
+    add(data);
+    return { network, nodes, edges, add };
+  }
+
+  /** Save the graph canvas as a PNG download. */
+  function savePng(container, name) {
+    const canvas = container.querySelector("canvas");
+    if (!canvas) return;
+    const a = h("a", { href: canvas.toDataURL("image/png"), download: `${name || "责任图谱"}.png` });
+    document.body.append(a);
+    a.click();
+    a.remove();
+  }
+
+  function mark(name) {
+    performance.mark(name);
+    window.DG_TIMING = window.DG_TIMING || {};
+    window.DG_TIMING[name] = Math.round(performance.now());
+  }
+
+  return {
+    NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, ApiError, links, pathArg, header,
+    agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, shorten,
+    legend, graph, savePng, mark, nodeHref, enc,
+  };
+})();

@@ -1,0 +1,104 @@
+/* Graph explorer: filter by document, section, agency type; physics on/off; PNG; "显示更多" paging. */
+"use strict";
+(() => {
+  const { h, api, enc } = DG;
+  DG.header("explore");
+  const main = document.getElementById("main");
+  const params = new URLSearchParams(location.search);
+  const state = {
+    document: params.get("document") || "",
+    section: params.get("section") || "",
+    agency_type: params.get("agency_type") || "",
+    limit: Number(params.get("limit")) || 300,
+    offset: 0,
+    total: 0,
+  };
+
+  const docSelect = h("select", { id: "f-document" }, h("option", { value: "" }, "全部文件"));
+  const sectionInput = h("input", { id: "f-section", type: "search", list: "sections", placeholder: "章节关键词", value: state.section });
+  const sectionList = h("datalist", { id: "sections" });
+  const typeSelect = h("select", { id: "f-agency-type" }, h("option", { value: "" }, "全部单位类型"),
+    Object.entries(DG.AGENCY_TYPES).map(([k, v]) => h("option", { value: k }, v)));
+  const limitSelect = h("select", { id: "f-limit" }, [100, 300, 1000, 5000].map((n) =>
+    h("option", { value: n, selected: n === state.limit }, `每次 ${n} 项任务`)));
+  const physics = h("input", { id: "f-physics", type: "checkbox", checked: true });
+  const status = h("span", { id: "status", class: "muted" }, "");
+  const more = h("button", { id: "more", type: "button", class: "hidden", onclick: () => fetchPage(true) }, "显示更多");
+  const graphBox = h("div", { class: "graph tall", id: "graph" });
+
+  main.replaceChildren(
+    h("h1", {}, "图谱浏览"),
+    h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); apply(); } },
+      h("label", {}, "文件 ", docSelect),
+      h("label", {}, "章节 ", sectionInput, sectionList),
+      h("label", {}, "单位类型 ", typeSelect),
+      limitSelect,
+      h("button", { type: "submit" }, "显示"),
+      h("label", {}, physics, " 物理引擎"),
+      h("button", { type: "button", id: "save-png", onclick: () => DG.savePng(graphBox, "责任图谱") }, "保存为 PNG"),
+      more, status),
+    graphBox,
+    h("div", { class: "legend", id: "legend" }),
+    h("p", { class: "small muted" }, "单击节点打开详情，双击节点展开其关联节点；拖动画布平移，滚轮缩放。"));
+
+  physics.addEventListener("change", () => { if (g) g.network.setOptions({ physics: { enabled: physics.checked } }); });
+
+  async function loadOptions() {
+    try {
+      const o = await api("/graph/explore/options");
+      for (const d of o.documents || []) {
+        docSelect.append(h("option", { value: d.id, selected: d.id === state.document },
+          DG.shorten(d.title ? `${d.title}（${d.source}）` : d.source, 50)));
+      }
+      sectionList.replaceChildren(...(o.sections || []).map((s) => h("option", { value: s.title || s })));
+      const present = new Set(o.agency_types || Object.keys(DG.AGENCY_TYPES));
+      for (const opt of [...typeSelect.options]) if (opt.value && !present.has(opt.value)) opt.remove();
+    } catch (e) { /* filters still work by typing */ }
+    typeSelect.value = state.agency_type;
+  }
+
+  function apply() {
+    state.document = docSelect.value;
+    state.section = sectionInput.value.trim();
+    state.agency_type = typeSelect.value;
+    state.limit = Number(limitSelect.value);
+    const q = new URLSearchParams();
+    for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
+    q.set("limit", state.limit);
+    history.replaceState(null, "", `/ui/explore?${q}`);
+    fetchPage(false);
+  }
+
+  let g = null;
+  async function fetchPage(append) {
+    state.offset = append ? state.offset + state.limit : 0;
+    const q = new URLSearchParams({ limit: state.limit, offset: state.offset });
+    for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
+    status.textContent = "正在加载…";
+    let data;
+    try {
+      data = await api(`/graph/explore?${q}`);
+    } catch (e) {
+      status.textContent = "";
+      DG.showError(graphBox, e, "符合条件的图谱");
+      return;
+    }
+    state.total = data.total_tasks ?? data.total ?? 0;
+    if (append && g) {
+      g.add(data);
+      g.network.setOptions({ physics: { enabled: physics.checked } });
+      if (physics.checked) g.network.stabilize(60);
+    } else {
+      if (g) g.network.destroy();
+      graphBox.replaceChildren();
+      g = DG.graph(graphBox, data, { physics: physics.checked });
+      g.network.once("afterDrawing", () => DG.mark("dg-explore"));
+    }
+    DG.legend(document.getElementById("legend"), new Set(g.nodes.get().map((n) => n.raw.type)));
+    const shown = Math.min(state.total, state.offset + state.limit);
+    status.textContent = `已显示 ${shown} / ${state.total} 项任务，${g.nodes.length} 个节点`;
+    more.classList.toggle("hidden", shown >= state.total);
+  }
+
+  loadOptions().then(() => fetchPage(false));
+})();
