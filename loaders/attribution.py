@@ -1,0 +1,221 @@
+"""The attribution grammar: which text names which units in which role.
+
+It works on normalised text (half-width, Simplified) and returns offsets into it, so callers slice the
+original text for what is printed. It never resolves units: it hands each role its raw unit-list text,
+and the resolver (loaders.agencies) splits and resolves the lists.
+
+Grammar covered:
+- inline groups "(牵头单位:A;责任单位:B、C)" with `;` or `,` between parts, any bracket width, stray spaces,
+  nested brackets inside names, an unclosed group at the end of a paragraph;
+- labelled lines "牵头单位:A" / "责任单位:B" following a task;
+- labels 牵头/主办/承办 (lead), 责任 (lead alone, support beside a lead), 配合/协办/参与/协同 (support);
+  单位 or 部门 after the stem;
+- "A牵头,B配合" phrasing inside a trailing group;
+- document-level rules "列第一位的责任单位为牵头单位" (first listed unit leads, the rest support);
+- table columns 牵头单位 / 责任单位 / 配合单位 / 完成时限.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+Role = Literal["lead", "support"]
+
+LEAD_STEMS = ("牵头", "主办", "承办")
+RESPONSIBLE_STEMS = ("责任",)
+SUPPORT_STEMS = ("配合", "协办", "参与", "协同")
+STEMS = LEAD_STEMS + RESPONSIBLE_STEMS + SUPPORT_STEMS
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限")
+
+_STEM_ALT = "|".join(STEMS)
+LABEL = re.compile(rf"({_STEM_ALT})(?:单位|部门)\s*[:]\s*")
+DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
+_OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
+GROUP_START = re.compile(rf"[(\[【]\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+# "(市发改委牵头,市财政局、市经信局配合)"
+VERB_GROUP = re.compile(r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$")
+
+FIRST_IS_LEAD = re.compile(
+    r"(?:列|排|名列|排名|排列|位列)(?:在|于)?(?:第一位?|首位|第1位?|最前)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办)(?:单位|部门)"
+    r"|(?:第一|首位)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
+)
+
+
+@dataclass
+class Part:
+    """One role's unit list: `start`/`end` index the list text in the analysed string."""
+
+    role: Role
+    label: str  # the printed stem: 牵头, 责任, 配合, …
+    start: int
+    end: int
+
+
+@dataclass
+class Attribution:
+    """Where the attribution is (start/end in the analysed string), its parts, and the rule that gave roles."""
+
+    start: int
+    end: int
+    parts: list[Part] = field(default_factory=list)
+    rule: str = ""
+    deadline: tuple[int, int] | None = None
+    closed: bool = True  # False: the group was not closed before the end of the paragraph
+
+
+def find_document_rule(norm_text: str) -> str | None:
+    """A document-level role rule, e.g. "doc_rule:first_is_lead", or None."""
+    return "doc_rule:first_is_lead" if FIRST_IS_LEAD.search(norm_text) else None
+
+
+def _matching_close(text: str, open_at: int) -> int | None:
+    """Index of the bracket closing the one at `open_at` (any bracket style), or None if unclosed."""
+    depth = 0
+    for i in range(open_at, len(text)):
+        c = text[i]
+        if c in _OPEN:
+            depth += 1
+        elif c in _CLOSE:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None:
+    """The attribution group ending `norm` (trailing punctuation allowed), or None.
+
+    Takes the last group that opens with a role label and reaches the end of the text, closed or not.
+    """
+    tail = len(norm.rstrip(" 。.;,"))
+    for m in reversed(list(GROUP_START.finditer(norm))):
+        close = _matching_close(norm, m.start())
+        if close is not None and close + 1 < tail:
+            continue  # a bracketed label in the middle of the text, not the trailing attribution
+        end = close if close is not None else tail
+        att = Attribution(start=m.start(), end=(close + 1 if close is not None else tail), closed=close is not None)
+        _fill_parts(norm, m.start() + 1, end, att, prefix="inline", doc_rule=doc_rule)
+        return att if att.parts or att.deadline else None
+    m = VERB_GROUP.search(norm)
+    if m:
+        att = Attribution(start=m.start(), end=m.end() - (len(m.group(0)) - len(m.group(0).rstrip(" 。."))))
+        att.parts = [Part("lead", "牵头", m.start(1), m.end(1)), Part("support", m.group(4), m.start(3), m.end(3))]
+        att.rule = "inline:X牵头Y配合"
+        return att
+    return None
+
+
+def find_labelled_lines(norms: list[str], *, doc_rule: str | None = None) -> tuple[int, list[Attribution]] | None:
+    """Trailing lines of a task that each start with a label ("牵头单位:…"); returns (first line index, parts).
+
+    Each Attribution's offsets index its own line.
+    """
+    first = len(norms)
+    while first > 0 and LABEL_LINE.match(norms[first - 1]):
+        first -= 1
+    if first == len(norms):
+        return None
+    atts = []
+    for n in norms[first:]:
+        att = Attribution(start=0, end=len(n.rstrip(" 。.;,")))
+        _fill_parts(n, 0, att.end, att, prefix="line", doc_rule=None)
+        atts.append(att)
+    _assign_roles([p for a in atts for p in a.parts], doc_rule)
+    rule = _rule_name("line", [p for a in atts for p in a.parts], doc_rule)
+    for a in atts:
+        a.rule = rule
+    return first, atts
+
+
+def _fill_parts(norm: str, start: int, end: int, att: Attribution, *, prefix: str, doc_rule: str | None) -> None:
+    """Split norm[start:end] at its labels into role parts (and a deadline)."""
+    marks: list[tuple[int, int, str]] = []  # (label start, list start, stem or "deadline")
+    for m in LABEL.finditer(norm, start, end):
+        marks.append((m.start(), m.end(), m.group(1)))
+    for m in DEADLINE.finditer(norm, start, end):
+        marks.append((m.start(), m.end(), "deadline"))
+    marks.sort()
+    for i, (_, list_start, stem) in enumerate(marks):
+        list_end = marks[i + 1][0] if i + 1 < len(marks) else end
+        while list_end > list_start and norm[list_end - 1] in " ;,、。.":
+            list_end -= 1
+        if list_end <= list_start:
+            continue
+        if stem == "deadline":
+            att.deadline = (list_start, list_end)
+        else:
+            att.parts.append(Part("lead", stem, list_start, list_end))
+    _assign_roles(att.parts, doc_rule)
+    att.rule = _rule_name(prefix, att.parts, doc_rule)
+
+
+def _assign_roles(parts: list[Part], doc_rule: str | None) -> None:
+    """Roles from labels: leads are 牵头/主办/承办, or 责任 when no lead label is present."""
+    has_lead_label = any(p.label in ("牵头", "主办") for p in parts)
+    for p in parts:
+        if p.label in ("牵头", "主办"):
+            p.role = "lead"
+        elif p.label == "承办":
+            p.role = "support" if has_lead_label else "lead"
+        elif p.label in RESPONSIBLE_STEMS:
+            p.role = "support" if has_lead_label else "lead"
+        else:
+            p.role = "support"
+
+
+def _rule_name(prefix: str, parts: list[Part], doc_rule: str | None) -> str:
+    labels = list(dict.fromkeys(p.label for p in parts))
+    if doc_rule and labels == ["责任"]:
+        return doc_rule
+    if len(labels) == 1:
+        return f"{prefix}:{labels[0]}only"
+    return f"{prefix}:" + "+".join(labels)
+
+
+# --------------------------------------------------------------------------- tables
+
+COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("number", re.compile(r"^(?:序号|编号|序)$")),
+    ("lead", re.compile(r"^(?:牵头|主办|主责)(?:单位|部门)?$|^牵头(?:责任)?(?:单位|部门)$")),
+    ("responsible", re.compile(r"^(?:责任|承办|负责)(?:单位|部门)$|^责任主体$")),
+    ("support", re.compile(r"^(?:配合|协办|参与|协同|协作)(?:单位|部门)$")),
+    ("deadline", re.compile(r"^(?:完成|办结)?(?:时限|时间|期限)(?:要求|节点)?$|^时间节点$|^进度安排$")),
+    ("title", re.compile(r"^(?:重点项目|项目名称|重点工作|工作项目|项目|任务名称|工作任务|重点任务|目标任务|任务)$")),
+    ("text", re.compile(r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|工作要求|主要任务)$")),
+    ("note", re.compile(r"^(?:备注|说明)$")),
+]
+
+
+def header_columns(cells: list[str]) -> dict[str, int] | None:
+    """Map roles to column indices when `cells` (normalised) is a task-table header row; else None."""
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        c = re.sub(r"\s+", "", cell)
+        for role, pattern in COLUMN_ROLES:
+            if pattern.match(c) and role not in roles:
+                roles[role] = i
+                break
+    if len(roles) < 2 or not ({"text", "title"} & roles.keys()):
+        return None
+    if "text" not in roles:  # one descriptive column only: it is the task text
+        roles["text"] = roles.pop("title")
+    return roles
+
+
+def table_roles(columns: dict[str, int], doc_rule: str | None) -> tuple[dict[str, Role], str]:
+    """Which unit column gives which role, and the rule name, for a table with `columns`."""
+    roles: dict[str, Role] = {}
+    if "lead" in columns:
+        roles["lead"] = "lead"
+        if "responsible" in columns:
+            roles["responsible"] = "support"
+    elif "responsible" in columns:
+        roles["responsible"] = "lead"
+    if "support" in columns:
+        roles["support"] = "support"
+    if doc_rule and "lead" not in columns and "responsible" in columns and "support" not in columns:
+        return roles, doc_rule
+    return roles, "table"

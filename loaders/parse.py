@@ -1,0 +1,270 @@
+"""Entry point: a file (or bytes) → `ParsedDocument` with tasks, assignments, indicators and provenance.
+
+Reading (encoding, normalisation, line repair) is in `loaders.reading`, structure in `loaders.structure`,
+the attribution grammar in `loaders.attribution`; unit lists are resolved by `loaders.agencies.Resolver`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from graph.model import Agency, Assignment, Document, Indicator, ParsedDocument, Provenance, Task
+from graph.store import LoadError
+from loaders import attribution, structure
+from loaders.reading import Line, Reading, fingerprint_text, read
+
+if TYPE_CHECKING:
+    from loaders.agencies import Resolver
+
+
+@lru_cache(maxsize=1)
+def _default_resolver() -> Resolver:
+    from loaders.agencies import Resolver
+
+    return Resolver.default()
+
+
+def parse_file(path: Path, *, resolver: Resolver | None = None) -> ParsedDocument:
+    """Parse one file; LoadError names the file, line and reason when it is not a readable task document."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as e:
+        raise LoadError(str(path), None, f"无法读取文件({e.strerror or e})") from e
+    return parse_bytes(data, Path(path).name, resolver=resolver)
+
+
+def parse_bytes(data: bytes, source: str, *, resolver: Resolver | None = None) -> ParsedDocument:
+    """Parse a document given as bytes; `source` is the file name used in provenance and messages."""
+    reading = read(data, source)
+    md, warnings = structure.metadata(reading)
+    doc = Document(
+        source=source,
+        fingerprint=hashlib.sha256(data).hexdigest(),
+        title=md.title,
+        issuer=md.issuer,
+        doc_number=md.doc_number,
+        date=md.date,
+        encoding=reading.encoding,
+        traditional=reading.traditional,
+        line_count=len(reading.raw_lines),
+    )
+    walked = structure.walk(reading, doc_title=md.title)
+    if not walked.items:
+        raise LoadError(source, None, "未找到任何任务条目,不是任务分工文档")
+    builder = _Builder(reading, md.jurisdiction, resolver or _default_resolver())
+    builder.doc_rule = attribution.find_document_rule("\n".join(line.norm for line in reading.lines))
+    tasks = [builder.task(item) for item in walked.items]
+    builder.settle_kinds(walked.items, tasks)
+    for task in tasks:
+        builder.add_indicators(task)
+    parsed = ParsedDocument(document=doc, tasks=tasks)
+    parsed.warnings = [*reading.warnings, *warnings, *walked.warnings, *builder.warnings]
+    parsed.text = fingerprint_text("\n".join(reading.raw_lines))
+    return parsed
+
+
+@dataclass
+class _Body:
+    """An item's text: original and normalised (same length), with the Line each offset came from."""
+
+    text: str
+    norm: str
+    starts: list[tuple[int, Line]]
+
+    def line_at(self, offset: int) -> int:
+        owner = self.starts[0]
+        for start, line in self.starts:
+            if start <= offset:
+                owner = (start, line)
+        return owner[1].line_at(offset - owner[0])
+
+
+def _body(lines: list[Line]) -> _Body:
+    text, norm, starts = "", "", []
+    for line in lines:
+        if text:
+            text, norm = text + "\n", norm + "\n"
+        starts.append((len(text), line))
+        text, norm = text + line.text, norm + line.norm
+    return _Body(text, norm, starts)
+
+
+class _Builder:
+    def __init__(self, reading: Reading, jurisdiction: str, resolver: Resolver):
+        self.reading = reading
+        self.source = reading.source
+        self.jurisdiction = jurisdiction
+        self.resolver = resolver
+        self.doc_rule: str | None = None
+        self.warnings: list[str] = []
+        self.attributed: set[int] = set()  # ids of tasks whose attribution was found
+
+    # ---- one item → one Task
+
+    def task(self, item: structure.Item) -> Task:
+        if item.kind == "row":
+            return self._row_task(item)
+        return self._numbered_task(item)
+
+    def _provenance(self, lines: list[Line]) -> Provenance:
+        start, end = lines[0].line_start, lines[-1].line_end
+        return Provenance(self.source, start, end, self.reading.span(start, end))
+
+    def _jurisdiction(self, item: structure.Item) -> str:
+        if not item.district:
+            return self.jurisdiction
+        info = self.resolver.district_info(item.district) if hasattr(self.resolver, "district_info") else None
+        return (info or {}).get("name") or item.district
+
+    def _numbered_task(self, item: structure.Item) -> Task:
+        lines = item.lines
+        labelled = attribution.find_labelled_lines([ln.norm for ln in lines], doc_rule=self.doc_rule)
+        text_lines = lines[: labelled[0]] if labelled else lines
+        if not text_lines:
+            text_lines = lines[:1]
+        body = _body(text_lines)
+        number_match = structure.RE_NUMBERED.match(body.norm)
+        text_start = number_match.end() if number_match else 0
+        task = Task(
+            number=item.number,
+            text="",
+            section=list(item.section),
+            jurisdiction=self._jurisdiction(item),
+            provenance=self._provenance(lines),
+            kind="indicator" if item.indicator_list else "task",
+        )
+        text_end = len(body.text)
+        if labelled:
+            first, atts = labelled
+            printed = []
+            for line, att in zip(lines[first:], atts):
+                printed.append(line.text[att.start : att.end].strip())
+                self._assign(task, att.parts, line.text, att.rule, line.line_start)
+                if att.deadline:
+                    task.deadline = line.text[att.deadline[0] : att.deadline[1]].strip()
+            task.attribution = "\n".join(printed)
+            self.attributed.add(id(task))
+        else:
+            att = attribution.find_inline(body.norm, doc_rule=self.doc_rule)
+            if att is not None and att.start >= text_start:
+                text_end = att.start
+                task.attribution = body.text[att.start : att.end].strip()
+                self._assign(task, att.parts, body.text, att.rule, body.line_at(att.start))
+                if att.deadline:
+                    task.deadline = body.text[att.deadline[0] : att.deadline[1]].strip()
+                if not att.closed:
+                    self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
+                self.attributed.add(id(task))
+        task.text = body.text[text_start:text_end].strip()
+        if item.district and not task.assignments:
+            self._district_owner(task, item)
+        return task
+
+    def _row_task(self, item: structure.Item) -> Task:
+        line = item.lines[0]
+        cell = {role: line.text[s:e].strip() for role, (s, e) in item.cells.items()}
+        text = cell.get("text") or cell.get("title") or ""
+        for extra in item.lines[1:]:  # a cell continued on the next row
+            text += "\n" + extra.text.replace("\t", " ").strip()
+        task = Task(
+            number=item.number,
+            text=text,
+            section=list(item.section),
+            jurisdiction=self._jurisdiction(item),
+            provenance=self._provenance(item.lines),
+            kind="district_row" if item.district else "task",
+            title=cell.get("title", "") if "text" in item.cells else "",
+            category=item.category,
+            deadline=cell.get("deadline") or None,
+        )
+        roles, rule = attribution.table_roles(item.columns, self.doc_rule)
+        header = self._header_names(item)
+        printed = []
+        parts = []
+        for column in ("lead", "responsible", "support"):
+            if column in roles and cell.get(column):
+                s, e = item.cells[column]
+                parts.append(attribution.Part(roles[column], column, s, e))
+                printed.append(f"{header.get(column, column)}:{cell[column]}")
+        if parts:
+            task.attribution = ";".join(printed)
+            self._assign(task, parts, line.text, rule, line.line_start)
+            self.attributed.add(id(task))
+        elif item.district:
+            self._district_owner(task, item)
+        return task
+
+    def _header_names(self, item: structure.Item) -> dict[str, str]:
+        names = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"}
+        return names
+
+    def _district_owner(self, task: Task, item: structure.Item) -> None:
+        owner = self.resolver.district_owner(item.district or "")
+        task.assignments.append(Assignment(owner, "lead", item.district or "", "district_list"))
+        if not task.kind == "district_row":
+            task.kind = "district_row"
+        self.attributed.add(id(task))
+
+    # ---- parts → assignments
+
+    def _assign(self, task: Task, parts: list[attribution.Part], text: str, rule: str, line_no: int) -> None:
+        for part in parts:
+            written = text[part.start : part.end].strip()
+            if not written:
+                continue
+            resolved = self.resolver.resolve_list(written, jurisdiction=self.jurisdiction)
+            if not resolved:
+                self.warnings.append(f"{self.source}:{line_no}: 单位列表为空:“{written}”")
+                continue
+            for k, (name, agency) in enumerate(resolved):
+                role = part.role
+                if rule.startswith("doc_rule:first_is_lead") and part.role == "lead":
+                    role = "lead" if k == 0 else "support"
+                task.assignments.append(Assignment(agency, role, name, rule))
+                if not agency.resolved:
+                    self.warnings.append(f"{self.source}:{line_no}: 无法识别的单位“{name}”(已按原文保留)")
+
+    # ---- measures vs tasks
+
+    def settle_kinds(self, items: list[structure.Item], tasks: list[Task]) -> None:
+        """Numbered items of a part with no attribution anywhere are policy measures, not tasks."""
+        parts: dict[str, list[Task]] = {}
+        for item, task in zip(items, tasks):
+            if item.kind == "numbered" and task.kind == "task":
+                parts.setdefault(_part_key(item.section), []).append(task)
+        for group in parts.values():
+            if not any(id(t) in self.attributed for t in group):
+                for t in group:
+                    t.kind = "measure"
+                continue
+            for t in group:
+                if id(t) not in self.attributed:
+                    self.warnings.append(
+                        f"{self.source}:{t.provenance.line_start}: 第{t.number}项没有找到责任单位"
+                    )
+
+    def add_indicators(self, task: Task) -> None:
+        try:
+            from loaders.indicators import extract_indicators
+        except ImportError:
+            return
+        from loaders.reading import normalise
+
+        text = normalise(task.text)
+        heading_type = None
+        if task.kind == "indicator":
+            heading_type = next((t for s in reversed(task.section) for t in ("约束性", "预期性") if t in s), None)
+        task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
+
+
+def _part_key(section: list[str]) -> str:
+    """The part a section belongs to: its annex/part title if any, else the whole document."""
+    for title in section:
+        if re.match(r"^\s*附\s*件", title) or structure.RE_PART_TITLE.search(title.strip()):
+            return title
+    return ""

@@ -1,0 +1,329 @@
+"""Bytes → lines: detect the encoding, normalise for matching, repair broken lines, drop page furniture.
+
+Every `Line` keeps the original text (for display and provenance) next to a *normalised* text of the
+same length (full-width → half-width, Traditional → Simplified), so that an offset found in the
+normalised text slices the original exactly. Lines broken mid-sentence are joined into one `Line`
+that remembers which original 1-based line each of its pieces came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import charset_normalizer
+import opencc
+
+from graph.store import LoadError
+
+TERMINAL = set("。;；!！?？:：)）」』”\"】〕>》…")
+
+_PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+# Structural starts (on normalised text): a line starting with one of these never continues the previous one.
+STRUCTURAL_START = re.compile(
+    r"^\s*(?:"
+    r"\d{1,3}\s*[.、](?!\d)"  # 1. / 1、
+    r"|[一二三四五六七八九十百]+、"  # 一、
+    r"|\(\s*[一二三四五六七八九十百]+\s*\)"  # (一)
+    r"|\(\d{1,3}\)"  # (1)
+    r"|[①-⑳]"
+    r"|——|--"
+    r"|附件"
+    r"|(?:牵头|责任|主办|协办|配合|参与|承办)(?:单位|部门)\s*:"
+    r"|(?:完成时限|完成时间|时间节点)\s*:"
+    r"|[\u4e00-\u9fa5][\u4e00-\u9fa5 ]{1,6}:\s*\S"  # a metadata field "文  号: …"
+    r")"
+)
+
+BOILERPLATE = re.compile(
+    r"^(?:\[?复制链接\]?|.*\.(?:jpg|jpeg|png|gif)|回复|举报|分享到.*|打印本页|关闭窗口|收藏|"
+    r"(?:来)?源\s*:.*|制作\s*:.*|出品\s*:.*|编辑\s*:.*|责编\s*:.*|责任编辑\s*:.*|"
+    r"您有新闻线索.*|新闻热线\s*:.*|投稿邮箱\s*:.*|您需要登录后.*|本版积分规则|官方微博|意见|反馈|"
+    r"上一篇.*|下一篇.*|扫一扫.*|【?字体\s*:.*|浏览次数.*)$"
+)
+# Lines that only ever start the web-page tail (after them nothing is content).
+TAIL_START = re.compile(r"^(?:(?:来)?源\s*:|制作\s*:|回复$|举报$|您需要登录后|本版积分规则)")
+
+
+@dataclass
+class Line:
+    """One logical line: original text, normalised text of equal length, and where each piece came from."""
+
+    text: str  # original text, pieces joined without separator
+    norm: str  # same length as `text`
+    pieces: list[tuple[int, int]] = field(default_factory=list)  # (offset in text, original 1-based line no)
+
+    @property
+    def line_start(self) -> int:
+        return self.pieces[0][1]
+
+    @property
+    def line_end(self) -> int:
+        return self.pieces[-1][1]
+
+    def line_at(self, offset: int) -> int:
+        """Original line number of the character at `offset`."""
+        line = self.pieces[0][1]
+        for start, no in self.pieces:
+            if start <= offset:
+                line = no
+        return line
+
+
+@dataclass
+class Reading:
+    """A decoded document: raw lines as in the file, logical lines for parsing, and what was noticed."""
+
+    source: str
+    encoding: str
+    traditional: bool
+    raw_lines: list[str]
+    lines: list[Line]
+    warnings: list[str] = field(default_factory=list)
+
+    def span(self, line_start: int, line_end: int) -> str:
+        """The exact original text of lines line_start..line_end (1-based, inclusive), outer blanks stripped."""
+        return "\n".join(self.raw_lines[line_start - 1 : line_end]).strip()
+
+
+# --------------------------------------------------------------------------- encoding
+
+
+def decode(data: bytes, source: str) -> tuple[str, str]:
+    """Decode bytes, returning (text, encoding name). Raises LoadError for binary or undecodable input."""
+    if not data or not data.strip():
+        raise LoadError(source, None, "文件为空")
+    for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if data.startswith(bom):
+            return _checked(data[len(bom) :].decode(enc.replace("-sig", ""), errors="strict"), enc, source), enc
+    guess = _utf16_without_bom(data)
+    if guess:
+        try:
+            return _checked(data.decode(guess), guess, source), guess
+        except UnicodeDecodeError:
+            pass
+    if b"\x00" in data:
+        raise LoadError(source, _line_of(data, data.index(b"\x00")), "不是文本文件(含有二进制数据)")
+    try:
+        return _checked(data.decode("utf-8"), "utf-8", source), "utf-8"
+    except UnicodeDecodeError as e:
+        utf8_error = e
+    for enc in ("gbk", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        if _looks_chinese(text):
+            return _checked(text, enc, source), enc
+    best = charset_normalizer.from_bytes(data).best()
+    if best is not None and best.encoding:
+        text = str(best)
+        if _looks_chinese(text) or _mostly_printable(text):
+            return _checked(text, best.encoding, source), best.encoding
+    raise LoadError(source, _line_of(data, utf8_error.start), "无法识别文件编码")
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4000]
+    if len(sample) < 4:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    # CJK-heavy UTF-16 has few NULs: accept it only if it decodes to mostly Chinese text.
+    if len(data) % 2 == 0:
+        for enc in ("utf-16-le", "utf-16-be"):
+            try:
+                text = data.decode(enc)
+            except UnicodeDecodeError:
+                continue
+            if _looks_chinese(text, threshold=0.5) and "\n" in text:
+                try:
+                    data.decode("utf-8")
+                    return None
+                except UnicodeDecodeError:
+                    return enc
+    return None
+
+
+def _looks_chinese(text: str, threshold: float = 0.2) -> bool:
+    chars = [c for c in text if not c.isspace()]
+    return bool(chars) and sum(1 for c in chars if _CJK.match(c)) / len(chars) >= threshold
+
+
+def _mostly_printable(text: str) -> bool:
+    chars = [c for c in text if not c.isspace()]
+    return bool(chars) and sum(1 for c in chars if c.isprintable()) / len(chars) > 0.95
+
+
+def _checked(text: str, enc: str, source: str) -> str:
+    """Reject decoded text that is really binary (control characters) or has nothing to read."""
+    bad = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v"]
+    if len(bad) > max(3, len(text) // 200):
+        raise LoadError(source, text.count("\n", 0, bad[0]) + 1, "不是文本文件(含有二进制数据)")
+    if not text.strip():
+        raise LoadError(source, None, "文件为空")
+    return text
+
+
+def _line_of(data: bytes, index: int) -> int:
+    return data.count(b"\n", 0, index) + 1
+
+
+# --------------------------------------------------------------------------- normalisation
+
+
+@lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def fold_width(text: str) -> str:
+    """Full-width → half-width, NFKC-style, one character for one (so offsets stay valid)."""
+    out = []
+    for c in text:
+        if c == "\u3000":
+            out.append(" ")
+            continue
+        n = unicodedata.normalize("NFKC", c)
+        out.append(n if len(n) == 1 else c)
+    return "".join(out)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → Simplified with OpenCC; falls back to per-character conversion to keep the length."""
+    converted = _t2s().convert(text)
+    if len(converted) == len(text):
+        return converted
+    return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in text)
+
+
+def normalise(text: str, *, simplified: bool = True) -> str:
+    """Matching form of `text`: half-width, Simplified; same length as the input."""
+    folded = fold_width(text)
+    return to_simplified(folded) if simplified else folded
+
+
+def fingerprint_text(text: str) -> str:
+    """Whole-document matching text: normalised, Simplified, pinyin fragments removed, whitespace folded."""
+    out = _PINYIN.sub("", to_simplified(unicodedata.normalize("NFKC", text)))
+    return re.sub(r"\s+", " ", out).strip()
+
+
+def is_traditional(text: str) -> bool:
+    """True when OpenCC t2s changes a noticeable share of the Chinese characters."""
+    sample = "".join(_CJK.findall(text))[:20000]
+    if len(sample) < 20:
+        return False
+    simplified = _t2s().convert(sample)
+    changed = sum(1 for a, b in zip(sample, simplified) if a != b)
+    return changed / len(sample) > 0.03
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def read(data: bytes, source: str) -> Reading:
+    """Decode and split into logical lines, with page furniture and web boilerplate removed."""
+    text, encoding = decode(data, source)
+    raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    traditional = is_traditional(text)
+    warnings: list[str] = []
+    dropped = _furniture(raw_lines, traditional, source, warnings)
+    lines: list[Line] = []
+    prev: Line | None = None
+    blank_run = 0
+    width = _line_width(raw_lines)
+    for no, raw in enumerate(raw_lines, start=1):
+        if no in dropped:
+            continue
+        stripped = raw.strip()
+        if not stripped:
+            blank_run += 1
+            continue
+        piece = _pinyin_free(stripped)
+        norm = normalise(piece, simplified=traditional)
+        if prev is not None and _continues(prev, norm, blank_run, width):
+            prev.pieces.append((len(prev.text), no))
+            prev.text += piece
+            prev.norm += norm
+        else:
+            prev = Line(text=piece, norm=norm, pieces=[(0, no)])
+            lines.append(prev)
+        blank_run = 0
+    return Reading(source, encoding, traditional, raw_lines, lines, warnings)
+
+
+def _pinyin_free(text: str) -> str:
+    """Drop pinyin fragments like "發(fā)展" left by a broken converter."""
+    return _PINYIN.sub("", text)
+
+
+def _line_width(raw_lines: list[str]) -> int:
+    """The 80th-percentile length of text lines: about the page width when the text was wrapped."""
+    lengths = sorted(len(r.strip()) for r in raw_lines if r.strip() and "\t" not in r)
+    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+
+
+def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
+    """Whether a physical line continues the previous logical line (a sentence broken across lines)."""
+    p = prev.norm.rstrip()
+    if "\t" in p or "\t" in norm or not p:
+        return False
+    if p[-1] in TERMINAL or STRUCTURAL_START.match(norm):
+        return False
+    if _is_heading_like(prev.norm):
+        return False
+    last_piece = prev.norm[prev.pieces[-1][0] :].strip()
+    if len(last_piece) < 20:
+        return False
+    if not _SENTENCE_PUNCT.search(last_piece) and len(last_piece) <= 40 and len(last_piece) < 0.9 * width:
+        return False  # a short title-like line ("…工作任务清单") is not a broken sentence
+    return blank_run <= 2
+
+
+_SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
+_HEADING_LIKE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|——|附件)")
+
+
+def _is_heading_like(norm: str) -> bool:
+    return bool(_HEADING_LIKE.match(norm)) and len(norm) <= 40 and "。" not in norm
+
+
+def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: list[str]) -> set[int]:
+    """Line numbers of running page headers and the web-page tail."""
+    norms = [normalise(r.strip(), simplified=traditional) for r in raw_lines]
+    counts: dict[str, int] = {}
+    for n in norms:
+        if n and "\t" not in n and len(n) <= 30:
+            counts[n] = counts.get(n, 0) + 1
+    dropped: set[int] = set()
+    for i, n in enumerate(norms, start=1):
+        if not n:
+            continue
+        if counts.get(n, 0) >= 3 and not STRUCTURAL_START.match(n) and not _CJK_HEADING_WORD.search(n):
+            dropped.add(i)
+        elif BOILERPLATE.match(n):
+            dropped.add(i)
+    tail = _tail_start(norms)
+    if tail is not None:
+        dropped.update(range(tail, len(norms) + 1))
+    return dropped
+
+
+_CJK_HEADING_WORD = re.compile(r"(?:区|县)$")  # a district heading may repeat; never a page header
+
+
+def _tail_start(norms: list[str]) -> int | None:
+    """1-based line where the web-page tail begins, if the last part of the file is one."""
+    cutoff = int(len(norms) * 0.7)
+    for i in range(cutoff, len(norms)):
+        if TAIL_START.match(norms[i]):
+            return i + 1
+    return None

@@ -1,0 +1,415 @@
+"""Document structure: metadata, heading levels, numbered items, task tables and district lists.
+
+Works on `reading.Line`s. Headings rank by their *kind*, not by absolute depth, so a document that starts
+at "(六)" or skips a level still nests correctly:
+    0 annex ("附件1")   1 part title ("…工作方案")   2 "一、" / district heading / unnumbered heading
+    3 "(一)"            4 "——…"                      5 "(1)"
+Section titles are kept as printed (outer spaces stripped); an annex heading and its title line are two
+levels ("附件 1", "市直部门…工作任务清单").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from loaders import attribution
+from loaders.reading import Line, Reading
+
+CN_NUM = "一二三四五六七八九十百零〇"
+RE_CHINESE = re.compile(rf"^\s*[{CN_NUM}]+\s*、")
+RE_PAREN = re.compile(rf"^\s*\(\s*[{CN_NUM}]+\s*\)")
+RE_ARABIC_PAREN = re.compile(r"^\s*\(\s*\d{1,3}\s*\)")
+RE_DASH = re.compile(r"^\s*(?:——|--|—)")
+RE_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")
+RE_ANNEX = re.compile(r"^\s*附\s*件\s*(\d{0,2})\s*[:]?\s*(.*)$")
+RE_ANNEX_LIST = re.compile(r"^\s*附\s*件\s*:\s*\d")
+RE_PART_TITLE = re.compile(r"(?:方案|意见|计划|清单|纲要|办法|要点|规划|细则|分解|分工|任务表|一览表)(?:\(.{1,4}\))?$")
+RE_DISTRICT = re.compile(r"^(?:[\u4e00-\u9fa5]{1,10}(?:区|县|新区|开发区|风景区|管委会)|[\u4e00-\u9fa5]{2,4}市)$")
+SENTENCE_PUNCT = re.compile(r"[。;,!?]")
+
+RANK_ANNEX, RANK_PART, RANK_CHAPTER, RANK_SECTION, RANK_SUB, RANK_ITEMGROUP = 0, 1, 2, 3, 4, 5
+
+
+@dataclass
+class Item:
+    """A numbered task/measure (kind "numbered") or a table row (kind "row")."""
+
+    kind: str
+    number: str
+    section: list[str]
+    lines: list[Line] = field(default_factory=list)
+    cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # role -> (start, end) in lines[0]
+    columns: dict[str, int] = field(default_factory=dict)
+    category: str = ""
+    district: str | None = None  # district heading that owns a district-list item
+    heading_type: str | None = None  # e.g. "约束性" / "预期性" from an indicator heading
+    indicator_list: bool = False
+
+
+@dataclass
+class Structure:
+    items: list[Item]
+    warnings: list[str]
+
+
+def _clean(text: str) -> str:
+    return text.strip()
+
+
+def walk(reading: Reading, *, doc_title: str = "") -> Structure:
+    """Group logical lines into items under their heading path."""
+    lines = reading.lines
+    stack: list[tuple[int, str, str]] = []  # (rank, printed title, normalised title)
+    items: list[Item] = []
+    warnings: list[str] = []
+    current: Item | None = None
+    table: dict[str, int] | None = None
+    table_header: str | None = None
+    category = ""
+    district: str | None = None
+    in_annex = False
+    doc_title_norm = re.sub(r"\s+", "", doc_title)
+    title_seen = False
+
+    def push(rank: int, printed: str, norm: str) -> None:
+        while stack and stack[-1][0] >= rank:
+            stack.pop()
+        stack.append((rank, _clean(printed), _clean(norm)))
+
+    def section() -> list[str]:
+        return [s[1] for s in stack]
+
+    def next_norm(i: int) -> str:
+        return lines[i + 1].norm.strip() if i + 1 < len(lines) else ""
+
+    for i, line in enumerate(lines):
+        n = line.norm.strip()
+        compact = re.sub(r"\s+", "", n)
+        if "\t" in line.text:
+            cells = line.norm.split("\t")
+            cols = attribution.header_columns(cells)
+            if cols:
+                current = None
+                if compact != table_header:
+                    table, table_header = cols, compact
+                continue
+            if table is None:
+                continue
+            cat = _category_cell(cells)
+            if cat is not None:
+                category = _clean(line.text.split("\t")[[c.strip() != "" for c in cells].index(True)])
+                continue
+            num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
+            if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
+                current = Item("row", num, section(), [line], columns=table, category=category, district=district)
+                current.cells = _cell_spans(line.norm, table)
+                items.append(current)
+            elif current is not None and current.kind == "row" and not num:
+                current.lines.append(line)  # a cell continued on the next row
+            else:
+                warnings.append(f"{reading.source}:{line.line_start}: 表格行无法识别,已跳过")
+            continue
+
+        if RE_ANNEX_LIST.match(n):
+            current = None
+            continue
+        m = RE_ANNEX.match(n)
+        if m and len(n) <= 40 and not SENTENCE_PUNCT.search(n):
+            current, table, table_header, category, district = None, None, None, "", None
+            in_annex = True
+            push(RANK_ANNEX, line.text.strip(), n)
+            continue
+        if in_annex and stack and stack[-1][0] == RANK_ANNEX and _is_title_like(n):
+            push(RANK_PART, line.text, n)
+            continue
+        if _is_district_heading(n, next_norm(i), in_annex):
+            current, table, table_header, category = None, None, None, ""
+            district = compact
+            push(RANK_CHAPTER, line.text, n)
+            continue
+        if RE_CHINESE.match(n):
+            if table is not None and "\t" in (lines[i + 1].text if i + 1 < len(lines) else ""):
+                category = _clean(line.text)  # a category row written without cells
+                continue
+            current, table, table_header = None, None, None
+            push(RANK_CHAPTER, _heading_title(line.text, n), n)
+            continue
+        if RE_PAREN.match(n):
+            current, table, table_header = None, None, None
+            push(RANK_SECTION, _heading_title(line.text, n), n)
+            continue
+        if RE_DASH.match(n) and len(n) <= 60:
+            current = None
+            push(RANK_SUB, line.text, n)
+            continue
+        m = RE_NUMBERED.match(n)
+        if m and _is_annex_entry(n):
+            continue
+        if m:
+            current = Item("numbered", m.group(1), section(), [line], district=district)
+            current.indicator_list, current.heading_type = _indicator_context(stack)
+            items.append(current)
+            if attribution.find_inline(n) is not None and attribution.find_inline(n).closed:
+                current = None
+            continue
+        if RE_ARABIC_PAREN.match(n) and current is None:
+            continue
+        if current is not None and current.kind == "numbered":
+            if attribution.LABEL_LINE.match(n) or not _is_title_like(n):
+                current.lines.append(line)
+                att = attribution.find_inline(n)
+                if att is not None and att.closed:
+                    current = None
+                continue
+        if _is_title_like(n) and not title_seen and doc_title_norm and compact in doc_title_norm:
+            title_seen = compact == doc_title_norm or doc_title_norm.endswith(compact)
+            continue
+        if _is_unnumbered_heading(n, next_norm(i)):
+            current = None
+            push(RANK_CHAPTER, line.text, n)
+            continue
+        if _is_title_like(n) and RE_PART_TITLE.search(n) and compact != doc_title_norm:
+            current, table, table_header = None, None, None
+            push(RANK_PART, line.text, n)
+            continue
+    return Structure(items, warnings)
+
+
+def _heading_title(text: str, norm: str) -> str:
+    """A run-in heading "(一)推动任务落地见效。各职能部门…" is titled by its first sentence."""
+    cut = norm.find("。")
+    if cut != -1 and cut + 1 < len(norm.strip()):
+        return text[: cut + 1].strip()
+    return text.strip()
+
+
+def _is_title_like(n: str) -> bool:
+    return 0 < len(n) <= 60 and not SENTENCE_PUNCT.search(n) and ":" not in n
+
+
+def _is_annex_entry(n: str) -> bool:
+    """"2.2022年各区…工作任务清单" in an annex list is a title, not a task."""
+    return len(n) <= 60 and "。" not in n and bool(re.search(r"(?:清单|方案|一览表|任务表|明细表)$", n))
+
+
+def _is_district_heading(n: str, nxt: str, in_annex: bool) -> bool:
+    compact = re.sub(r"\s+", "", n)
+    if len(compact) > 14 or not RE_DISTRICT.match(compact):
+        return False
+    nxt_cells = nxt.split("\t") if "\t" in nxt else []
+    if nxt_cells and attribution.header_columns(nxt_cells):
+        return True
+    return in_annex and bool(RE_NUMBERED.match(nxt))
+
+
+def _is_unnumbered_heading(n: str, nxt: str) -> bool:
+    """A short bare line ("主要指标分工") directly above a "(一)" heading is a heading of its own."""
+    return 0 < len(n) <= 16 and not SENTENCE_PUNCT.search(n) and bool(RE_PAREN.match(nxt))
+
+
+def _category_cell(cells: list[str]) -> str | None:
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) == 1 and RE_CHINESE.match(filled[0]) and len(filled[0]) <= 30:
+        return filled[0]
+    return None
+
+
+def _cell_spans(norm: str, columns: dict[str, int]) -> dict[str, tuple[int, int]]:
+    bounds: list[tuple[int, int]] = []
+    pos = 0
+    for cell in norm.split("\t"):
+        bounds.append((pos, pos + len(cell)))
+        pos += len(cell) + 1
+    spans = {}
+    for role, idx in columns.items():
+        if idx < len(bounds):
+            s, e = bounds[idx]
+            while s < e and norm[s] in " ":
+                s += 1
+            while e > s and norm[e - 1] in " ":
+                e -= 1
+            spans[role] = (s, e)
+    return spans
+
+
+def _indicator_context(stack: list[tuple[int, str, str]]) -> tuple[bool, str | None]:
+    """Items under a heading about 指标 (and not 任务) are indicator items; their type from the heading."""
+    is_list = any("指标" in s[2] and "任务" not in s[2] for s in stack)
+    kind = None
+    for s in reversed(stack):
+        for t in ("约束性", "预期性"):
+            if t in s[2]:
+                kind = t
+                break
+        if kind:
+            break
+    return is_list, kind
+
+
+# --------------------------------------------------------------------------- metadata
+
+RE_DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})\s*[号號]")
+RE_FIELD = re.compile(r"(名\s*称|标\s*题|发布机构|发文机关|文\s*号|发文字号|公开日期|发布日期|成文日期|印发日期)\s*:\s*")
+RE_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+RE_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+RE_DIGIT_DATE = re.compile(r"^\s*((?:19|20)\d{2})(\d{2,4})\s*(?:日)?\s*(?:印发)?\s*$")
+RE_TITLE = re.compile(r"([^\s—:]*关于.{2,80}?的(?:通知|意见|实施意见|方案|决定|批复|报告|函|通报|规定|办法))(?:\.[a-z]{2,4})?$")
+RE_ISSUER_SUFFIX = re.compile(r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|管委会|局|委)$")
+
+
+@dataclass
+class Metadata:
+    title: str = ""
+    issuer: str = ""
+    doc_number: str = ""
+    date: str | None = None
+    jurisdiction: str = "武汉市"
+
+
+def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
+    """Title, issuer, document number, date (YYYY-MM-DD) and jurisdiction of the document."""
+    md = Metadata()
+    warnings: list[str] = []
+    fields = _fields(reading)
+    lines = reading.lines
+    md.title = fields.get("名称") or fields.get("标题") or _title(lines)
+    md.doc_number = _doc_number(fields.get("文号") or fields.get("发文字号") or "") or ""
+    if not md.doc_number:
+        for line in lines:
+            num = _doc_number(line.norm)
+            if num:
+                md.doc_number = num
+                break
+    date_field = fields.get("成文日期") or fields.get("公开日期") or fields.get("发布日期") or fields.get("印发日期")
+    md.date = _date(date_field or "") if date_field else None
+    if md.date is None:
+        md.date = _signature_date(reading, warnings)
+    md.issuer = fields.get("发布机构") or fields.get("发文机关") or _issuer(lines, md.title)
+    md.jurisdiction = jurisdiction_of(md.issuer, md.title)
+    return md, warnings
+
+
+def _fields(reading: Reading) -> dict[str, str]:
+    """"名  称: …  发布机构: …" header fields of a government web page (first lines only)."""
+    out: dict[str, str] = {}
+    for line in reading.lines[:12]:
+        n = line.norm
+        marks = list(RE_FIELD.finditer(n))
+        for k, m in enumerate(marks):
+            end = marks[k + 1].start() if k + 1 < len(marks) else len(n)
+            key = re.sub(r"\s+", "", m.group(1))
+            value = n[m.end() : end].strip()
+            if key in ("文号",):
+                value = re.split(r"\s{1,}索\s*引", value)[0].strip()
+            out.setdefault(key, value)
+    return out
+
+
+def _doc_number(text: str) -> str | None:
+    m = RE_DOC_NUMBER.search(text)
+    if not m:
+        return None
+    prefix = m.group(1)
+    prefix = re.sub(r"^.*?(?:附件|文号|:)", "", prefix) or prefix
+    return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
+
+
+def _title(lines: list[Line]) -> str:
+    for line in lines[:200]:
+        n = line.norm.strip()
+        if RE_TITLE.search(n) and len(n) <= 120 and not n.startswith("附件"):
+            return line.text.strip()
+    for k in range(min(len(lines) - 1, 30)):  # a title broken over two lines
+        a, b = lines[k].norm.strip(), lines[k + 1].norm.strip()
+        if len(a) <= 40 and len(b) <= 40 and RE_TITLE.search(a + b):
+            return lines[k].text.strip() + lines[k + 1].text.strip()
+    for line in lines[:10]:
+        n = line.norm.strip()
+        if 6 <= len(n) <= 80 and "。" not in n and not n.endswith(":") and not _is_heading(n):
+            return line.text.strip()
+    for line in lines:  # an attachment named after the document: "附件:武政[2022]2号—市人民政府关于….pdf"
+        m = RE_TITLE.search(line.norm.strip())
+        if m:
+            start = line.norm.find(m.group(1))
+            return line.text[start : start + len(m.group(1))].strip()
+    return ""
+
+
+def _is_heading(n: str) -> bool:
+    return bool(RE_CHINESE.match(n) or RE_PAREN.match(n) or RE_NUMBERED.match(n) or RE_ANNEX.match(n))
+
+
+def _date(text: str) -> str | None:
+    m = RE_DATE.search(text)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    m = re.search(r"((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})", text)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return None
+
+
+def _iso(y: int, mo: int, d: int) -> str | None:
+    if 1 <= mo <= 12 and 1 <= d <= 31:
+        return f"{y:04d}-{mo:02d}-{d:02d}"
+    return None
+
+
+def _digit_date(y: str, rest: str) -> str | None:
+    """"2022429" → 2022-04-29: split the digits after the year into a valid month and day."""
+    candidates = []
+    for cut in (1, 2):
+        if len(rest) - cut in (1, 2):
+            iso = _iso(int(y), int(rest[:cut]), int(rest[cut:]))
+            if iso:
+                candidates.append(iso)
+    return candidates[0] if candidates else None
+
+
+def _signature_date(reading: Reading, warnings: list[str]) -> str | None:
+    """The first date standing alone on its line (the signature date), else a damaged all-digit date."""
+    for line in reading.lines:
+        n = re.sub(r"\s+", "", line.norm)
+        m = RE_DATE_LINE.match(n)
+        if m:
+            return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    for line in reading.lines:
+        n = re.sub(r"\s+", "", line.norm)
+        m = RE_DIGIT_DATE.match(n)
+        if m:
+            iso = _digit_date(m.group(1), m.group(2))
+            if iso:
+                warnings.append(f"{reading.source}:{line.line_start}: 日期缺少年月日,按 {iso} 理解")
+                return iso
+    return None
+
+
+def _issuer(lines: list[Line], title: str) -> str:
+    """The signing unit: the line just above the signature date, else the title's issuing unit."""
+    for k, line in enumerate(lines[1:], start=1):
+        n = re.sub(r"\s+", "", line.norm)
+        if RE_DATE_LINE.match(n) or RE_DIGIT_DATE.match(n):
+            prev = re.sub(r"\s+", "", lines[k - 1].norm)
+            if RE_ISSUER_SUFFIX.search(prev) and len(prev) <= 30:
+                return prev
+    t = re.sub(r"\s+", "", title)
+    m = re.match(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|委员会|办公室|办公厅))", t)
+    if m:
+        return m.group(1)
+    return ""
+
+
+def jurisdiction_of(issuer: str, title: str) -> str:
+    """"武昌区人民政府办公室" → 武昌区; a city issuer (or none) → the city, default 武汉市."""
+    for text in (issuer, title):
+        t = re.sub(r"\s+", "", text)
+        m = re.match(r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会)", t)
+        if m and not m.group(1).endswith(("市区", "城区")):
+            return m.group(1)
+    for text in (issuer, title):
+        t = re.sub(r"\s+", "", text)
+        m = re.match(r"^([\u4e00-\u9fa5]{2,4}?市)(?:人民政府|政府|委员会|委)", t)
+        if m and m.group(1) != "市":
+            return m.group(1)
+    return "武汉市"
