@@ -1,0 +1,30 @@
+// name: agency_tasks
+// title: 某单位的任务（牵头/配合）
+// description: 一个单位牵头或配合的全部任务，含经由所属群组（如“各区人民政府”）下达的任务，
+//   这类任务以 via 标明群组名。role 为该单位在任务中的角色。
+// param: name: string — 单位名称（规范名或别名），例：市卫健委
+// param: role: string = any — lead | support | any
+// example: {"name": "市卫健委", "role": "lead"}
+MATCH (a:Agency)
+WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
+OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)
+WITH collect(DISTINCT a) AS units, collect(DISTINCT g) AS groups
+UNWIND units + groups AS h
+MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
+WITH t, collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
+                 via: CASE WHEN h IN units THEN null ELSE h.name END}) AS hits
+WITH t, [x IN hits WHERE $role = 'any' OR x.role = $role] AS hits
+WHERE size(hits) > 0
+WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
+RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
+       t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
+       t.line_start AS line_start,
+       [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
+       [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
+       CASE WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
+            WHEN size(direct) > 0 THEN 'support'
+            WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
+            ELSE 'support' END AS role,
+       CASE WHEN size(direct) > 0 THEN null ELSE hits[0].via END AS via,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
+ORDER BY source, line_start, number

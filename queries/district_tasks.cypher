@@ -1,0 +1,35 @@
+// name: district_tasks
+// title: 某区承担的全部任务
+// description: 一个区的区政府及其区属单位承担的任务：直接点名的、经由“各区人民政府”“各新城区人民政府”
+//   “各中心城区人民政府”等群组下达的（via 标明群组），以及该区的任务清单行（如公报附件2中的分区任务）。
+// param: district: string — 区名，例：江岸区
+// example: {"district": "江岸区"}
+MATCH (u:Agency)
+WHERE u.jurisdiction = $district OR u.name = $district + '人民政府'
+   OR size([(u)-[:IN_DISTRICT]->(d:District) WHERE d.name = $district | d]) > 0
+OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:Agency)
+WITH collect(DISTINCT u) AS units, collect(DISTINCT g) AS groups
+WITH units, groups, units + groups AS holders
+UNWIND CASE WHEN size(holders) = 0 THEN [null] ELSE holders END AS h
+OPTIONAL MATCH (h)-[:LEADS|SUPPORTS]->(x:Task)
+WITH units, groups, collect(DISTINCT x.id) AS ids
+MATCH (t:Task)
+WHERE t.id IN ids OR t.jurisdiction = $district
+WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
+         {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
+          via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits
+WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
+RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
+       t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
+       t.line_start AS line_start,
+       [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
+       [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
+       CASE WHEN size(hits) = 0 THEN null
+            WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
+            WHEN size(direct) > 0 THEN 'support'
+            WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
+            ELSE 'support' END AS role,
+       CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE hits[0].via END AS via,
+       [x IN direct | x.unit] AS units,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
+ORDER BY source, line_start, number

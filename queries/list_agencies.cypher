@@ -1,0 +1,12 @@
+// name: list_agencies
+// title: 单位列表
+// description: 全部单位（可按名称或别名中包含的文字筛选），附牵头与配合任务数。
+// param: q: string = null — 名称或别名包含的文字，例：卫健
+// example: {"q": "卫健"}
+MATCH (a:Agency)
+WHERE $q IS NULL OR a.name CONTAINS $q OR any(x IN coalesce(a.aliases, []) WHERE x CONTAINS $q)
+RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
+       coalesce(a.aliases, []) AS aliases,
+       size([(a)-[:LEADS]->(t:Task) | t.id]) AS lead,
+       size([(a)-[:SUPPORTS]->(t:Task) | t.id]) AS support
+ORDER BY name

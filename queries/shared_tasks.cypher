@@ -1,0 +1,38 @@
+// name: shared_tasks
+// title: 两个单位共同承担的任务
+// description: 单位 a 与单位 b 都被列为牵头或配合单位（直接或经由所属群组）的任务。
+//   role/via 描述单位 a 的角色，other_role/other_via 描述单位 b 的角色。
+// param: a: string — 第一个单位，例：市卫健委
+// param: b: string — 第二个单位，例：市民政局
+// example: {"a": "市卫健委", "b": "市民政局"}
+MATCH (x:Agency)
+WHERE x.name = $a OR $a IN coalesce(x.aliases, [])
+OPTIONAL MATCH (x)-[:MEMBER_OF]->(gx:Agency)
+WITH collect(DISTINCT x) AS aunits, collect(DISTINCT gx) AS agroups
+MATCH (y:Agency)
+WHERE y.name = $b OR $b IN coalesce(y.aliases, [])
+OPTIONAL MATCH (y)-[:MEMBER_OF]->(gy:Agency)
+WITH aunits, agroups, collect(DISTINCT y) AS bunits, collect(DISTINCT gy) AS bgroups
+UNWIND aunits + agroups AS h
+MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
+WITH t, aunits, bunits, bgroups,
+     collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
+              via: CASE WHEN h IN aunits THEN null ELSE h.name END}) AS ahits
+WITH t, ahits, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bgroups |
+                {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
+                 via: CASE WHEN k IN bunits THEN null ELSE k.name END}] AS bhits
+WHERE size(bhits) > 0
+WITH t, ahits, bhits, [h IN ahits WHERE h.via IS NULL] AS adirect, [h IN bhits WHERE h.via IS NULL] AS bdirect
+RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
+       t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
+       t.line_start AS line_start,
+       [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
+       [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
+       CASE WHEN any(h IN adirect WHERE h.role = 'lead') THEN 'lead' WHEN size(adirect) > 0 THEN 'support'
+            WHEN any(h IN ahits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS role,
+       CASE WHEN size(adirect) > 0 THEN null ELSE ahits[0].via END AS via,
+       CASE WHEN any(h IN bdirect WHERE h.role = 'lead') THEN 'lead' WHEN size(bdirect) > 0 THEN 'support'
+            WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role,
+       CASE WHEN size(bdirect) > 0 THEN null ELSE bhits[0].via END AS other_via,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
+ORDER BY source, line_start, number
