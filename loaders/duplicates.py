@@ -1,0 +1,56 @@
+"""Spot a document that copies one already loaded (another encoding, Traditional characters, damaged lines).
+
+A document is reduced to a bottom-k sketch: the k smallest stable 63-bit hashes of its character
+3-shingles, taken over Chinese characters and digits only of the normalised Simplified text
+(`ParsedDocument.text`). Two sketches estimate the Jaccard similarity of the shingle sets; above
+THRESHOLD the newer document is a copy. Signatures are small (≤ 256 ints) and are stored on the
+Document node by the pipeline.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+K = 256
+SHINGLE = 3
+THRESHOLD = 0.5
+_KEEP = re.compile(r"[\u4e00-\u9fff0-9]")
+_MASK = (1 << 63) - 1
+
+
+def shingles(text: str) -> set[str]:
+    """Character 3-shingles of the Chinese characters and digits of `text`."""
+    chars = "".join(_KEEP.findall(text))
+    return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
+
+
+def _hash(shingle: str) -> int:
+    return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big") & _MASK
+
+
+def signature(text: str) -> list[int]:
+    """Bottom-k sketch of `text` (already normalised and Simplified): sorted, at most K ints."""
+    return sorted({_hash(s) for s in shingles(text)})[:K]
+
+
+def similarity(a: list[int], b: list[int]) -> float:
+    """Estimated Jaccard similarity of the shingle sets behind two sketches."""
+    if not a or not b:
+        return 0.0
+    sa, sb = set(a), set(b)
+    union_k = sorted(sa | sb)[: min(K, len(sa | sb))]
+    both = sum(1 for h in union_k if h in sa and h in sb)
+    return both / len(union_k)
+
+
+def find_duplicate(sig: list[int], candidates: dict[str, list[int]]) -> tuple[str, float] | None:
+    """The most similar candidate (doc_id, similarity) at or above THRESHOLD, else None."""
+    best: tuple[str, float] | None = None
+    for doc_id, other in candidates.items():
+        if not other:
+            continue
+        score = similarity(sig, list(other))
+        if score >= THRESHOLD and (best is None or score > best[1]):
+            best = (doc_id, score)
+    return best
