@@ -1,0 +1,280 @@
+"""Numeric targets in task text → Indicator records.
+
+The grammar, in the order it is tried inside one clause (text between ,;。 and sub-item numbers "1.", "2."):
+
+1. "完成市下达目标" / "完成省市下达任务": a target the city sets; no number (set_by_city=True).
+2. NAME VERB VALUE[、VALUE…] [SUFFIX] — a comparator verb before the number:
+   达到 / 达 / 提高到 / 提升至 / 增加到 / 不低于 / 不少于 → ">="; 超过 / 突破 / 大于 / 高于 → ">";
+   控制在 / 降至 / 下降到 / 不超过 / 不高于 → "<="; 小于 / 低于 → "<"; 保持在 / 稳定在 / 巩固在 → "=".
+   A suffix overrides a non-strict verb: 以上 / 及以上 → ">=", 以下 / 以内 → "<=" (Chinese 以上/以下/以内 include
+   the number itself), 左右 → "=". Strict verbs (大于, 小于, 超过, 突破) keep their strictness.
+   Change verbs (增长, 下降, 降低, 提高, 减少) stay in the name: "地区生产总值增长" "7%左右" → "=" 7 %.
+   "A、B分别控制在 X、Y 以下" gives one indicator per name; "A、B均达到 X" gives each name the same value.
+3. Otherwise a count with no comparator verb: "新建 30 家标杆中心戒毒社区", "每千人口拥有执业(助理)医师数7人",
+   "劳动年龄人口平均受教育年限12.5年": name = the words around the number, comparator "=" unless a suffix
+   (以上 → ">=") or 至少 says otherwise. We use "=" because the wording gives no direction; a reader of the
+   graph sees the printed text beside it.
+
+Names are the measured quantity: leading context (到2025年, 实现, 确保, 力争, 全市 …) and trailing modifiers
+(分别, 均, 年均) are trimmed. year = the last "20XX年" before the number in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from graph.model import Indicator, Provenance
+
+UNITS = (
+    "个百分点", "平方米/人", "千米/平方公里", "公里/平方公里", "座/平方公里", "/10万", "/万", "万平方米", "平方公里",
+    "平方米", "万人次", "万人", "万个", "万套", "万户", "万辆", "万亩", "万元", "亿元", "万吨", "万张", "万间",
+    "人次", "场次", "户", "个", "所", "家", "场", "套", "间", "人", "张", "台", "座", "条", "项", "支", "批", "处",
+    "名", "件", "亩", "公里", "千米", "米", "次", "辆", "年", "岁", "天", "分钟", "小时", "%", "‰", "倍", "元", "吨",
+    "床", "栋", "班", "万",
+)
+COUNT_UNITS = set(UNITS) - {"岁", "分钟", "小时", "天", "万", "/万", "/10万"}
+NUMBER = re.compile(
+    r"(?<![A-Za-z0-9.“\"/])(\d+(?:\.\d+)?)(?:\s*[-—~～]\s*(\d+(?:\.\d+)?))?\s*(%c|"
+    + "|".join(r"\s*".join(re.escape(c) for c in u) for u in UNITS)
+    + r"|(?=\s*(?:及以上|以上|及以下|以下|以内|左右)))"
+)
+GE, GT, LE, LT, EQ = ">=", ">", "<=", "<", "="
+VERBS: dict[str, str] = {
+    "达到或超过": GE, "达到": GE, "达": GE, "提高到": GE, "提高至": GE, "提升到": GE, "提升至": GE, "增加到": GE,
+    "增加至": GE, "增长到": GE, "增至": GE, "不低于": GE, "不少于": GE, "至少": GE, "超过": GT, "突破": GT,
+    "大于": GT, "高于": GT, "控制在": LE, "降至": LE, "降到": LE, "下降到": LE, "下降至": LE, "降低到": LE,
+    "降低至": LE, "减少到": LE, "不超过": LE, "不高于": LE, "小于": LT, "低于": LT, "保持在": EQ, "稳定在": EQ,
+    "巩固在": EQ, "维持在": EQ, "均在": EQ,
+}
+SHARE = re.compile(r"占[\u4e00-\u9fff]{0,6}$")  # "人数占总人口 50%": the share belongs to the name
+CHANGE_VERBS = ("增长", "下降", "降低", "提高", "减少", "压减", "增加", "提升")
+STRICT = {"超过", "突破", "大于", "小于", "低于", "高于"}
+SUFFIX = re.compile(r"^\s*(及以上|以上|及以下|以下|以内|左右)")
+SUFFIX_CMP = {"及以上": GE, "以上": GE, "及以下": LE, "以下": LE, "以内": LE, "左右": EQ}
+MODIFIERS = re.compile(r"(分别|均|年均|总体|力争|平均|累计|每年|稳定|全部)+$")
+LEAD = re.compile(
+    r"^((到|至|在)?\s*20\d\d\s*年(底|末|前)?[,,]?|实现|确保|力争|保证|推动|推进|努力|争取|使|将|要|全市|全区|辖区|"
+    r"各区|进一步|其中|同时|并|且|和|、|\s)+"
+)
+SET_BY_CITY = re.compile(r"(完成|达到)(省|市|省市|上级|国家|省级|市级)?下达(的)?(目标|任务|指标)(任务)?")
+SUBITEM = re.compile(r"(?:(?<=^)|(?<=[。;;\s]))\d{1,2}[.、．](?!\d)")
+YEAR = re.compile(r"(20\d\d)\s*年")
+QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+def extract_indicators(
+    text: str, *, type: str | None = None, provenance: Provenance | None = None
+) -> list[Indicator]:
+    """Every numeric target in `text`; `type` (约束性/预期性) comes from the caller's section heading.
+
+    With `type` given the text is an indicator row, so a row with no number still yields one Indicator
+    (target None) rather than disappearing.
+    """
+    norm = _halfwidth(text)
+    found: list[Indicator] = []
+    for start, end in _clauses(norm):
+        found.extend(_from_clause(norm, start, end, type))
+    if not found and type:
+        name = _clean_name(_strip_subitem(norm.strip().rstrip("。")))
+        found.append(Indicator(name=name, text=text.strip(), type=type))
+    for ind in found:
+        ind.provenance = _span(provenance, ind.text) if provenance else None
+    return found
+
+
+def _halfwidth(text: str) -> str:
+    """NFKC per character, so offsets in the result match offsets in `text`."""
+    out = []
+    for ch in text:
+        n = unicodedata.normalize("NFKC", ch)
+        out.append(n if len(n) == 1 else ch)
+    return "".join(out)
+
+
+def _clauses(text: str) -> list[tuple[int, int]]:
+    """Offsets of clauses: split at ,;。 and before sub-item numbers, never inside brackets or quotes."""
+    cuts = [0]
+    depth = 0
+    for i, ch in enumerate(text):
+        if ch in "(“《":
+            depth += 1
+        elif ch in ")”》":
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in ",;。\n":
+            cuts.append(i + 1)
+    for m in SUBITEM.finditer(text):
+        cuts.append(m.start())
+    cuts = sorted(set(cuts)) + [len(text)]
+    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,;。\n")]
+
+
+def _from_clause(text: str, start: int, end: int, type: str | None) -> list[Indicator]:
+    clause = text[start:end]
+    body = _strip_subitem(clause).rstrip(" ,;。\n")
+    year = _year(text, start)
+    m = SET_BY_CITY.search(body)
+    if m:
+        name = _clean_name(body[: m.start()])
+        return [Indicator(name=name, text=body, type=type, set_by_city=True, year=year)]
+    masked = QUOTED.sub(lambda q: "□" * len(q.group()), body)
+    numbers = [n for n in NUMBER.finditer(masked) if not _is_year(masked, n)]
+    out = _with_verbs(body, masked, numbers, type, year)
+    if not out:
+        out = _counts(body, masked, numbers, type, year)
+    return out
+
+
+def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str | None,
+                year: int | None) -> list[Indicator]:
+    out: list[Indicator] = []
+    name_from = 0
+    i = 0
+    while i < len(numbers):
+        n = numbers[i]
+        left = masked[name_from: n.start()].rstrip()
+        left_mod = MODIFIERS.sub("", left)
+        verb = next((v for v in sorted(VERBS, key=len, reverse=True) if left_mod.endswith(v)), None)
+        change = None if verb else next((v for v in CHANGE_VERBS if left_mod.endswith(v)), None)
+        if verb is None and change is None and SHARE.search(left_mod):
+            change = "占"
+        if verb is None and change is None:
+            i += 1
+            continue
+        values = [n]
+        j = i + 1
+        while j < len(numbers) and re.fullmatch(r"\s*[、和及]\s*", masked[values[-1].end(): numbers[j].start()]):
+            values.append(numbers[j])
+            j += 1
+        suffix = SUFFIX.match(masked[values[-1].end():])
+        cmp_ = VERBS[verb] if verb else EQ
+        if suffix and (verb not in STRICT):
+            cmp_ = SUFFIX_CMP[suffix.group(1)]
+        raw = body[name_from: name_from + len(left_mod) - (len(verb) if verb else 0)]
+        names = _names(raw, len(values), shared=bool(re.search(r"均$", left)))
+        span_end = (suffix.end() if suffix else 0) + values[-1].end()
+        span = body[name_from:span_end].strip(" ,、")
+        for k, v in enumerate(values if len(values) == len(names) else values[:1] * len(names)):
+            out.append(Indicator(
+                name=names[k], text=span, target=_num(v), unit=_unit(v), comparator=cmp_, year=year, type=type,
+            ))
+        name_from = span_end
+        i = j
+    return out
+
+
+def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | None,
+            year: int | None) -> list[Indicator]:
+    """Counts with no comparator verb: each 、-separated piece with a number gives one indicator."""
+    out: list[Indicator] = []
+    pieces = _pieces(masked)
+    prefix = ""
+    prefix_raw = ""
+    for a, b in pieces:
+        n = next((x for x in numbers if a <= x.start() < b), None)
+        if n is None or _unit(n) not in COUNT_UNITS:
+            continue
+        at_least = "至少" in masked[a: n.start()] or (bool(out) and "至少" in prefix_raw)
+        if not out:
+            prefix_raw = masked[a: n.start()]
+        left = body[a: n.start()]
+        suffix = SUFFIX.match(masked[n.end(): b])
+        right_from = n.end() + (suffix.end() if suffix else 0)
+        right = re.sub(r"^\((?:户|间|站)\)", "", body[right_from:b]).strip()
+        left_clean = _clean_name(left)
+        if not out:
+            prefix = left_clean if right else ""
+        elif not left_clean:
+            left_clean = prefix
+        name = _clean_name(left_clean + right) if right else left_clean
+        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+            continue
+        cmp_ = SUFFIX_CMP[suffix.group(1)] if suffix else (GE if at_least else EQ)
+        out.append(Indicator(name=name, text=body[a:b].strip(" 、"), target=_num(n), unit=_unit(n),
+                             comparator=cmp_, year=year, type=type))
+    return out
+
+
+def _pieces(masked: str) -> list[tuple[int, int]]:
+    """Split at 、 where the next piece carries its own number; otherwise the 、 joins words of one name."""
+    cuts = [0] + [m.end() for m in re.finditer("、", masked)] + [len(masked) + 1]
+    spans = [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and not NUMBER.search(masked[a:b]):
+            merged[-1] = (merged[-1][0], b)
+        elif merged and not NUMBER.search(masked[merged[-1][0]:merged[-1][1]]):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def _names(raw: str, count: int, *, shared: bool) -> list[str]:
+    """'孕产妇死亡率、婴儿死亡率' → two names; 'A保险、B保险参保人数' → 'A保险参保人数', 'B保险参保人数'."""
+    raw = MODIFIERS.sub("", raw.strip())
+    parts = [p for p in re.split(r"[、]|(?<=[\u4e00-\u9fff])和(?=[\u4e00-\u9fff])", raw) if p]
+    if count > 1 and len(parts) != count:
+        parts = [p for p in raw.split("、") if p]
+    if len(parts) > 1 and (count == len(parts) or shared or count == 1):
+        parts = _share_suffix(parts)
+        if count == 1 and not shared and not all(re.search(r"(率|数|量|比例|占比|面积)$", p) for p in parts):
+            return [_clean_name(raw)]
+        return [_clean_name(p) for p in parts]
+    return [_clean_name(raw)] * max(1, count if shared else 1)
+
+
+def _share_suffix(parts: list[str]) -> list[str]:
+    """Give earlier items the tail the last item carries beyond their common ending."""
+    last = parts[-1]
+    tail2 = parts[0][-2:]
+    if last.endswith(tail2) or len(tail2) < 2:
+        return parts
+    pos = last.rfind(tail2)
+    if pos < 0:
+        return parts
+    suffix = last[pos + 2:]
+    return [p + suffix for p in parts[:-1]] + [last]
+
+
+def _clean_name(name: str) -> str:
+    name = re.sub(r"\s+|至少|力争", "", _strip_subitem(name.strip()))
+    prev = None
+    while prev != name:
+        prev = name
+        name = LEAD.sub("", name).strip()
+        name = MODIFIERS.sub("", name).strip()
+        name = re.sub(r"(的|为|是|:)$", "", name).strip()
+    return name.strip(" ,;、“”\"")
+
+
+def _strip_subitem(text: str) -> str:
+    return re.sub(r"^\s*\d{1,2}[.、．](?!\d)\s*", "", text)
+
+
+def _is_year(text: str, m: re.Match[str]) -> bool:
+    return m.group(3) == "年" and re.fullmatch(r"(19|20)\d\d", m.group(1)) is not None
+
+
+def _year(text: str, start: int) -> int | None:
+    sentence_start = max(text.rfind("。", 0, start), _last_subitem(text, start), 0)
+    years = YEAR.findall(text[sentence_start:start + 1])
+    return int(years[-1]) if years else None
+
+
+def _last_subitem(text: str, before: int) -> int:
+    starts = [m.start() for m in SUBITEM.finditer(text) if m.start() <= before]
+    return starts[-1] if starts else 0
+
+
+def _num(m: re.Match[str]) -> float:
+    return float(m.group(1))
+
+
+def _unit(m: re.Match[str]) -> str | None:
+    unit = re.sub(r"\s+", "", m.group(3))
+    return "‰" if unit == "%c" else (unit or None)
+
+
+def _span(p: Provenance, span: str) -> Provenance:
+    return Provenance(p.source, p.line_start, p.line_end, span)
