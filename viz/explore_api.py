@@ -1,7 +1,120 @@
-"""Filtered node-link graph for the explorer page (filled in if the API does not provide it)."""
+"""The explorer's data: a node-link graph of tasks filtered by document, section or agency type.
+
+Paged by tasks (`limit`/`offset`) so the page can show a first batch and add more on "显示更多";
+every statement keeps to the Cypher subset FalkorDB and Neo4j share.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Any
 
-router = APIRouter(tags=["ui"])
+from fastapi import APIRouter, Query
+
+from api.deps import ServicesDep
+from graph.store import GraphStore
+
+router = APIRouter(prefix="/graph", tags=["graph"])
+
+MAX_TASKS = 5000
+
+_TASK_FILTER = """
+WHERE ($document IS NULL OR t.doc_id = $document OR t.source = $document)
+  AND ($section IS NULL OR any(s IN coalesce(t.section, []) WHERE s CONTAINS $section))
+"""
+# Tasks touched by an agency of the given type (the type filter is a MATCH, not a subquery).
+_TASKS_BY_TYPE = "MATCH (a:Agency)-[:LEADS|SUPPORTS]->(t:Task)" + _TASK_FILTER + " AND a.type = $agency_type WITH DISTINCT t"
+_TASKS_ALL = "MATCH (t:Task)" + _TASK_FILTER + " WITH t"
+
+_PAGE = """
+RETURN t.id AS id, t.number AS number, t.text AS text, t.title AS title, t.doc_id AS doc_id,
+       t.source AS source, t.jurisdiction AS jurisdiction, t.line_start AS line_start
+ORDER BY source, line_start, id SKIP $offset LIMIT $limit
+"""
+_COUNT = "RETURN count(t) AS n"
+
+_ASSIGNMENTS = """
+MATCH (a:Agency)-[r:LEADS|SUPPORTS]->(t:Task)
+WHERE t.id IN $ids AND ($agency_type IS NULL OR a.type = $agency_type)
+RETURN a.id AS agency_id, a.name AS name, a.type AS agency_type, a.jurisdiction AS jurisdiction,
+       t.id AS task_id, type(r) AS rel
+"""
+_INDICATORS = """
+MATCH (t:Task)-[:HAS_INDICATOR]->(i:Indicator)
+WHERE t.id IN $ids
+RETURN t.id AS task_id, i.id AS id, i.name AS name, i.text AS text, i.target AS target, i.unit AS unit
+"""
+_DOCUMENTS = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.title AS title ORDER BY d.source"
+_SECTIONS = """
+MATCH (s:Section) WHERE s.level = 1
+RETURN DISTINCT s.title AS title ORDER BY title
+"""
+_AGENCY_TYPES = "MATCH (a:Agency) RETURN DISTINCT a.type AS type ORDER BY type"
+
+
+def _blank(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def explore_graph(
+    store: GraphStore,
+    *,
+    document: str | None = None,
+    section: str | None = None,
+    agency_type: str | None = None,
+    limit: int = 300,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Node-link JSON for one page of matching tasks, with their agencies and indicators."""
+    params: dict[str, Any] = {
+        "document": _blank(document), "section": _blank(section), "agency_type": _blank(agency_type),
+        "limit": limit, "offset": offset,
+    }
+    head = _TASKS_BY_TYPE if params["agency_type"] else _TASKS_ALL
+    total = store.read(head + _COUNT, params)[0]["n"]
+    tasks = store.read(head + _PAGE, params)
+    ids = [t["id"] for t in tasks]
+    nodes: dict[str, dict[str, Any]] = {}
+    links: list[dict[str, str]] = []
+    for t in tasks:
+        text = (f"【{t['title']}】" if t.get("title") else "") + (t.get("text") or "")
+        nodes[t["id"]] = {"id": t["id"], "label": text, "type": "Task", "group": t.get("doc_id") or "",
+                          "title": f"{t.get('number') or ''} {text}（{t.get('source') or ''}）".strip()}
+    if ids:
+        for r in store.read(_ASSIGNMENTS, {"ids": ids, "agency_type": params["agency_type"]}):
+            nodes.setdefault(r["agency_id"], {"id": r["agency_id"], "label": r["name"], "name": r["name"],
+                                              "type": "Agency", "group": r.get("agency_type") or "other",
+                                              "title": f"{r['name']}（{r.get('jurisdiction') or ''}）"})
+            links.append({"source": r["agency_id"], "target": r["task_id"], "type": r["rel"]})
+        for r in store.read(_INDICATORS, {"ids": ids}):
+            label = r.get("name") or r.get("text") or "指标"
+            nodes.setdefault(r["id"], {"id": r["id"], "label": label, "type": "Indicator", "group": "indicator",
+                                       "title": r.get("text") or label})
+            links.append({"source": r["task_id"], "target": r["id"], "type": "HAS_INDICATOR"})
+    return {"nodes": list(nodes.values()), "links": links, "total_tasks": total, "limit": limit, "offset": offset}
+
+
+def explore_options(store: GraphStore) -> dict[str, Any]:
+    """What the explorer's filters can choose from."""
+    return {
+        "documents": store.read(_DOCUMENTS),
+        "sections": [r["title"] for r in store.read(_SECTIONS) if r.get("title")],
+        "agency_types": [r["type"] for r in store.read(_AGENCY_TYPES) if r.get("type")],
+    }
+
+
+@router.get("/explore", summary="图谱浏览：按文件、章节、单位类型筛选的任务子图（分页）")
+def explore(
+    s: ServicesDep,
+    document: Annotated[str | None, Query(max_length=200, description="文件 id 或文件名")] = None,
+    section: Annotated[str | None, Query(max_length=200, description="章节标题包含的文字")] = None,
+    agency_type: Annotated[str | None, Query(max_length=40, description="单位类型，如 department")] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_TASKS, description="任务数上限")] = 300,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的任务数")] = 0,
+) -> dict[str, Any]:
+    return explore_graph(s.store, document=document, section=section, agency_type=agency_type,
+                         limit=limit, offset=offset)
+
+
+@router.get("/explore/options", summary="图谱浏览的筛选项：文件、一级章节、单位类型")
+def options(s: ServicesDep) -> dict[str, Any]:
+    return explore_options(s.store)

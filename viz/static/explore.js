@@ -75,6 +75,7 @@
     const q = new URLSearchParams({ limit: state.limit, offset: state.offset });
     for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
     status.textContent = "正在加载…";
+    more.classList.add("hidden");
     let data;
     try {
       data = await api(`/graph/explore?${q}`);
@@ -92,6 +93,7 @@
       if (g) g.network.destroy();
       graphBox.replaceChildren();
       g = DG.graph(graphBox, data, { physics: physics.checked });
+      window.DG_EXPLORE = g;
       g.network.once("afterDrawing", () => DG.mark("dg-explore"));
     }
     DG.legend(document.getElementById("legend"), new Set(g.nodes.get().map((n) => n.raw.type)));

@@ -1,0 +1,156 @@
+"""The UI in a real browser against the real server over the five samples.
+
+Expected task sets are read off the documents (see the comments), not off the code.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# 市卫健委 as lead, read off the samples:
+#   000 附件1 牵头单位 column: rows 1, 10, 11, 14 (14 jointly with 市民政局)
+#   003 "(牵头单位:市卫健委;…)": 202, 211, 212, 213, 215 and 民生实事 22, 23
+#   003 "(责任单位:市卫健委)" with no 牵头单位: 210, 214 and 民生实事 4, 24
+LEAD_NUMBERS = sorted(["1", "10", "11", "14", "202", "211", "212", "213", "215", "22", "23", "210", "214", "4", "24"])
+# 市卫健委 named among the supporting units: 000 附件1 rows 3, 9, 15, 25; 003 items 234, 237.
+SUPPORT_NUMBERS = sorted(["3", "9", "15", "25", "234", "237"])
+
+# UI chrome (labels, headings, buttons, legends): the text a user reads that is not document content.
+CHROME = "header.top, .tabs, .filters label, .filters button, .legend, h2, th, dl.kv dt, .numbers, .group, #status, .hero p"
+FILE_NAME = re.compile(r"\S+\.txt")
+
+
+def latin_words(texts: list[str]) -> list[str]:
+    """Words in Latin letters, after removing file names (shown as they are named on disk)."""
+    return [w for t in texts for w in re.findall(r"[A-Za-z]{2,}", FILE_NAME.sub("", t)) if w != "PNG"]
+
+
+def chrome_text(page) -> list[str]:
+    return page.locator(CHROME).all_inner_texts()
+
+
+def task_numbers(page, list_id: str) -> list[str]:
+    return sorted(n.strip() for n in page.locator(f"#{list_id} li[data-task-id] .no").all_inner_texts())
+
+
+def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server, page, artifacts):
+    page.goto(ui_server + "/")
+    assert page.url == ui_server + "/ui/"
+    page.wait_for_selector("#numbers .num")
+    assert page.locator("#numbers").inner_text().count("文件") == 1
+    page.wait_for_selector("#busiest table")
+    assert latin_words(chrome_text(page)) == []
+
+    page.fill("#q", "卫健委")
+    suggestion = page.locator("#suggest a.sg-agency").filter(has_text=re.compile(r"^市卫健委"))
+    suggestion.first.wait_for()
+    page.screenshot(path=artifacts / "ui_01_home_search.png", full_page=True)
+    suggestion.first.click()
+
+    page.wait_for_url(re.compile(r"/ui/agency/"))
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.locator("h1").inner_text() == "市卫健委"
+    assert page.get_attribute("#tab-lead", "data-count") == str(len(LEAD_NUMBERS))
+    assert task_numbers(page, "list-lead") == LEAD_NUMBERS
+
+    page.wait_for_selector("#graph canvas")
+    page.wait_for_function("Number(document.querySelector('#graph').dataset.nodes || 0) > 15")
+    page.wait_for_function("window.DG_TIMING && window.DG_TIMING['dg-graph'] > 0")
+    timing = page.evaluate("""() => ({
+        ...window.DG_TIMING,
+        dom_content_loaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
+        nodes: Number(document.querySelector('#graph').dataset.nodes)})""")
+    (artifacts / "ui_timing_agency.json").write_text(json.dumps(timing, ensure_ascii=False, indent=2))
+    print("市卫健委 page timing (ms since navigation start):", timing)
+    page.wait_for_timeout(800)  # let the layout settle for a readable screenshot
+    page.screenshot(path=artifacts / "ui_02_agency_lead.png", full_page=True)
+    assert latin_words(chrome_text(page)) == []
+
+    page.click("#tab-support")
+    page.wait_for_selector("#list-support")
+    assert page.get_attribute("#tab-support", "data-count") == str(len(SUPPORT_NUMBERS))
+    assert task_numbers(page, "list-support") == SUPPORT_NUMBERS
+    page.screenshot(path=artifacts / "ui_03_agency_support.png", full_page=True)
+
+    # 003: "202.完善三孩生育政策配套措施,…托位总数达到4万个。(牵头单位:市卫健委;责任单位:各区人民政府)"
+    page.click("#tab-lead")
+    row = page.locator("#list-lead li[data-task-id]").filter(has=page.locator(".no", has_text=re.compile(r"^202$")))
+    row.locator("a.task-link").click()
+    page.wait_for_url(re.compile(r"/ui/task/"))
+    passage = page.locator("#passage")
+    passage.wait_for()
+    assert "完善三孩生育政策配套措施" in passage.inner_text()
+    marked = " ".join(page.locator("#passage mark").all_inner_texts())
+    assert "市卫健委" in marked and "各区人民政府" in marked
+    assert page.locator("#leads a").all_inner_texts() == ["市卫健委"]
+    assert page.locator("#supports a").all_inner_texts() == ["各区人民政府"]
+    page.wait_for_selector("#graph canvas")
+    page.wait_for_timeout(800)
+    page.screenshot(path=artifacts / "ui_04_task_202.png", full_page=True)
+    assert latin_words(chrome_text(page)) == []
+
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def test_unknown_agency_offers_suggestions(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/agency/卫健")
+    page.wait_for_selector(".error")
+    assert "未找到" in page.locator(".error").inner_text()
+    page.screenshot(path=artifacts / "ui_05_agency_not_found.png")
+    assert page.foreign(ui_server) == []
+
+
+def test_district_page_lists_its_own_and_group_tasks(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/district/武昌区")
+    page.wait_for_selector(".task-groups")
+    text = page.locator("main").inner_text()
+    # 004 (武昌区's own plan): "1.劳动年龄人口平均受教育年限12.5年。(责任单位:区教育局)"
+    assert "劳动年龄人口平均受教育年限" in text
+    # 003 item 118 gives 各区人民政府 a part: "严格落实长江“十年禁渔”…责任单位:…各区人民政府"
+    assert "严格落实长江“十年禁渔”" in text
+    assert page.locator(".via").count() > 0
+    page.screenshot(path=artifacts / "ui_06_district_wuchang.png", full_page=True)
+    assert latin_words(chrome_text(page)) == []
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def test_explorer_filters_pages_toggles_physics_and_saves_png(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/explore?limit=100")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示')")
+    page.wait_for_selector("#graph canvas")
+    status = page.locator("#status").inner_text()
+    shown, total = map(int, re.search(r"已显示 (\d+) / (\d+)", status).groups())
+    assert shown == 100 < total  # the samples hold several hundred tasks
+    before = int(page.get_attribute("#graph", "data-nodes"))
+    page.click("#more")
+    page.wait_for_function(f"Number(document.querySelector('#graph').dataset.nodes) > {before}")
+    assert re.search(r"已显示 200 / ", page.locator("#status").inner_text())
+
+    page.uncheck("#f-physics")
+    with page.expect_download() as dl:
+        page.click("#save-png")
+    png = dl.value.path().read_bytes()
+    assert png.startswith(b"\x89PNG") and len(png) > 5000
+    page.screenshot(path=artifacts / "ui_07_explore.png")
+
+    # Only the city task list (003): every task shown comes from it.
+    option = page.locator("#f-document option").filter(has_text="003_0cb12dbbb4b3a502.txt")
+    doc_id = option.get_attribute("value")
+    page.select_option("#f-document", value=doc_id)
+    page.select_option("#f-limit", value="1000")
+    page.click(".filters button[type=submit]")
+    page.wait_for_url(re.compile(r"document="))
+    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示')")
+    docs = page.evaluate("""() => [...new Set(window.DG_EXPLORE.nodes.get()
+        .filter(n => n.raw.type === 'Task').map(n => n.raw.group))]""")
+    assert docs == [doc_id]
+    assert latin_words(chrome_text(page)) == []
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
