@@ -280,6 +280,9 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
         return False
     if _is_heading_like(prev.norm):
         return False
+    current = norm.strip()
+    if len(current) <= 15 and not _SENTENCE_PUNCT.search(current) and current[-1:] not in TERMINAL:
+        return False  # a short bare line ("东湖高新区") stands alone
     last_piece = prev.norm[prev.pieces[-1][0] :].strip()
     if len(last_piece) < 20:
         return False
