@@ -16,7 +16,7 @@ WITH a, hits, via_group, collect({id: d.id, source: d.source, title: d.title}) A
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases, coalesce(a.written, []) AS written,
        [(m:Agency)-[:MEMBER_OF]->(a) | m.name] AS members,
-       [(a)-[:MEMBER_OF]->(g:Agency) | g.name] AS member_of,
+       [(a)-[:MEMBER_OF]->(grp:Agency) | grp.name] AS member_of,
        {lead: size([h IN hits WHERE h.kind = 'LEADS']), support: size([h IN hits WHERE h.kind = 'SUPPORTS']),
         via_group: via_group} AS counts,
        [d IN docs WHERE any(h IN hits WHERE h.doc = d.id) |

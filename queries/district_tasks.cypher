@@ -5,8 +5,8 @@
 // param: district: string — 区名，例：江岸区
 // example: {"district": "江岸区"}
 MATCH (u:Agency)
-WHERE u.jurisdiction = $district OR u.name = $district + '人民政府'
-   OR size([(u)-[:IN_DISTRICT]->(d:District) WHERE d.name = $district | d]) > 0
+WITH u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
+WHERE u.jurisdiction = $district OR u.name = $district + '人民政府' OR $district IN districts
 OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:Agency)
 WITH collect(DISTINCT u) AS units, collect(DISTINCT g) AS groups
 WITH units, groups, units + groups AS holders

@@ -7,6 +7,6 @@ MATCH (a:Agency)
 WHERE $q IS NULL OR a.name CONTAINS $q OR any(x IN coalesce(a.aliases, []) WHERE x CONTAINS $q)
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases,
-       size([(a)-[:LEADS]->(t:Task) | t.id]) AS lead,
-       size([(a)-[:SUPPORTS]->(t:Task) | t.id]) AS support
+       size([(a)-[:LEADS]->(lt:Task) | lt.id]) AS lead,
+       size([(a)-[:SUPPORTS]->(st:Task) | st.id]) AS support
 ORDER BY name

@@ -18,8 +18,8 @@ MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
 WITH t, aunits, bunits, bgroups,
      collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
               via: CASE WHEN h IN aunits THEN null ELSE h.name END}) AS ahits
-WITH t, ahits, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bgroups |
-                {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
+WITH t, ahits, [(k:Agency)-[rb:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bgroups |
+                {role: CASE type(rb) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
                  via: CASE WHEN k IN bunits THEN null ELSE k.name END}] AS bhits
 WHERE size(bhits) > 0
 WITH t, ahits, bhits, [h IN ahits WHERE h.via IS NULL] AS adirect, [h IN bhits WHERE h.via IS NULL] AS bdirect

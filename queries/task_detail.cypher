@@ -4,18 +4,23 @@
 // param: id: string — 任务 id，例：t-0123456789abcdef
 // example: {"id": "t-0123456789abcdef"}
 MATCH (t:Task {id: $id})
+OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
+WITH t, i,
+     [(i)-[iu:ROLLS_UP_TO]->(ip:Indicator) | {id: ip.id, name: ip.name, target: ip.target, unit: ip.unit,
+        task_id: ip.task_id, method: iu.method, confidence: iu.confidence}] AS up,
+     [(ic:Indicator)-[id_:ROLLS_UP_TO]->(i) | {id: ic.id, name: ic.name, target: ic.target, unit: ic.unit,
+        task_id: ic.task_id, method: id_.method, confidence: id_.confidence}] AS down
+WITH t, collect(CASE WHEN i IS NULL THEN null ELSE
+       {id: i.id, name: i.name, target: i.target, unit: i.unit, comparator: i.comparator, year: i.year,
+        type: i.type, text: i.text, set_by_city: i.set_by_city, rolls_up_to: up, rolled_up_from: down} END) AS indicators
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.category AS category, t.attribution AS attribution, t.deadline AS deadline,
        {source: t.source, line_start: t.line_start, line_end: t.line_end, span: t.span} AS provenance,
-       [(l:Agency)-[r:LEADS]->(t) | {id: l.id, name: l.name, type: l.type, written: r.written}] AS lead_agencies,
-       [(s:Agency)-[r:SUPPORTS]->(t) | {id: s.id, name: s.name, type: s.type, written: r.written}] AS support_agencies,
-       [(t)-[r:ROLLS_UP_TO]->(p:Task) | {id: p.id, number: p.number, text: p.text, source: p.source,
-            jurisdiction: p.jurisdiction, method: r.method, confidence: r.confidence}] AS rolls_up_to,
-       [(c:Task)-[r:ROLLS_UP_TO]->(t) | {id: c.id, number: c.number, text: c.text, source: c.source,
-            jurisdiction: c.jurisdiction, method: r.method, confidence: r.confidence}] AS rolled_up_from,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city,
-            rolls_up_to: [(i)-[r:ROLLS_UP_TO]->(p:Indicator) | {id: p.id, name: p.name, target: p.target, unit: p.unit,
-                task_id: p.task_id, method: r.method, confidence: r.confidence}],
-            rolled_up_from: [(c:Indicator)-[r:ROLLS_UP_TO]->(i) | {id: c.id, name: c.name, target: c.target, unit: c.unit,
-                task_id: c.task_id, method: r.method, confidence: r.confidence}]}] AS indicators
+       [(l:Agency)-[rl:LEADS]->(t) | {id: l.id, name: l.name, type: l.type, written: rl.written}] AS lead_agencies,
+       [(s:Agency)-[rs:SUPPORTS]->(t) | {id: s.id, name: s.name, type: s.type, written: rs.written}] AS support_agencies,
+       [(t)-[ru:ROLLS_UP_TO]->(p:Task) | {id: p.id, number: p.number, text: p.text, source: p.source,
+            jurisdiction: p.jurisdiction, method: ru.method, confidence: ru.confidence}] AS rolls_up_to,
+       [(c:Task)-[rd:ROLLS_UP_TO]->(t) | {id: c.id, number: c.number, text: c.text, source: c.source,
+            jurisdiction: c.jurisdiction, method: rd.method, confidence: rd.confidence}] AS rolled_up_from,
+       indicators

@@ -1,0 +1,70 @@
+"""The FastAPI application: `create_app(settings)` builds store, resolver and catalogue in a lifespan."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+from typing import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from api import errors
+from api.deps import Services
+from api.names import Names, load_resolver
+from api.responses import JSONResponse
+from api.routes import ROUTERS
+from graph.catalogue import Catalogue
+from graph.settings import Settings
+from graph.store import GraphStore
+
+DESCRIPTION = """责任图谱（Duty Graph）HTTP 接口：谁牵头、谁配合、哪些区目标汇入市级目标。
+
+名称可用规范名、别名、繁体、全角或全称（如“武汉市卫生健康委员会” → 市卫健委）；
+找不到时返回 404 并给出相近名称。列表均分页：`{"items", "total", "limit", "offset"}`。"""
+
+
+def _open_store(settings: Settings) -> GraphStore:
+    from graph.connect import open_store
+
+    return open_store(settings)
+
+
+def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
+    """The app; pass `store` to serve an already-open store (it is then not closed on shutdown)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cfg = settings or Settings()
+        graph = store or _open_store(cfg)
+        catalogue = Catalogue.load(cfg.dutygraph_queries)
+        resolver = load_resolver()
+        app.state.services = Services(
+            settings=cfg, store=graph, catalogue=catalogue, names=Names(graph, catalogue, resolver),
+            resolver=resolver, owns_store=store is None,
+        )
+        try:
+            yield
+        finally:
+            if store is None:
+                graph.close()
+
+    app = FastAPI(
+        title="责任图谱 Duty Graph API",
+        version="0.1.0",
+        description=DESCRIPTION,
+        default_response_class=JSONResponse,
+        lifespan=lifespan,
+    )
+    origins = (settings or Settings()).dutygraph_cors_origins
+    if origins:
+        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+    errors.install(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    try:
+        from viz.routes import router as viz_router
+    except ImportError:
+        viz_router = None
+    if viz_router is not None:
+        app.include_router(viz_router)
+    return app

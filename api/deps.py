@@ -1,0 +1,76 @@
+"""Shared dependencies for the routes, as `Annotated[..., Depends(...)]` aliases."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from fastapi import Depends, Query, Request
+
+from api.names import Names
+from graph.catalogue import Catalogue
+from graph.settings import Settings
+from graph.store import GraphStore
+
+MAX_LIMIT = 1000
+
+
+@dataclass
+class Services:
+    """Everything built in the app's lifespan."""
+
+    settings: Settings
+    store: GraphStore
+    catalogue: Catalogue
+    names: Names
+    resolver: Any | None = None
+    owns_store: bool = True
+    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        return self.catalogue.run(self.store, name, params)
+
+    def cached(self, key: str, build, ttl: float = 30.0) -> Any:
+        """A value rebuilt at most every `ttl` seconds (or after `invalidate`), e.g. networkx graphs."""
+        hit = self._cache.get(key)
+        if hit and time.monotonic() - hit[0] < ttl:
+            return hit[1]
+        value = build()
+        with self._lock:
+            self._cache[key] = (time.monotonic(), value)
+        return value
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._cache.clear()
+        self.names.invalidate()
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+
+@dataclass(frozen=True)
+class Paging:
+    limit: int
+    offset: int
+
+    def page(self, rows: list[Any]) -> dict[str, Any]:
+        return {"items": rows[self.offset : self.offset + self.limit], "total": len(rows),
+                "limit": self.limit, "offset": self.offset}
+
+
+def get_paging(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="每页条数（最多 1000）")] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过条数")] = 0,
+) -> Paging:
+    return Paging(limit=limit, offset=offset)
+
+
+PagingDep = Annotated[Paging, Depends(get_paging)]

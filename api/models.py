@@ -1,0 +1,295 @@
+"""Pydantic response models: the JSON shapes the UI and other programs code against."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+T = TypeVar("T")
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+class ErrorOut(BaseModel):
+    error: str
+    detail: Any
+    suggestions: list[str] = []
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+class Health(BaseModel):
+    status: str
+    backend: str
+    counts: dict[str, int]
+
+
+class IndicatorItem(Model):
+    id: str
+    name: str | None = None
+    target: float | None = None
+    unit: str | None = None
+    comparator: str | None = None
+    year: int | None = None
+    type: str | None = None
+    text: str | None = None
+    set_by_city: bool | None = None
+
+
+class TaskItem(Model):
+    id: str
+    number: str | None = None
+    text: str | None = None
+    source: str | None = None
+    doc_id: str | None = None
+    section: list[str] = []
+    jurisdiction: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    leads: list[str] = []
+    supports: list[str] = []
+    role: Literal["lead", "support"] | None = None
+    via: str | None = None
+    indicators: list[IndicatorItem] = []
+
+
+class AgencyItem(Model):
+    id: str
+    name: str
+    jurisdiction: str | None = None
+    type: str | None = None
+    aliases: list[str] = []
+    lead: int = 0
+    support: int = 0
+
+
+class AgencyCounts(BaseModel):
+    lead: int
+    support: int
+    via_group: int
+
+
+class AgencyDocument(BaseModel):
+    doc_id: str
+    source: str | None = None
+    title: str | None = None
+    lead: int
+    support: int
+
+
+class AgencySection(BaseModel):
+    section: str
+    lead: int
+    support: int
+
+
+class Agency(Model):
+    id: str
+    name: str
+    jurisdiction: str | None = None
+    type: str | None = None
+    aliases: list[str] = []
+    members: list[str] = []
+    member_of: list[str] = []
+    counts: AgencyCounts
+    documents: list[AgencyDocument] = []
+    sections: list[AgencySection] = []
+
+
+class AgencyRef(Model):
+    id: str
+    name: str
+    type: str | None = None
+    written: str | None = None
+
+
+class TaskRef(Model):
+    id: str
+    number: str | None = None
+    text: str | None = None
+    source: str | None = None
+    jurisdiction: str | None = None
+    method: str | None = None
+    confidence: float | None = None
+
+
+class IndicatorLink(Model):
+    id: str
+    name: str | None = None
+    target: float | None = None
+    unit: str | None = None
+    task_id: str | None = None
+    method: str | None = None
+    confidence: float | None = None
+
+
+class IndicatorDetail(IndicatorItem):
+    rolls_up_to: list[IndicatorLink] = []
+    rolled_up_from: list[IndicatorLink] = []
+
+
+class Provenance(BaseModel):
+    source: str | None = None
+    line_start: int | None = None
+    line_end: int | None = None
+    span: str | None = None
+
+
+class TaskDetail(TaskItem):
+    category: str | None = None
+    attribution: str | None = None
+    deadline: str | None = None
+    provenance: Provenance
+    lead_agencies: list[AgencyRef] = []
+    support_agencies: list[AgencyRef] = []
+    rolls_up_to: list[TaskRef] = []
+    rolled_up_from: list[TaskRef] = []
+    indicators: list[IndicatorDetail] = []
+
+
+class RollupChild(Model):
+    indicator: IndicatorItem
+    task: TaskItem | None = None
+    method: str | None = None
+    confidence: float | None = None
+
+
+class IndicatorRollup(BaseModel):
+    indicator: IndicatorItem
+    children: list[RollupChild]
+    sum: float | None = None
+    unit: str | None = None
+
+
+class WorkloadItem(Model):
+    name: str
+    id: str
+    type: str | None = None
+    lead: int
+    support: int
+    total: int
+
+
+class NeighbourItem(Model):
+    name: str
+    id: str
+    type: str | None = None
+    jurisdiction: str | None = None
+    weight: int
+
+
+class NetworkNode(BaseModel):
+    name: str
+    type: str | None = None
+    degree: int
+    weighted_degree: float
+    degree_centrality: float
+    betweenness: float
+    community: int | None = None
+
+
+class Network(BaseModel):
+    nodes: list[NetworkNode]
+    communities: list[list[str]]
+    edges: int
+    document: str | None = None
+
+
+class QueryParamInfo(BaseModel):
+    name: str
+    type: str
+    required: bool
+    default: Any = None
+    description: str = ""
+    choices: list[str] = []
+
+
+class QueryInfo(BaseModel):
+    name: str
+    title: str
+    description: str
+    params: list[QueryParamInfo]
+    example: dict[str, Any]
+    backends: list[str] = []
+
+
+class QueryCall(BaseModel):
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class QueryResult(BaseModel):
+    columns: list[str]
+    rows: list[dict[str, Any]]
+
+
+class CypherCall(BaseModel):
+    query: str = Field(min_length=1, max_length=20000)
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+class CypherResult(QueryResult):
+    truncated: bool = False
+    elapsed_ms: float
+
+
+class GraphNode(Model):
+    id: str
+    label: str
+    type: Literal["Agency", "Task", "Indicator", "Document", "District"]
+    group: str | None = None
+    title: str | None = None
+    name: str | None = None
+
+
+class GraphLink(Model):
+    source: str
+    target: str
+    type: str
+
+
+class NodeLink(BaseModel):
+    directed: bool = True
+    nodes: list[GraphNode]
+    links: list[GraphLink]
+
+
+class PathStep(Model):
+    kind: Literal["agency", "task"]
+    name: str | None = None
+    id: str | None = None
+    number: str | None = None
+    source: str | None = None
+    type: str | None = None
+    role: str | None = None
+
+
+class Connection(BaseModel):
+    source: str
+    target: str
+    connected: bool
+    hops: int | None = None
+    steps: list[PathStep]
+
+
+class DocumentItem(Model):
+    id: str
+    source: str | None = None
+    title: str | None = None
+    issuer: str | None = None
+    doc_number: str | None = None
+    date: str | None = None
+    tasks: int = 0
+
+
+class LoadOut(Model):
+    source: str
+    status: str
+    detail: Any = None

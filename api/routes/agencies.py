@@ -1,0 +1,44 @@
+"""Agencies: list, profile, their tasks, the tasks two of them share, their co-assigned neighbours."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+
+from api.deps import PagingDep, ServicesDep
+from api.models import Agency, AgencyItem, NeighbourItem, Page, TaskItem
+from api.names import normalise
+
+router = APIRouter(prefix="/agencies", tags=["agencies"])
+Role = Literal["lead", "support", "any"]
+
+
+@router.get("", response_model=Page[AgencyItem], summary="单位列表（可按名称或别名筛选）")
+def list_agencies(
+    s: ServicesDep, paging: PagingDep, q: Annotated[str | None, Query(max_length=200, description="名称包含的文字")] = None
+) -> dict:
+    rows = s.run("list_agencies", {"q": normalise(q) if q else None})
+    return paging.page(rows)
+
+
+@router.get("/{name}", response_model=Agency, summary="单位概况（按角色、文件、章节计数）")
+def agency(name: str, s: ServicesDep) -> dict:
+    canonical = s.names.agency(name)
+    return s.run("agency_profile", {"name": canonical})[0]
+
+
+@router.get("/{name}/tasks", response_model=Page[TaskItem], summary="单位的任务（牵头/配合，含经由群组的任务）")
+def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, role: Role = "any") -> dict:
+    canonical = s.names.agency(name)
+    return paging.page(s.run("agency_tasks", {"name": canonical, "role": role}))
+
+
+@router.get("/{a}/shared/{b}", response_model=Page[TaskItem], summary="两个单位共同承担的任务")
+def shared(a: str, b: str, s: ServicesDep, paging: PagingDep) -> dict:
+    first, second = s.names.agency(a), s.names.agency(b)
+    return paging.page(s.run("shared_tasks", {"a": first, "b": second}))
+
+
+@router.get("/{name}/neighbours", response_model=Page[NeighbourItem], summary="协同单位（共同任务数为权重）")
+def neighbours(name: str, s: ServicesDep, paging: PagingDep) -> dict:
+    canonical = s.names.agency(name)
+    return paging.page(s.run("agency_neighbours", {"name": canonical, "limit": 100000}))
