@@ -22,8 +22,8 @@ WHERE ($document IS NULL OR t.doc_id = $document OR t.source = $document)
   AND ($section IS NULL OR any(s IN coalesce(t.section, []) WHERE s CONTAINS $section))
 """
 # Tasks touched by an agency of the given type (the type filter is a MATCH, not a subquery).
-_TASKS_BY_TYPE = "MATCH (a:Agency)-[:LEADS|SUPPORTS]->(t:Task)" + _TASK_FILTER + " AND a.type = $agency_type WITH DISTINCT t"
-_TASKS_ALL = "MATCH (t:Task)" + _TASK_FILTER + " WITH t"
+_TASKS_BY_TYPE = "MATCH (a:Agency)-[:LEADS|SUPPORTS]->(t:Task)" + _TASK_FILTER + " AND a.type = $agency_type WITH DISTINCT t\n"
+_TASKS_ALL = "MATCH (t:Task)" + _TASK_FILTER + " WITH t\n"
 
 _PAGE = """
 RETURN t.id AS id, t.number AS number, t.text AS text, t.title AS title, t.doc_id AS doc_id,
@@ -77,8 +77,10 @@ def explore_graph(
     links: list[dict[str, str]] = []
     for t in tasks:
         text = (f"【{t['title']}】" if t.get("title") else "") + (t.get("text") or "")
-        nodes[t["id"]] = {"id": t["id"], "label": text, "type": "Task", "group": t.get("doc_id") or "",
-                          "title": f"{t.get('number') or ''} {text}（{t.get('source') or ''}）".strip()}
+        number = f"{t['number']}. " if t.get("number") else ""
+        nodes[t["id"]] = {"id": t["id"], "label": number + text, "type": "Task", "group": t.get("doc_id") or "",
+                          "number": t.get("number"), "source": t.get("source"),
+                          "title": f"{number}{text}（{t.get('source') or ''}）"}
     if ids:
         for r in store.read(_ASSIGNMENTS, {"ids": ids, "agency_type": params["agency_type"]}):
             nodes.setdefault(r["agency_id"], {"id": r["agency_id"], "label": r["name"], "name": r["name"],

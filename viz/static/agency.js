@@ -104,7 +104,7 @@
     const box = document.getElementById("graph");
     let data;
     try {
-      data = await api(`/graph/agency/${enc(p.name)}?depth=1`);
+      data = await api(`/graph/agency/${enc(p.name)}?depth=2`);
     } catch (e) {
       box.replaceChildren(h("p", { class: "error" }, "无法加载关系图。"));
       return;

@@ -1,0 +1,61 @@
+"""`/graph/explore`: the explorer's filtered, paged node-link graph, over the samples."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+
+# 003 "四、民生实事" holds items 1–69; of them, mass organisations lead 6, 7 (团市委), 16 (市残联), 17, 18 (市总工会).
+LIVELIHOOD = [str(n) for n in range(1, 70)]
+MASS_ORG_TASKS = ["16", "17", "18", "6", "7"]
+MASS_ORGS = ["团市委", "市总工会", "市残联"]
+
+
+@pytest.fixture(scope="module")
+def get(ui_server):
+    def _get(path: str, **params):
+        r = httpx.get(ui_server + path, params=params, timeout=30)
+        assert r.status_code == 200, r.text
+        return r.json()
+
+    return _get
+
+
+def tasks(graph: dict) -> list[dict]:
+    return [n for n in graph["nodes"] if n["type"] == "Task"]
+
+
+def test_section_filter(get):
+    g = get("/graph/explore", section="民生实事", limit=1000)
+    assert g["total_tasks"] == len(LIVELIHOOD)
+    assert sorted(t["number"] for t in tasks(g)) == sorted(LIVELIHOOD)
+    assert {t["source"] for t in tasks(g)} == {"003_0cb12dbbb4b3a502.txt"}
+
+
+def test_agency_type_filter_keeps_only_that_type(get):
+    g = get("/graph/explore", section="民生实事", agency_type="mass_organisation")
+    assert sorted(t["number"] for t in tasks(g)) == MASS_ORG_TASKS
+    assert sorted(n["label"] for n in g["nodes"] if n["type"] == "Agency") == sorted(MASS_ORGS)
+    ids = {n["id"] for n in g["nodes"]}
+    assert all(link["source"] in ids and link["target"] in ids for link in g["links"])
+
+
+def test_document_filter_by_id_or_file_name(get):
+    options = get("/graph/explore/options")
+    doc = next(d for d in options["documents"] if d["source"] == "003_0cb12dbbb4b3a502.txt")
+    by_id = get("/graph/explore", document=doc["id"], limit=5000)
+    by_name = get("/graph/explore", document=doc["source"], limit=5000)
+    assert by_id["total_tasks"] == by_name["total_tasks"] == len(tasks(by_id)) > len(LIVELIHOOD)
+    assert {t["group"] for t in tasks(by_id)} == {doc["id"]}
+
+
+def test_pages_do_not_overlap_and_cover_the_whole(get):
+    first = {t["id"] for t in tasks(get("/graph/explore", limit=50, offset=0))}
+    second = {t["id"] for t in tasks(get("/graph/explore", limit=50, offset=50))}
+    both = {t["id"] for t in tasks(get("/graph/explore", limit=100, offset=0))}
+    assert len(first) == len(second) == 50 and not first & second and first | second == both
+
+
+@pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 5001}, {"offset": -1}])
+def test_bad_paging_is_a_client_error(ui_server, params):
+    assert httpx.get(ui_server + "/graph/explore", params=params, timeout=30).status_code in (400, 422)
