@@ -268,7 +268,9 @@ def _pinyin_free(text: str) -> str:
 def _line_width(raw_lines: list[str]) -> int:
     """The 80th-percentile length of text lines: about the page width when the text was wrapped."""
     lengths = sorted(len(r.strip()) for r in raw_lines if r.strip() and "\t" not in r)
-    return lengths[int(len(lengths) * 0.8)] if lengths else 0
+    if len(lengths) < 30:
+        return 10**6  # too few lines to tell a page width
+    return lengths[int(len(lengths) * 0.8)]
 
 
 def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
@@ -288,10 +290,13 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
         return False
     if not _SENTENCE_PUNCT.search(last_piece) and len(last_piece) <= 40 and len(last_piece) < 0.9 * width:
         return False  # a short title-like line ("…工作任务清单") is not a broken sentence
+    if not _SENTENCE_PUNCT.search(last_piece) and _TITLE_END.search(last_piece):
+        return False  # "…的通知" / "…实施方案" ends a title
     return blank_run <= 2
 
 
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
+_TITLE_END = re.compile(r"(?:通知|意见|方案|办法|清单|计划|纲要|分工表|分解表|任务表|报告|规划|决定|要点|细则)(?:\(.{1,4}\))?$")
 _HEADING_LIKE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|——|附件)")
 
 

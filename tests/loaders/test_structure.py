@@ -100,13 +100,14 @@ def test_003_民生实事_subsections(parsed):
 
 def test_004_sections(parsed):
     tasks = parsed("004").tasks
+    plan = "武昌区国民经济和社会发展第十四个五年规划和2035年远景目标纲要任务分工方案"
     assert Counter(tuple(t.section) for t in tasks if t.kind == "indicator") == {
-        ("主要指标分工", "(一)约束性指标"): 6,
-        ("主要指标分工", "(二)预期性指标"): 11,
+        (plan, "主要指标分工", "(一)约束性指标"): 6,
+        (plan, "主要指标分工", "(二)预期性指标"): 11,
     }
     task_sections = Counter(t.section[-1][:3] for t in tasks if t.kind == "task")
     assert task_sections == {"(一)": 3, "(二)": 3, "(三)": 4, "(四)": 3, "(五)": 4, "(六)": 3, "(七)": 3}
-    assert all(t.section[0] == "二、主要任务分工" for t in tasks if t.kind == "task")
+    assert all(t.section[:2] == [plan, "二、主要任务分工"] for t in tasks if t.kind == "task")
 
 
 def test_004_paragraphs_of_one_task_stay_together(parsed):
