@@ -253,9 +253,7 @@ class _Builder:
             from loaders.indicators import extract_indicators
         except ImportError:
             return
-        from loaders.reading import normalise
-
-        text = normalise(task.text)
+        text = task.text
         heading_type = None
         if task.kind == "indicator":
             heading_type = next((t for s in reversed(task.section) for t in ("约束性", "预期性") if t in s), None)
