@@ -174,6 +174,8 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
         n = next((x for x in numbers if a <= x.start() < b), None)
         if n is None or _unit(n) not in COUNT_UNITS:
             continue
+        if _unit(n) == "年" and masked[n.end(): b].strip(" 以上的"):
+            continue
         at_least = "至少" in masked[a: n.start()] or (bool(out) and "至少" in prefix_raw)
         if not out:
             prefix_raw = masked[a: n.start()]
@@ -197,7 +199,7 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
 
 def _pieces(masked: str) -> list[tuple[int, int]]:
     """Split at 、 where the next piece carries its own number; otherwise the 、 joins words of one name."""
-    cuts = [0] + [m.end() for m in re.finditer("、", masked)] + [len(masked) + 1]
+    cuts = [0] + [m.end() for m in re.finditer(r"、|和(?=\s*\d)", masked)] + [len(masked) + 1]
     spans = [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
     merged: list[tuple[int, int]] = []
     for a, b in spans:
@@ -245,7 +247,10 @@ def _clean_name(name: str) -> str:
         name = LEAD.sub("", name).strip()
         name = MODIFIERS.sub("", name).strip()
         name = re.sub(r"(的|为|是|:)$", "", name).strip()
-    return name.strip(" ,;、“”\"")
+    name = name.strip(" ,;、“”\"")
+    if name.count("“") != name.count("”"):
+        name = name.replace("“", "").replace("”", "")
+    return name
 
 
 def _strip_subitem(text: str) -> str:
