@@ -35,6 +35,8 @@ DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
 GROUP_START = re.compile(rf"[(\[【]\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
 LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+# "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
+TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT})(?:单位|部门)\s*:[^。()]*)[。]?\s*$")
 # "(市发改委牵头,市财政局、市经信局配合)"
 VERB_GROUP = re.compile(r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$")
 
@@ -99,6 +101,12 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         att = Attribution(start=m.start(), end=(close + 1 if close is not None else tail), closed=close is not None)
         _fill_parts(norm, m.start() + 1, end, att, prefix="inline", doc_rule=doc_rule)
         return att if att.parts or att.deadline else None
+    m = TRAILING_LABELS.search(norm)
+    if m and m.start(1) >= 0:
+        att = Attribution(start=m.start(1), end=tail)
+        _fill_parts(norm, m.start(1), tail, att, prefix="inline", doc_rule=doc_rule)
+        if att.parts:
+            return att
     m = VERB_GROUP.search(norm)
     if m:
         att = Attribution(start=m.start(), end=m.end() - (len(m.group(0)) - len(m.group(0).rstrip(" 。."))))

@@ -128,7 +128,7 @@ class _Builder:
         if not text_lines:
             text_lines = lines[:1]
         body = _body(text_lines)
-        number_match = structure.RE_NUMBERED.match(body.norm)
+        number_match = structure.RE_NUMBERED.match(body.norm) or structure.RE_ARABIC_PAREN.match(body.norm)
         text_start = number_match.end() if number_match else 0
         task = Task(
             number=item.number,
@@ -183,6 +183,8 @@ class _Builder:
             deadline=cell.get("deadline") or None,
         )
         roles, rule = attribution.table_roles(item.columns, self.doc_rule)
+        if roles.get("lead") and not cell.get("lead") and cell.get("responsible"):
+            roles = {**roles, "responsible": "lead"}  # no lead named in this row: 责任单位 are co-leads
         header = self._header_names(item)
         printed = []
         parts = []
@@ -221,11 +223,14 @@ class _Builder:
             if not resolved:
                 self.warnings.append(f"{self.source}:{line_no}: 单位列表为空:“{written}”")
                 continue
+            marked = part.role == "lead" and any(MARKED_LEAD.search(name) for name, _ in resolved)
             for k, (name, agency) in enumerate(resolved):
-                role = part.role
-                if rule.startswith("doc_rule:first_is_lead") and part.role == "lead":
+                role, how = part.role, rule
+                if marked:
+                    role, how = ("lead" if MARKED_LEAD.search(name) else "support"), "marked:(牵头)"
+                elif rule.startswith("doc_rule:first_is_lead") and part.role == "lead":
                     role = "lead" if k == 0 else "support"
-                task.assignments.append(Assignment(agency, role, name, rule))
+                task.assignments.append(Assignment(agency, role, name, how))
                 if not agency.resolved:
                     self.warnings.append(f"{self.source}:{line_no}: 无法识别的单位“{name}”(已按原文保留)")
 
@@ -258,6 +263,9 @@ class _Builder:
         if task.kind == "indicator":
             heading_type = next((t for s in reversed(task.section) for t in ("约束性", "预期性") if t in s), None)
         task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
+
+
+MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 
 
 def _part_key(section: list[str]) -> str:

@@ -8,6 +8,7 @@ that remembers which original 1-based line each of its pieces came from.
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -235,6 +236,8 @@ def read(data: bytes, source: str) -> Reading:
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     traditional = is_traditional(text)
     warnings: list[str] = []
+    if source.lower().endswith(".csv"):
+        return Reading(source, encoding, traditional, raw_lines, _csv_lines(raw_lines, traditional), warnings)
     dropped = _furniture(raw_lines, traditional, source, warnings)
     lines: list[Line] = []
     prev: Line | None = None
@@ -258,6 +261,23 @@ def read(data: bytes, source: str) -> Reading:
             lines.append(prev)
         blank_run = 0
     return Reading(source, encoding, traditional, raw_lines, lines, warnings)
+
+
+def _csv_lines(raw_lines: list[str], traditional: bool) -> list[Line]:
+    """A CSV file: one Line per record, cells joined by tabs (a record of one cell is a plain line)."""
+    lines: list[Line] = []
+    reader = csv.reader(iter([r + "\n" for r in raw_lines]))
+    start = 1
+    for record in reader:
+        end = reader.line_num
+        cells = [re.sub(r"\s*\n\s*", "", c).strip() for c in record]
+        filled = [c for c in cells if c]
+        if filled:
+            text = filled[0] if len(filled) == 1 and cells[0] == filled[0] else "\t".join(cells)
+            pieces = [(0, start)] + ([(len(text), end)] if end > start else [])
+            lines.append(Line(text, normalise(text, simplified=traditional), pieces))
+        start = end + 1
+    return lines
 
 
 def _pinyin_free(text: str) -> str:

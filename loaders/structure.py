@@ -101,6 +101,7 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
                 category = _clean(line.text.split("\t")[[c.strip() != "" for c in cells].index(True)])
                 continue
             num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
+            num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
             if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
                 current = Item("row", num, section(), [line], columns=table, category=category, district=district)
                 current.cells = _cell_spans(line.norm, table)
@@ -153,13 +154,25 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             if attribution.find_inline(n) is not None and attribution.find_inline(n).closed:
                 current = None
             continue
-        if RE_ARABIC_PAREN.match(n) and current is None:
+        m = RE_ARABIC_PAREN.match(n)
+        if m and (attribution.find_inline(n) is not None or attribution.LABEL_LINE.match(next_norm(i))):
+            if items and items[-1] is current and current.kind == "numbered" and _is_group_heading(current):
+                items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
+                push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm)
+            current = Item("numbered", re.sub(r"\D", "", m.group(0)), section(), [line], district=district)
+            current.indicator_list, current.heading_type = _indicator_context(stack)
+            items.append(current)
+            att = attribution.find_inline(n)
+            if att is not None and att.closed:
+                current = None
+            continue
+        if m and current is None:
             continue
         if current is not None and current.kind == "numbered":
             if attribution.LABEL_LINE.match(n) or not _is_title_like(n):
                 current.lines.append(line)
                 att = attribution.find_inline(n)
-                if att is not None and att.closed:
+                if att is not None and att.closed and not attribution.LABEL_LINE.match(n):
                     current = None
                 continue
         if _is_title_like(n) and not title_seen and doc_title_norm and compact in doc_title_norm:
@@ -174,6 +187,11 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             push(RANK_PART, line.text, n)
             continue
     return Structure(items, warnings)
+
+
+def _is_group_heading(item: Item) -> bool:
+    """A numbered line with only a short title and no attribution heads a group of "(1)" items."""
+    return len(item.lines) == 1 and _is_title_like(RE_NUMBERED.sub("", item.lines[0].norm).strip().rstrip("。"))
 
 
 def _heading_title(text: str, norm: str) -> str:
@@ -404,12 +422,12 @@ def jurisdiction_of(issuer: str, title: str) -> str:
     """"武昌区人民政府办公室" → 武昌区; a city issuer (or none) → the city, default 武汉市."""
     for text in (issuer, title):
         t = re.sub(r"\s+", "", text)
-        m = re.match(r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会)", t)
+        m = re.match(r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会|\d{4}年|关于)", t)
         if m and not m.group(1).endswith(("市区", "城区")):
             return m.group(1)
     for text in (issuer, title):
         t = re.sub(r"\s+", "", text)
-        m = re.match(r"^([\u4e00-\u9fa5]{2,4}?市)(?:人民政府|政府|委员会|委)", t)
+        m = re.match(r"^([\u4e00-\u9fa5]{2,4}?市)(?:人民政府|政府|委员会|委|\d{4}年|关于)", t)
         if m and m.group(1) != "市":
             return m.group(1)
     return "武汉市"

@@ -276,6 +276,24 @@ TRADITIONAL = """武漢市人民政府關於印發重點任務分工的通知
 1.推進民生保障。（牽頭單位：市人社局；責任單位：市醫保局、各區人民政府）
 """
 
+TRAILING_LABELS = """洪山区人民政府关于印发2023年重点任务的通知
+一、重点任务
+1.加快建设项目。牵头单位：区发改局；责任单位：区财政局、区商务局
+"""
+
+PAREN_ITEMS = """青山区人民政府关于印发2023年重点工作任务分解的通知
+一、经济发展
+1.稳增长
+(1)推进重大项目建设。(牵头单位:区发改局;责任单位:区财政局)
+2.促改革
+(1)深化放管服改革。(责任单位:区政务服务局(牵头)、区司法局)
+"""
+
+EMPTY_LEAD_CELL = """江汉区2023年重点任务分工表
+序号\t重点任务\t牵头单位\t责任单位\t完成时限
+1.\t完成老旧小区改造\t\t区房管局、区城管局\t2023年10月
+"""
+
 CONVENTIONS = [
     # id, text, encoding, expected (text, deadline, [(role, canonical name, written)], rule) per task, encoding found
     ("inline-fullwidth-gbk", CITY_INLINE_FULLWIDTH, "gbk", [
@@ -316,6 +334,21 @@ CONVENTIONS = [
         ("完成老旧小区改造20个。", None, [("lead", "江岸区人民政府", "江岸区")], "district_list"),
         ("新增科技企业100家。", None, [("lead", "东湖高新区管委会", "东湖高新区")], "district_list"),
     ], "utf-8-sig"),
+    ("trailing-labels-without-brackets", TRAILING_LABELS, "utf-8", [
+        ("加快建设项目。", None,
+         [("lead", "洪山区发改局", "区发改局"), ("support", "洪山区财政局", "区财政局"), ("support", "洪山区商务局", "区商务局")],
+         "inline:牵头+责任"),
+    ], "utf-8"),
+    ("paren-items-and-marked-lead", PAREN_ITEMS, "utf-8", [
+        ("推进重大项目建设。", None, [("lead", "青山区发改局", "区发改局"), ("support", "青山区财政局", "区财政局")],
+         "inline:牵头+责任"),
+        ("深化放管服改革。", None,
+         [("lead", "青山区政务服务局", "区政务服务局(牵头)"), ("support", "青山区司法局", "区司法局")], "marked:(牵头)"),
+    ], "utf-8"),
+    ("table-row-without-lead", EMPTY_LEAD_CELL, "gbk", [
+        ("完成老旧小区改造", "2023年10月", [("lead", "江汉区房管局", "区房管局"), ("lead", "江汉区城管局", "区城管局")],
+         "table"),
+    ], "gbk"),
     ("traditional-big-brackets", TRADITIONAL, "utf-8", [
         ("推進民生保障。", None,
          [("lead", "市人社局", "市人社局"), ("support", "市医保局", "市醫保局"), ("support", "各区人民政府", "各區人民政府")],
@@ -380,3 +413,25 @@ def test_not_a_task_document(data, line, reason):
     with pytest.raises(LoadError) as e:
         parse_bytes(data, "bad.txt")
     assert e.value.source == "bad.txt" and e.value.line == line and reason in e.value.reason
+
+
+def test_paren_items_under_a_numbered_group_heading():
+    doc = parse_bytes(PAREN_ITEMS.encode(), "qingshan.txt")
+    assert [(t.number, t.section) for t in doc.tasks] == [
+        ("1", ["一、经济发展", "1.稳增长"]),
+        ("1", ["一、经济发展", "2.促改革"]),
+    ]
+
+
+def test_csv_table():
+    data = (
+        "江汉区2023年重点任务分工表\n序号,重点任务,牵头单位,责任单位,完成时限\n一、城市建设,,,,\n"
+        '1,"建设口袋公园5个,\n新建绿道10公里",区园林局,"区财政局、各街道",2023年底\n'
+    ).encode("gbk")
+    doc = parse_bytes(data, "jianghan.csv")
+    (t,) = doc.tasks
+    assert (t.text, t.category, t.deadline) == ("建设口袋公园5个,新建绿道10公里", "一、城市建设", "2023年底")
+    assert (t.provenance.line_start, t.provenance.line_end) == (4, 5)
+    assert [(a.role, a.agency.name) for a in t.assignments] == [
+        ("lead", "江汉区园林局"), ("support", "江汉区财政局"), ("support", "江汉区各街道"),
+    ]
