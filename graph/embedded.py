@@ -143,12 +143,12 @@ class EmbeddedServer:
         return ServerStartError(message)
 
     def _prepare_folder(self) -> None:
+        if self.data_dir.exists() and not self.data_dir.is_dir():
+            raise self._fail("数据目录路径已被一个文件占用", with_log=False)
         try:
             self.data_dir.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise self._fail(f"数据目录不可用（{e.strerror or e}）", with_log=False) from e
-        if not self.data_dir.is_dir():
-            raise self._fail("数据目录路径已被一个文件占用", with_log=False)
+            raise self._fail(f"无法创建数据目录（{e.strerror or e}）", with_log=False) from e
         if not os.access(self.data_dir, os.W_OK | os.X_OK):
             raise self._fail("数据目录不可写", with_log=False)
         if len(os.fsencode(self.socket_path)) > MAX_SOCKET_PATH:
@@ -179,6 +179,7 @@ class EmbeddedServer:
             "--save", "",
             "--appendonly", "no",
             "--daemonize", "no",
+            "--set-proc-title", "no",  # keep the socket path in /proc/<pid>/cmdline (see _is_our_server)
         ]
 
     def _spawn(self) -> None:
@@ -188,7 +189,7 @@ class EmbeddedServer:
                 proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                                         cwd=self.data_dir, start_new_session=True)
             except OSError as e:
-                raise self._fail(f"无法执行 {command[0]}（{e.strerror or e}）") from e
+                raise self._fail(f"无法执行 {command[0]}（{e.strerror or e}）", with_log=False) from e
         if not self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=proc, quiet=False):
             proc.kill()
             proc.wait()
