@@ -27,7 +27,7 @@ def _t2s():
         import opencc
 
         return opencc.OpenCC("t2s").convert
-    except Exception:  # OpenCC missing its data: fall back to no script conversion
+    except (ImportError, RuntimeError, OSError):  # OpenCC or its data missing: no script conversion
         return lambda s: s
 
 
@@ -47,10 +47,7 @@ def load_resolver() -> Any | None:
         from loaders.agencies import Resolver
     except ImportError:
         return None
-    try:
-        return Resolver.default()
-    except Exception:
-        return None
+    return Resolver.default()
 
 
 @dataclass
@@ -120,20 +117,14 @@ class Names:
         raise NotFound(f"找不到单位“{raw}”", suggestions=self.suggest(raw, idx.canonical))
 
     def _resolver_lookup(self, query: str) -> str | None:
-        try:
-            agency = self.resolver.lookup(query)
-        except Exception:
-            return None
+        agency = self.resolver.lookup(query)
         return getattr(agency, "name", None) if agency is not None else None
 
     def suggest(self, raw: str, names: list[str], limit: int = 5) -> list[str]:
         """Close names: the resolver's suggestions first, then substring and fuzzy matches."""
         out: list[str] = []
         if self.resolver is not None:
-            try:
-                out = [n for n in self.resolver.suggest(raw, names=names, limit=limit) if n in names]
-            except Exception:
-                out = []
+            out = [n for n in self.resolver.suggest(raw, names=names, limit=limit) if n in names]
         key = normalise(raw)
         for n in [n for n in names if key and (key in n or n in key)] + difflib.get_close_matches(
             key, names, n=limit, cutoff=0.4

@@ -11,9 +11,10 @@ agency–task link) so it works the same on either engine:
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import combinations
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import networkx as nx
 

@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from graph.store import GraphStore, QueryError
 
@@ -32,7 +33,7 @@ _PARAM_RE = re.compile(
     r"^(?P<name>[A-Za-z_]\w*)\s*:\s*(?P<type>\w+)\s*(?:=\s*(?P<default>[^—]*?))?\s*(?:—\s*(?P<doc>.*))?$"
 )
 _CHOICES_RE = re.compile(r"^\s*([\w-]+(?:\s*\|\s*[\w-]+)+)\s*(?:[,，;；(（]|$)")
-_STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+_STRING_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 _TOKEN = re.compile(r"\$([A-Za-z_]\w*)")
 
 

@@ -13,11 +13,11 @@ from api.models import CypherCall, CypherResult, ErrorOut
 
 router = APIRouter(tags=["cypher"])
 
-_STRINGS_AND_COMMENTS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+_STRINGS_AND_COMMENTS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 _WRITE = re.compile(
-    r"(?<![\w.$])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|GRANT|DENY|REVOKE)(?![\w])", re.I
+    r"(?<![\w.$])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|GRANT|DENY|REVOKE)(?![\w])", re.IGNORECASE
 )
-_CALL = re.compile(r"(?<![\w.$])CALL\s+([\w.]+)", re.I)
+_CALL = re.compile(r"(?<![\w.$])CALL\s+([\w.]+)", re.IGNORECASE)
 READ_PROCEDURES = {
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
     "db.schema.visualization", "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
@@ -33,7 +33,7 @@ def write_keyword(query: str) -> str | None:
     for call in _CALL.finditer(bare):
         if call.group(1).lower() not in READ_PROCEDURES:
             return f"CALL {call.group(1)}"
-    if re.search(r"(?<![\w.$])CALL\s*\{", bare, re.I):
+    if re.search(r"(?<![\w.$])CALL\s*\{", bare, re.IGNORECASE):
         return "CALL { … }"
     return None
 

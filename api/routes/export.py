@@ -1,6 +1,6 @@
 """The whole graph as JSON Lines (graph.export's format)."""
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from fastapi import APIRouter
 from fastapi.responses import StreamingResponse

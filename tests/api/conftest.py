@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from small_graph import API_KEY, write_small_graph
 
 from api.app import create_app
 from graph.settings import REPO_ROOT, Settings
 from graph.store import GraphStore
-from small_graph import API_KEY, write_small_graph
 
 SAMPLES = REPO_ROOT / "data" / "samples"
 
@@ -29,23 +29,31 @@ def _open(settings: Settings) -> GraphStore:
 
 
 @pytest.fixture(scope="session")
-def api_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("api-data")
+def api_data(falkordb_server) -> Path:
+    """The session's embedded server's data folder (tests/conftest.py starts it)."""
+    return Path(falkordb_server.data_dir)
+
+
+def _drop(store: GraphStore) -> None:
+    try:
+        drop = getattr(store, "delete_graph", None)
+        drop() if drop else store.clear()
+    finally:
+        store.close()
 
 
 def _settings(data: Path, **extra) -> Settings:
-    return Settings(dutygraph_data=data, dutygraph_graph=f"api_{uuid.uuid4().hex[:8]}", **extra)
+    return Settings(dutygraph_data=data, dutygraph_graph=f"api_{uuid.uuid4().hex[:8]}", falkordb_url=None,
+                    neo4j_uri=None, **extra)
 
 
 @pytest.fixture(scope="session")
 def small_store(api_data: Path) -> Iterator[GraphStore]:
     store = _open(_settings(api_data))
-    store.clear()
     store.ensure_schema()
     write_small_graph(store)
     yield store
-    store.clear()
-    store.close()
+    _drop(store)
 
 
 @pytest.fixture(scope="session")
@@ -53,14 +61,12 @@ def samples_store(api_data: Path) -> Iterator[GraphStore]:
     from loaders.pipeline import load_paths
 
     store = _open(_settings(api_data))
-    store.clear()
     store.ensure_schema()
     results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
     failed = [(r.source, r.error) for r in results if r.status == "failed"]
     assert not failed, failed
     yield store
-    store.clear()
-    store.close()
+    _drop(store)
 
 
 def _free_port() -> int:
@@ -82,7 +88,7 @@ class LiveServer:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def __enter__(self) -> LiveServer:
+    def __enter__(self) -> LiveServer:  # noqa: PYI034
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -119,12 +125,11 @@ def samples_server(samples_store: GraphStore, api_data: Path) -> Iterator[LiveSe
 def keyed_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
     """A server with uploads enabled, on the small graph's engine but its own empty graph."""
     store = _open(_settings(api_data))
-    store.clear()
+    store.ensure_schema()
     try:
         yield from _serve(store, api_data, dutygraph_api_key=API_KEY)
     finally:
-        store.clear()
-        store.close()
+        _drop(store)
 
 
 @pytest.fixture(scope="session")

@@ -77,16 +77,16 @@ def write_small_graph(store: GraphStore) -> None:
         ))
     for id_, doc, number, text, section, jur, kind, line in TASKS:
         st.append((
-            "CREATE (:Task {id: $id, doc_id: $doc, source: $source, number: $number, text: $text, section: $section,"
+            ("CREATE (:Task {id: $id, doc_id: $doc, source: $source, number: $number, text: $text, section: $section,"
             " jurisdiction: $j, kind: $kind, title: '', line_start: $line, line_end: $line, span: $text,"
-            " attribution: ''})",
+            " attribution: ''})"),
             {"id": id_, "doc": doc["id"], "source": doc["source"], "number": number, "text": text,
              "section": section, "j": jur, "kind": kind, "line": line},
         ))
     for a, rel, t in EDGES:
         st.append((
-            f"MATCH (a:Agency {{id: $a}}), (t:Task {{id: $t}}) CREATE (a)-[:{rel} {{doc_id: t.doc_id, source: t.source,"
-            " line_start: t.line_start, line_end: t.line_end, span: t.span, written: a.name, rule: 'test'}]->(t)",
+            (f"MATCH (a:Agency {{id: $a}}), (t:Task {{id: $t}}) CREATE (a)-[:{rel} {{doc_id: t.doc_id, source: t.source,"
+            " line_start: t.line_start, line_end: t.line_end, span: t.span, written: a.name, rule: 'test'}]->(t)"),
             {"a": a, "t": t},
         ))
     for member, group in (("ag-ja", "ag-gq"), ("ag-ja", "ag-gzx"), ("ag-wc", "ag-gq"), ("ag-wc", "ag-gzx")):
@@ -96,14 +96,14 @@ def write_small_graph(store: GraphStore) -> None:
                    {"a": agency, "d": district}))
     for id_, task, name, target, unit in INDICATORS:
         st.append((
-            "MATCH (t:Task {id: $task}) CREATE (t)-[:HAS_INDICATOR]->(:Indicator {id: $id, task_id: $task,"
+            ("MATCH (t:Task {id: $task}) CREATE (t)-[:HAS_INDICATOR]->(:Indicator {id: $id, task_id: $task,"
             " doc_id: t.doc_id, name: $name, target: $target, unit: $unit, comparator: '>=', year: 2023,"
-            " text: $name, type: '预期性', set_by_city: false})",
+            " text: $name, type: '预期性', set_by_city: false})"),
             {"id": id_, "task": task, "name": name, "target": target, "unit": unit},
         ))
     for child, parent in (("ind-ja", "ind-city"), ("ind-wc", "ind-city")):
-        st.append(("MATCH (c:Indicator {id: $c}), (p:Indicator {id: $p}) CREATE (c)-[:ROLLS_UP_TO {method: 'test',"
-                   " confidence: 0.9}]->(p)", {"c": child, "p": parent}))
-    st.append(("MATCH (c:Task {id: 't-ja1'}), (p:Task {id: 't-202'}) CREATE (c)-[:ROLLS_UP_TO {method: 'test',"
-               " confidence: 0.8}]->(p)", {}))
+        st.append((("MATCH (c:Indicator {id: $c}), (p:Indicator {id: $p}) CREATE (c)-[:ROLLS_UP_TO {method: 'test',"
+                   " confidence: 0.9}]->(p)"), {"c": child, "p": parent}))
+    st.append((("MATCH (c:Task {id: 't-ja1'}), (p:Task {id: 't-202'}) CREATE (c)-[:ROLLS_UP_TO {method: 'test',"
+               " confidence: 0.8}]->(p)"), {}))
     store.write(st)
