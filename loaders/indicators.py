@@ -47,6 +47,7 @@ VERBS: dict[str, str] = {
     "降低至": LE, "减少到": LE, "不超过": LE, "不高于": LE, "小于": LT, "低于": LT, "保持在": EQ, "稳定在": EQ,
     "巩固在": EQ, "维持在": EQ, "均在": EQ,
 }
+OF_SHARE = re.compile(r"(不少于|不低于|不超过|不高于|达到)([\u4e00-\u9fff]{1,10})的$")
 SHARE = re.compile(r"占[\u4e00-\u9fff]{0,6}$")  # "人数占总人口 50%": the share belongs to the name
 CHANGE_VERBS = ("增长", "下降", "降低", "提高", "减少", "压减", "增加", "提升")
 STRICT = {"超过", "突破", "大于", "小于", "低于", "高于"}
@@ -138,6 +139,17 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
         change = None if verb else next((v for v in CHANGE_VERBS if left_mod.endswith(v)), None)
         if verb is None and change is None and SHARE.search(left_mod):
             change = "占"
+        of = None if verb or change else OF_SHARE.search(left_mod)
+        if of:  # "高校专职保安数量不少于师生总人数的 4‰": a share of something, compared by the verb
+            body_name = body[name_from: name_from + of.start()] + "占" + of.group(2)
+            cmp_ = VERBS[of.group(1)]
+            suffix = SUFFIX.match(masked[n.end():])
+            span_end = n.end() + (suffix.end() if suffix else 0)
+            out.append(Indicator(name=_clean_name(body_name), text=body[name_from:span_end].strip(" ,、"),
+                                 target=_num(n), unit=_unit(n), comparator=cmp_, year=year, type=type))
+            name_from = span_end
+            i += 1
+            continue
         if verb is None and change is None:
             i += 1
             continue
@@ -226,9 +238,19 @@ def _names(raw: str, count: int, *, shared: bool) -> list[str]:
     return [_clean_name(raw)] * max(1, count if shared else 1)
 
 
+QUANTITY = ("死亡率", "参保人数", "参保率", "覆盖率", "合格率", "接种率", "发病率", "达标率", "占比", "人数", "比例", "率")
+
+
 def _share_suffix(parts: list[str]) -> list[str]:
-    """Give earlier items the tail the last item carries beyond their common ending."""
+    """Give earlier items the tail the last item carries beyond their common ending.
+
+    "基本医疗保险和生育保险参保人数" → both get "参保人数"; "孕产妇和婴儿死亡率" → both get "死亡率".
+    """
     last = parts[-1]
+    if not re.search(r"(率|数|量|比|例|积|平)$", parts[0]):
+        tail = next((q for q in QUANTITY if last.endswith(q) and len(last) > len(q)), None)
+        if tail:
+            return [p + tail for p in parts[:-1]] + [last]
     tail2 = parts[0][-2:]
     if last.endswith(tail2) or len(tail2) < 2:
         return parts
