@@ -219,7 +219,7 @@ class _Builder:
             written = text[part.start : part.end].strip()
             if not written:
                 continue
-            resolved = self.resolver.resolve_list(written, jurisdiction=self.jurisdiction)
+            resolved = self.resolver.resolve_list(written, jurisdiction=task.jurisdiction)
             if not resolved:
                 self.warnings.append(f"{self.source}:{line_no}: 单位列表为空:“{written}”")
                 continue

@@ -46,6 +46,7 @@ BOILERPLATE = re.compile(
     r"您有新闻线索.*|新闻热线\s*:.*|投稿邮箱\s*:.*|您需要登录后.*|本版积分规则|官方微博|意见|反馈|"
     r"上一篇.*|下一篇.*|扫一扫.*|【?字体\s*:.*|浏览次数.*)$"
 )
+PAGE_NUMBER = re.compile(r"^(?:[-—–~\s]*\d{1,3}[-—–~\s]*|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
 # Lines that only ever start the web-page tail (after them nothing is content).
 TAIL_START = re.compile(r"^(?:(?:来)?源\s*:|制作\s*:|回复$|举报$|您需要登录后|本版积分规则)")
 
@@ -312,7 +313,7 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
         return False  # a short title-like line ("…工作任务清单") is not a broken sentence
     if not _SENTENCE_PUNCT.search(last_piece) and _TITLE_END.search(last_piece):
         return False  # "…的通知" / "…实施方案" ends a title
-    return blank_run <= 2
+    return blank_run <= 4
 
 
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
@@ -337,7 +338,7 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
             continue
         if counts.get(n, 0) >= 3 and not STRUCTURAL_START.match(n) and not _CJK_HEADING_WORD.search(n):
             dropped.add(i)
-        elif BOILERPLATE.match(n):
+        elif BOILERPLATE.match(n) or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip())):
             dropped.add(i)
     tail = _tail_start(norms)
     if tail is not None:

@@ -98,7 +98,8 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
                 continue
             cat = _category_cell(cells)
             if cat is not None:
-                category = _clean(line.text.split("\t")[[c.strip() != "" for c in cells].index(True)])
+                printed = [c.strip() for c in line.text.split("\t") if c.strip()]
+                category = printed[0] if len(printed) == 1 else "".join(printed) if printed[0].endswith("、") else "、".join(printed)
                 continue
             num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
             num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
@@ -230,6 +231,8 @@ def _category_cell(cells: list[str]) -> str | None:
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) == 1 and RE_CHINESE.match(filled[0]) and len(filled[0]) <= 30:
         return filled[0]
+    if len(filled) == 2 and re.fullmatch(rf"[{CN_NUM}]+、?", filled[0]) and len(filled[1]) <= 30:
+        return filled[0] + filled[1]  # "一\t幼有所育": numeral and name in two cells
     return None
 
 

@@ -435,3 +435,15 @@ def test_csv_table():
     assert [(a.role, a.agency.name) for a in t.assignments] == [
         ("lead", "江汉区园林局"), ("support", "江汉区财政局"), ("support", "江汉区各街道"),
     ]
+
+
+def test_district_annex_with_unit_columns_resolves_in_the_district():
+    text = (
+        "武汉市人民政府办公厅关于印发2023年各区任务清单的通知\n附件\n各区任务清单\n江岸区\n"
+        "序号\t重点任务\t牵头单位\t配合单位\n一\t幼有所育\t\t\n1\t新建托育机构5所\t区卫健局\t区财政局\n"
+    )
+    (t,) = parse_bytes(text.encode(), "annex.txt").tasks
+    assert (t.kind, t.jurisdiction, t.category) == ("district_row", "江岸区", "一、幼有所育")
+    assert [(a.role, a.agency.name, a.rule) for a in t.assignments] == [
+        ("lead", "江岸区卫健局", "table"), ("support", "江岸区财政局", "table"),
+    ]

@@ -133,3 +133,22 @@ def test_span_is_exact_original_text():
     assert reading.span(39, 39) == (
         "142.建设充电桩6万个。(牵头单位:市停车场及新能源汽车配套设施建设工作领导小组;责任单位:各区人民政府)"
     )
+
+
+@pytest.mark.parametrize("furniture", ["- 12 -", "— 3 —", "第 3 页", "第3页 共12页", "12/40", "武汉市人民政府公报"])
+def test_page_furniture_inside_a_paragraph(furniture):
+    lines = [
+        "附件1",
+        "1.推进民生保障提效工作,加快完善覆盖全民的社会保障体系,健全分层分类的社会",
+        "",
+        furniture,
+        "",
+        "救助体系。(牵头单位:市民政局;责任单位:市财政局)",
+        *["武汉市人民政府公报"] * 3,  # a running header
+    ]
+    reading = read("\n".join(lines).encode(), "x.txt")
+    assert [line.text for line in reading.lines] == [
+        "附件1",
+        "1.推进民生保障提效工作,加快完善覆盖全民的社会保障体系,健全分层分类的社会救助体系。(牵头单位:市民政局;责任单位:市财政局)",
+    ]
+    assert (reading.lines[1].line_start, reading.lines[1].line_end) == (2, 6)
