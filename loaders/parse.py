@@ -161,6 +161,11 @@ class _Builder:
                     self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
                 self.attributed.add(id(task))
         task.text = body.text[text_start:text_end].strip()
+        if not task.assignments and item.inherited is not None:
+            line, att = item.inherited
+            self._assign(task, att.parts, line.text, f"heading:{att.rule}", line.line_start)
+            task.attribution = line.text[att.start : att.end].strip()
+            self.attributed.add(id(task))
         if item.district and not task.assignments:
             self._district_owner(task, item)
         return task

@@ -45,6 +45,7 @@ class Item:
     district: str | None = None  # district heading that owns a district-list item
     heading_type: str | None = None  # e.g. "约束性" / "预期性" from an indicator heading
     indicator_list: bool = False
+    inherited: tuple[Line, attribution.Attribution] | None = None  # attribution printed on a heading above
 
 
 @dataclass
@@ -72,10 +73,24 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
     doc_title_norm = re.sub(r"\s+", "", doc_title)
     title_seen = False
 
-    def push(rank: int, printed: str, norm: str) -> None:
+    inherited: dict[int, tuple[Line, attribution.Attribution]] = {}  # stack depth -> heading attribution
+
+    def push(rank: int, printed: str, norm: str, line: Line | None = None) -> None:
         while stack and stack[-1][0] >= rank:
             stack.pop()
+            inherited.pop(len(stack), None)
+        att = attribution.find_inline(line.norm.rstrip()) if line is not None else None
+        if att is not None and line is not None and att.start > 0:
+            inherited[len(stack)] = (line, att)
+            if att.start < len(norm):  # the heading without its attribution
+                printed, norm = printed[: att.start], norm[: att.start]
         stack.append((rank, _clean(printed), _clean(norm)))
+
+    def heading_attribution() -> tuple[Line, attribution.Attribution] | None:
+        for depth in sorted(inherited, reverse=True):
+            if depth < len(stack):
+                return inherited[depth]
+        return None
 
     def section() -> list[str]:
         return [s[1] for s in stack]
@@ -135,15 +150,15 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
                 category = _clean(line.text)  # a category row written without cells
                 continue
             current, table, table_header = None, None, None
-            push(RANK_CHAPTER, _heading_title(line.text, n), n)
+            push(RANK_CHAPTER, _heading_title(line.text, n), _heading_title(line.norm, n), line)
             continue
         if RE_PAREN.match(n):
             current, table, table_header = None, None, None
-            push(RANK_SECTION, _heading_title(line.text, n), n)
+            push(RANK_SECTION, _heading_title(line.text, n), _heading_title(line.norm, n), line)
             continue
         if RE_DASH.match(n) and len(n) <= 60:
             current = None
-            push(RANK_SUB, line.text, n)
+            push(RANK_SUB, line.text, line.norm, line)
             continue
         m = RE_NUMBERED.match(n)
         if m and _is_annex_entry(n):
@@ -151,6 +166,7 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
         if m:
             current = Item("numbered", m.group(1), section(), [line], district=district)
             current.indicator_list, current.heading_type = _indicator_context(stack)
+            current.inherited = heading_attribution()
             items.append(current)
             if attribution.find_inline(n) is not None and attribution.find_inline(n).closed:
                 current = None
@@ -159,9 +175,10 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
         if m and (attribution.find_inline(n) is not None or attribution.LABEL_LINE.match(next_norm(i))):
             if items and items[-1] is current and current.kind == "numbered" and _is_group_heading(current):
                 items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
-                push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm)
+                push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm, current.lines[0])
             current = Item("numbered", re.sub(r"\D", "", m.group(0)), section(), [line], district=district)
             current.indicator_list, current.heading_type = _indicator_context(stack)
+            current.inherited = heading_attribution()
             items.append(current)
             att = attribution.find_inline(n)
             if att is not None and att.closed:

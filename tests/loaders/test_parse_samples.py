@@ -447,3 +447,19 @@ def test_district_annex_with_unit_columns_resolves_in_the_district():
     assert [(a.role, a.agency.name, a.rule) for a in t.assignments] == [
         ("lead", "江岸区卫健局", "table"), ("support", "江岸区财政局", "table"),
     ]
+
+
+def test_attribution_on_a_heading_applies_to_its_items_without_one():
+    text = (
+        "武汉市人民政府关于印发2023年重点任务的通知\n"
+        "一、扩大有效投资(牵头单位:市发改委;责任单位:市财政局)\n"
+        "1.加快推进重大项目建设。\n2.推进城市更新。(责任单位:市城建局)\n"
+        "二、促进消费\n3.举办消费季活动。(牵头单位:市商务局)\n"
+    )
+    doc = parse_bytes(text.encode(), "h.txt")
+    got = [(t.section, [(a.role, a.agency.name, a.rule) for a in t.assignments]) for t in doc.tasks]
+    assert got == [
+        (["一、扩大有效投资"], [("lead", "市发改委", "heading:inline:牵头+责任"), ("support", "市财政局", "heading:inline:牵头+责任")]),
+        (["一、扩大有效投资"], [("lead", "市城建局", "inline:责任only")]),
+        (["二、促进消费"], [("lead", "市商务局", "inline:牵头only")]),
+    ]
