@@ -116,6 +116,19 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
     return None
 
 
+def find_embedded(norm: str, *, doc_rule: str | None = None) -> Attribution | None:
+    """A closed attribution group inside the text ("…(牵头单位:A;责任单位:B),年底前完成。"), the last one."""
+    for m in reversed(list(GROUP_START.finditer(norm))):
+        close = _matching_close(norm, m.start())
+        if close is None:
+            continue
+        att = Attribution(start=m.start(), end=close + 1)
+        _fill_parts(norm, m.start() + 1, close, att, prefix="inline", doc_rule=doc_rule)
+        if att.parts:
+            return att
+    return None
+
+
 def find_labelled_lines(norms: list[str], *, doc_rule: str | None = None) -> tuple[int, list[Attribution]] | None:
     """Trailing lines of a task that each start with a label ("牵头单位:…"); returns (first line index, parts).
 

@@ -138,7 +138,7 @@ class _Builder:
             provenance=self._provenance(lines),
             kind="indicator" if item.indicator_list else "task",
         )
-        text_end = len(body.text)
+        text_end, text_after = len(body.text), ""
         if labelled:
             first, atts = labelled
             printed = []
@@ -151,8 +151,13 @@ class _Builder:
             self.attributed.add(id(task))
         else:
             att = attribution.find_inline(body.norm, doc_rule=self.doc_rule)
+            embedded = att is None
+            if embedded:
+                att = attribution.find_embedded(body.norm, doc_rule=self.doc_rule)
             if att is not None and att.start >= text_start:
                 text_end = att.start
+                if embedded:  # the group sits inside the text: what follows it is still the task
+                    text_after = body.text[att.end :].strip()
                 task.attribution = body.text[att.start : att.end].strip()
                 self._assign(task, att.parts, body.text, att.rule, body.line_at(att.start))
                 if att.deadline:
@@ -160,7 +165,7 @@ class _Builder:
                 if not att.closed:
                     self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
                 self.attributed.add(id(task))
-        task.text = body.text[text_start:text_end].strip()
+        task.text = (body.text[text_start:text_end].rstrip() + text_after).strip()
         if not task.assignments and item.inherited is not None:
             line, att = item.inherited
             self._assign(task, att.parts, line.text, f"heading:{att.rule}", line.line_start)

@@ -273,7 +273,7 @@ def _cell_spans(norm: str, columns: dict[str, int]) -> dict[str, tuple[int, int]
 
 def _indicator_context(stack: list[tuple[int, str, str]]) -> tuple[bool, str | None]:
     """Items under a heading about 指标 (and not 任务) are indicator items; their type from the heading."""
-    is_list = any("指标" in s[2] and "任务" not in s[2] for s in stack)
+    is_list = any(re.search(r"指标|预期目标|约束性|预期性", s[2]) and "任务" not in s[2] for s in stack)
     kind = None
     for s in reversed(stack):
         for t in ("约束性", "预期性"):

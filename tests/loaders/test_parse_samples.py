@@ -449,6 +449,19 @@ def test_district_annex_with_unit_columns_resolves_in_the_district():
     ]
 
 
+def test_attribution_inside_the_text():
+    text = "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进老旧小区改造(牵头单位:市房管局;责任单位:各区人民政府),年底前完成。\n"
+    (t,) = parse_bytes(text.encode(), "e.txt").tasks
+    assert (t.text, t.attribution) == ("推进老旧小区改造,年底前完成。", "(牵头单位:市房管局;责任单位:各区人民政府)")
+    assert [(a.role, a.agency.name) for a in t.assignments] == [("lead", "市房管局"), ("support", "各区人民政府")]
+
+
+def test_targets_heading_makes_indicator_items():
+    text = "武汉市2023年目标任务分解方案\n一、2023年主要预期目标\n1.地区生产总值增长6.5%以上。(责任单位:市发改委)\n"
+    (t,) = parse_bytes(text.encode(), "t.txt").tasks
+    assert t.kind == "indicator" and [a.agency.name for a in t.assignments] == ["市发改委"]
+
+
 def test_attribution_on_a_heading_applies_to_its_items_without_one():
     text = (
         "武汉市人民政府关于印发2023年重点任务的通知\n"
