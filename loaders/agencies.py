@@ -50,7 +50,7 @@ def normalise(text: str) -> str:
     """Half-width, Simplified, no spaces: the form every comparison uses (display keeps the original)."""
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    return re.sub(r"\s+", "", text).strip("。.:: ")
+    return re.sub(r"\s+", "", text).rstrip("。.:").lstrip(":")
 
 
 @dataclass(frozen=True)

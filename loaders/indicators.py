@@ -21,6 +21,7 @@ Names are the measured quantity: leading context (到2025年, 实现, 确保, �
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 
@@ -107,7 +108,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     for m in SUBITEM.finditer(text):
         cuts.append(m.start())
     cuts = sorted(set(cuts)) + [len(text)]
-    return [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip(" ,;。\n")]
+    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,;。\n")]
 
 
 def _from_clause(text: str, start: int, end: int, type: str | None) -> list[Indicator]:
@@ -212,12 +213,10 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
 def _pieces(masked: str) -> list[tuple[int, int]]:
     """Split at 、 where the next piece carries its own number; otherwise the 、 joins words of one name."""
     cuts = [0] + [m.end() for m in re.finditer(r"、|和(?=\s*\d)", masked)] + [len(masked) + 1]
-    spans = [(a, b - 1) for a, b in zip(cuts, cuts[1:])]
+    spans = [(a, b - 1) for a, b in itertools.pairwise(cuts)]
     merged: list[tuple[int, int]] = []
     for a, b in spans:
-        if merged and not NUMBER.search(masked[a:b]):
-            merged[-1] = (merged[-1][0], b)
-        elif merged and not NUMBER.search(masked[merged[-1][0]:merged[-1][1]]):
+        if merged and (not NUMBER.search(masked[a:b]) or not NUMBER.search(masked[merged[-1][0]:merged[-1][1]])):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))

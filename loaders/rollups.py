@@ -37,7 +37,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from graph.model import CITY, Indicator, RollUp, Task
 
@@ -46,7 +46,8 @@ LOW_CONFIDENCE = 0.60
 TARGET_MIN = 0.45  # task→2025 target: one-line tasks need a clearer subject match
 MAX_CANDIDATES = 30
 COMMON_BIGRAM_SHARE = 0.2  # bigrams found in more than this share of parents don't select candidates
-GENERIC = set("推进 加强 建设 完善 提升 实施 加快 推动 开展 工作 服务 体系 全面 健全 持续 深入 进一步".split())
+GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快", "推动", "开展", "工作", "服务", "体系", "全面", "健全",
+           "持续", "深入", "进一步"}
 
 
 def low_confidence(rollups: Iterable[RollUp]) -> list[RollUp]:
