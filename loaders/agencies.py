@@ -303,7 +303,7 @@ class Resolver:
         if prefixed is not None:
             return prefixed
         district = self._districts.get(jurisdiction)
-        if district is not None and district.kind == "district":
+        if district is not None and not district.managed_by:
             local = self._district_unit(key, district.name)
             if local is not None:
                 return local
@@ -351,7 +351,15 @@ class Resolver:
         return None
 
     def _district_unit(self, key: str, district: str) -> Agency | None:
-        """'区发改局' in 武昌区 → 武昌区发改局; '各街道' → 武昌区各街道; '区公安分局' → 武昌区公安分局."""
+        """'区发改局' in 武昌区 → 武昌区发改局; '各街道' → 武昌区各街道; '区公安分局' → 武昌区公安分局.
+
+        A county document writes "县发改局": the prefix is the jurisdiction's last character (区 or 县).
+        """
+        level = district[-1] if district[-1] in "区县" else "区"
+        if level != "区" and key.startswith(level):
+            key = "区" + key[1:]
+        if key in ("区人民政府", "区政府") and district in self._districts:
+            return self._units[self._districts[district].owner].agency()
         if key in self._district_units:
             short, type_ = self._district_units[key]
             return Agency(name=district + short.removeprefix("区"), jurisdiction=district, type=type_,
@@ -374,11 +382,13 @@ class Resolver:
         """One top-level list item; may yield two agencies ('X等各Y') or borrow a suffix from what follows."""
         key = normalise(ROLE_LABEL.sub("", item))
         base, _ = _strip_brackets(key)
-        m = re.match(r"^(.+?)等(.+)$", base)
+        m = re.match(r"^(.+?)等(.*)$", base)
         if m and UNIT_END.search(m.group(1)):
             head, rest = m.groups()
-            group = rest if rest.startswith(GROUP_START) else "相关" + rest
-            return [self.resolve(head, jurisdiction=jurisdiction), self.resolve(group, jurisdiction=jurisdiction)]
+            found = [self.resolve(head, jurisdiction=jurisdiction)]
+            if rest.startswith(GROUP_START):  # "区城管局等各执法单位": the unit and a group; "X等部门": just X
+                found.append(self.resolve(rest, jurisdiction=jurisdiction))
+            return found
         if normalise(base) in self._place_index:
             expanded = self._borrow_suffix(base, following)
             if expanded:
@@ -443,6 +453,8 @@ def _guess_type(name: str) -> AgencyType:
         return "mass_organisation"
     if re.search(r"(集团|公司)$", name):
         return "state_firm"
+    if re.search(r"(人民政府|区政府|县政府)$", name):
+        return "district_government"
     if re.search(r"(管委会|管理委员会)$", name):
         return "zone_committee"
     if re.match(r"^(中共|市委|区委|县委)", name):
