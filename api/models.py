@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+import re
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 T = TypeVar("T")
 
@@ -230,9 +232,34 @@ class QueryResult(BaseModel):
     rows: list[dict[str, Any]]
 
 
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _check_keys(value: Any, depth: int = 0) -> None:
+    if depth > 20:
+        raise ValueError("参数嵌套过深")
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if not k or "`" in k:
+                raise ValueError(f"参数中的键 {k!r} 无效（不能为空或含反引号）")
+            _check_keys(v, depth + 1)
+    elif isinstance(value, list):
+        for v in value:
+            _check_keys(v, depth + 1)
+
+
 class CypherCall(BaseModel):
     query: str = Field(min_length=1, max_length=20000)
     params: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("params")
+    @classmethod
+    def _names(cls, params: dict[str, Any]) -> dict[str, Any]:
+        bad = [k for k in params if not _IDENTIFIER.match(k)]
+        if bad:
+            raise ValueError(f"参数名无效: {bad}（应为字母、数字、下划线，且不以数字开头）")
+        _check_keys(params)
+        return params
 
 
 class CypherResult(QueryResult):

@@ -8,7 +8,7 @@ import time
 from fastapi import APIRouter
 
 from api.deps import ServicesDep
-from api.errors import Forbidden
+from api.errors import BadRequest, Forbidden
 from api.models import CypherCall, CypherResult, ErrorOut
 
 router = APIRouter(tags=["cypher"])
@@ -49,7 +49,10 @@ def cypher(call: CypherCall, s: ServicesDep) -> dict:
     if keyword:
         raise Forbidden(f"只读接口拒绝写操作：{keyword}。写入请使用带 API 密钥的 /documents。")
     started = time.perf_counter()
-    rows = s.store.read(call.query, call.params, timeout_ms=s.settings.dutygraph_query_timeout_ms)
+    try:
+        rows = s.store.read(call.query, call.params, timeout_ms=s.settings.dutygraph_query_timeout_ms)
+    except (ValueError, TypeError) as e:  # the driver rejecting parameters before they reach the engine
+        raise BadRequest(f"参数无效: {e}") from None
     elapsed = (time.perf_counter() - started) * 1000
     limit = s.settings.dutygraph_max_rows
     columns = list(rows[0]) if rows else []
