@@ -128,7 +128,11 @@ class _Builder:
         if not text_lines:
             text_lines = lines[:1]
         body = _body(text_lines)
-        number_match = structure.RE_NUMBERED.match(body.norm) or structure.RE_ARABIC_PAREN.match(body.norm)
+        number_match = next(
+            (m for r in (structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE)
+             if item.number and (m := r.match(body.norm))),
+            None,
+        )
         text_start = number_match.end() if number_match else 0
         task = Task(
             number=item.number,

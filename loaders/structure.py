@@ -74,11 +74,22 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
     title_seen = False
 
     inherited: dict[int, tuple[Line, attribution.Attribution]] = {}  # stack depth -> heading attribution
+    used: set[int] = set()  # depths whose heading attribution some item came under
+
+    def pop() -> None:
+        """Leave the innermost heading; one with an attribution and no items under it was itself a task."""
+        stack.pop()
+        depth = len(stack)
+        if depth in inherited and depth not in used:
+            line, _ = inherited[depth]
+            numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}]+)", line.norm)
+            items.append(Item("numbered", numeral.group(1) if numeral else "", section(), [line], district=district))
+        inherited.pop(depth, None)
+        used.discard(depth)
 
     def push(rank: int, printed: str, norm: str, line: Line | None = None) -> None:
         while stack and stack[-1][0] >= rank:
-            stack.pop()
-            inherited.pop(len(stack), None)
+            pop()
         att = attribution.find_inline(line.norm.rstrip()) if line is not None else None
         if att is not None and line is not None and att.start > 0:
             inherited[len(stack)] = (line, att)
@@ -87,6 +98,7 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
         stack.append((rank, _clean(printed), _clean(norm)))
 
     def heading_attribution() -> tuple[Line, attribution.Attribution] | None:
+        used.update(d for d in inherited if d < len(stack))
         for depth in sorted(inherited, reverse=True):
             if depth < len(stack):
                 return inherited[depth]
@@ -204,7 +216,20 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             current, table, table_header = None, None, None
             push(RANK_PART, line.text, n)
             continue
+        if current is None and _ends_with_attribution(n):
+            current = Item("numbered", "", section(), [line], district=district)  # an unnumbered task paragraph
+            current.indicator_list, current.heading_type = _indicator_context(stack)
+            items.append(current)
+            current = None
+            continue
+    while stack:
+        pop()
     return Structure(items, warnings)
+
+
+def _ends_with_attribution(n: str) -> bool:
+    att = attribution.find_inline(n)
+    return att is not None and att.closed and att.start > 0
 
 
 def _is_group_heading(item: Item) -> bool:

@@ -449,6 +449,22 @@ def test_district_annex_with_unit_columns_resolves_in_the_district():
     ]
 
 
+def test_tasks_numbered_as_headings_and_unnumbered_task_paragraphs():
+    text = (
+        "武汉市人民政府关于印发任务的通知\n一、重点任务\n"
+        "（一）加快建设重大项目。（牵头单位：市发改委；责任单位：市财政局）\n"
+        "（二）推进城市更新。（牵头单位：市城建局）\n"
+        "二、主要目标\n地区生产总值增长6.5%以上。(责任单位:市发改委)\n"
+    )
+    got = [(t.number, t.section, t.text, [(a.role, a.agency.name) for a in t.assignments])
+           for t in parse_bytes(text.encode(), "p.txt").tasks]
+    assert got == [
+        ("一", ["一、重点任务"], "加快建设重大项目。", [("lead", "市发改委"), ("support", "市财政局")]),
+        ("二", ["一、重点任务"], "推进城市更新。", [("lead", "市城建局")]),
+        ("", ["二、主要目标"], "地区生产总值增长6.5%以上。", [("lead", "市发改委")]),
+    ]
+
+
 def test_attribution_inside_the_text():
     text = "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进老旧小区改造(牵头单位:市房管局;责任单位:各区人民政府),年底前完成。\n"
     (t,) = parse_bytes(text.encode(), "e.txt").tasks
