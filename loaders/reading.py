@@ -19,7 +19,7 @@ import opencc
 
 from graph.store import LoadError
 
-TERMINAL = set("。;；!！?？:：)）」』”\"】〕>》…")
+TERMINAL = set("。;；!！?？:：)）】〕>》…")
 
 _PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
