@@ -336,7 +336,12 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
     for i, n in enumerate(norms, start=1):
         if not n:
             continue
-        if counts.get(n, 0) >= 3 and not STRUCTURAL_START.match(n) and not _CJK_HEADING_WORD.search(n):
+        if (
+            counts.get(n, 0) >= 3
+            and not STRUCTURAL_START.match(n)
+            and not _CJK_HEADING_WORD.search(n)
+            and not _UNIT_LABEL.search(n)
+        ):
             dropped.add(i)
         elif BOILERPLATE.match(n) or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip())):
             dropped.add(i)
@@ -346,6 +351,7 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
     return dropped
 
 
+_UNIT_LABEL = re.compile(r"(?:牵头|责任|主办|协办|配合|参与|承办)(?:单位|部门)|牵头|配合")
 _CJK_HEADING_WORD = re.compile(r"(?:区|县)$")  # a district heading may repeat; never a page header
 
 

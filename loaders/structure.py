@@ -233,8 +233,8 @@ def _ends_with_attribution(n: str) -> bool:
 
 
 def _is_group_heading(item: Item) -> bool:
-    """A numbered line with only a short title and no attribution heads a group of "(1)" items."""
-    return len(item.lines) == 1 and _is_title_like(RE_NUMBERED.sub("", item.lines[0].norm).strip().rstrip("。"))
+    """A one-line numbered item without attribution ("1.稳增长", "1.加快建设,具体包括:") heads "(1)" items."""
+    return len(item.lines) == 1 and attribution.find_inline(item.lines[0].norm) is None
 
 
 def _heading_title(text: str, norm: str) -> str:

@@ -492,3 +492,9 @@ def test_attribution_on_a_heading_applies_to_its_items_without_one():
         (["一、扩大有效投资"], [("lead", "市城建局", "inline:责任only")]),
         (["二、促进消费"], [("lead", "市商务局", "inline:牵头only")]),
     ]
+
+
+def test_repeated_attribution_lines_are_not_page_headers():
+    items = "".join(f"{n}.推进第{n}项工作。\n(责任单位:各区人民政府)\n" for n in range(1, 5))
+    doc = parse_bytes(f"武汉市人民政府关于印发任务的通知\n一、重点任务\n{items}".encode(), "r.txt")
+    assert [[a.agency.name for a in t.assignments] for t in doc.tasks] == [["各区人民政府"]] * 4
