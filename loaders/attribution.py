@@ -102,7 +102,7 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         _fill_parts(norm, m.start() + 1, end, att, prefix="inline", doc_rule=doc_rule)
         return att if att.parts or att.deadline else None
     m = TRAILING_LABELS.search(norm)
-    if m and m.start(1) >= 0:
+    if m:
         att = Attribution(start=m.start(1), end=tail)
         _fill_parts(norm, m.start(1), tail, att, prefix="inline", doc_rule=doc_rule)
         if att.parts:

@@ -199,14 +199,14 @@ class _Builder:
         roles, rule = attribution.table_roles(item.columns, self.doc_rule)
         if roles.get("lead") and not cell.get("lead") and cell.get("responsible"):
             roles = {**roles, "responsible": "lead"}  # no lead named in this row: 责任单位 are co-leads
-        header = self._header_names(item)
         printed = []
         parts = []
         for column in ("lead", "responsible", "support"):
             if column in roles and cell.get(column):
                 s, e = item.cells[column]
                 parts.append(attribution.Part(roles[column], column, s, e))
-                printed.append(f"{header.get(column, column)}:{cell[column]}")
+                label = item.header[item.columns[column]] if item.columns[column] < len(item.header) else column
+                printed.append(f"{label}:{cell[column]}")
         if parts:
             task.attribution = ";".join(printed)
             self._assign(task, parts, line.text, rule, line.line_start)
@@ -214,10 +214,6 @@ class _Builder:
         elif item.district:
             self._district_owner(task, item)
         return task
-
-    def _header_names(self, item: structure.Item) -> dict[str, str]:
-        names = {"lead": "牵头单位", "responsible": "责任单位", "support": "配合单位"}
-        return names
 
     def _district_owner(self, task: Task, item: structure.Item) -> None:
         owner = self.resolver.district_owner(item.district or "")

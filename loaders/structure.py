@@ -41,6 +41,7 @@ class Item:
     lines: list[Line] = field(default_factory=list)
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # role -> (start, end) in lines[0]
     columns: dict[str, int] = field(default_factory=dict)
+    header: list[str] = field(default_factory=list)  # the table's header cells as printed
     category: str = ""
     district: str | None = None  # district heading that owns a district-list item
     heading_type: str | None = None  # e.g. "约束性" / "预期性" from an indicator heading
@@ -67,6 +68,7 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
     current: Item | None = None
     table: dict[str, int] | None = None
     table_header: str | None = None
+    header_cells: list[str] = []
     category = ""
     district: str | None = None
     in_annex = False
@@ -120,6 +122,7 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
                 current = None
                 if compact != table_header:
                     table, table_header = cols, compact
+                    header_cells = [c.strip() for c in line.text.split("\t")]
                 continue
             if table is None:
                 continue
@@ -131,7 +134,8 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
             num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
             if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
-                current = Item("row", num, section(), [line], columns=table, category=category, district=district)
+                current = Item("row", num, section(), [line], columns=table, category=category, district=district,
+                               header=header_cells)
                 current.cells = _cell_spans(line.norm, table)
                 items.append(current)
             elif current is not None and current.kind == "row" and not num:
