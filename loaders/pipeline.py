@@ -21,7 +21,10 @@ OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
 RETURN t {.*} AS task, collect(i {.*}) AS indicators
 """
 
-EXISTING_SIGNATURES = "MATCH (d:Document) WHERE d.duplicate_of IS NULL RETURN d.id AS id, d.signature AS signature"
+EXISTING_SIGNATURES = """
+MATCH (d:Document) WHERE d.duplicate_of IS NULL
+RETURN d.id AS id, d.source AS source, d.signature AS signature
+"""
 
 
 @dataclass
@@ -56,7 +59,7 @@ class Loader:
         self.store = store
         self.resolver = resolver or Resolver.default()
         self._tasks: dict[str, Task] | None = None
-        self._signatures: dict[str, list[int]] | None = None
+        self._signatures: dict[str, tuple[str, list[int]]] | None = None  # doc id -> (source, signature)
 
     def load_bytes(self, data: bytes, source: str) -> LoadResult:
         try:
@@ -69,7 +72,9 @@ class Loader:
         doc = parsed.document
         parsed.assign_ids()
         signature = duplicates.signature(parsed.text)
-        copy_of = duplicates.find_duplicate(signature, {k: v for k, v in self.signatures().items() if k != doc.id})
+        # A file with the same name replaces its earlier version; it is not a copy of it.
+        others = {k: sig for k, (source, sig) in self.signatures().items() if source != doc.source}
+        copy_of = duplicates.find_duplicate(signature, others)
         if copy_of:
             doc.duplicate_of = copy_of[0]
             parsed.tasks = []
@@ -96,10 +101,10 @@ class Loader:
             self._tasks = {row["task"]["id"]: task_from_row(row) for row in self.store.read(EXISTING_TASKS)}
         return self._tasks
 
-    def signatures(self) -> dict[str, list[int]]:
+    def signatures(self) -> dict[str, tuple[str, list[int]]]:
         if self._signatures is None:
             rows = self.store.read(EXISTING_SIGNATURES)
-            self._signatures = {r["id"]: r["signature"] for r in rows if r["signature"]}
+            self._signatures = {r["id"]: (r["source"], r["signature"]) for r in rows if r["signature"]}
         return self._signatures
 
     def _remember(self, parsed: ParsedDocument, signature: list[int]) -> None:
@@ -107,8 +112,11 @@ class Loader:
         for key in [k for k, t in tasks.items() if t.provenance.source == parsed.document.source]:
             del tasks[key]
         tasks.update({t.id: t for t in parsed.tasks})
+        signatures = self.signatures()
+        for key in [k for k, (source, _) in signatures.items() if source == parsed.document.source]:
+            del signatures[key]
         if not parsed.document.duplicate_of:
-            self.signatures()[parsed.document.id] = signature
+            signatures[parsed.document.id] = (parsed.document.source, signature)
 
 
 def load_paths(
