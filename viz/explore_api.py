@@ -63,8 +63,9 @@ def explore_graph(
     agency_type: str | None = None,
     limit: int = 300,
     offset: int = 0,
+    indicators: bool = True,
 ) -> dict[str, Any]:
-    """Node-link JSON for one page of matching tasks, with their agencies and indicators."""
+    """Node-link JSON for one page of matching tasks, with their agencies (and indicators, if asked)."""
     params: dict[str, Any] = {
         "document": _blank(document), "section": _blank(section), "agency_type": _blank(agency_type),
         "limit": limit, "offset": offset,
@@ -87,7 +88,7 @@ def explore_graph(
                                               "type": "Agency", "group": r.get("agency_type") or "other",
                                               "title": f"{r['name']}（{r.get('jurisdiction') or ''}）"})
             links.append({"source": r["agency_id"], "target": r["task_id"], "type": r["rel"]})
-        for r in store.read(_INDICATORS, {"ids": ids}):
+        for r in store.read(_INDICATORS, {"ids": ids}) if indicators else []:
             label = r.get("name") or r.get("text") or "指标"
             nodes.setdefault(r["id"], {"id": r["id"], "label": label, "type": "Indicator", "group": "indicator",
                                        "title": r.get("text") or label})
@@ -112,9 +113,10 @@ def explore(
     agency_type: Annotated[str | None, Query(max_length=40, description="单位类型，如 department")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_TASKS, description="任务数上限")] = 300,
     offset: Annotated[int, Query(ge=0, le=10_000_000, description="跳过的任务数")] = 0,
+    indicators: Annotated[bool, Query(description="是否包含指标节点")] = True,
 ) -> dict[str, Any]:
     return explore_graph(s.store, document=document, section=section, agency_type=agency_type,
-                         limit=limit, offset=offset)
+                         limit=limit, offset=offset, indicators=indicators)
 
 
 @router.get("/explore/options", summary="图谱浏览的筛选项：文件、一级章节、单位类型")

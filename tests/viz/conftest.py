@@ -9,6 +9,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
+import uuid
 from pathlib import Path
 from typing import Iterator
 from urllib.parse import urlsplit
@@ -39,22 +40,34 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def ui_store(tmp_path_factory):
-    """An embedded store of its own, holding the five sample documents."""
+def ui_store(backend: str, request: pytest.FixtureRequest):
+    """A graph of its own holding the five samples, on the session's backend (embedded FalkorDB by default)."""
     from graph.connect import open_store
     from loaders.pipeline import load_paths
 
-    settings = Settings(dutygraph_data=tmp_path_factory.mktemp("viz-data"), dutygraph_graph="viz_ui")
+    name = f"viz_ui_{uuid.uuid4().hex[:8]}"
+    if backend == "neo4j":
+        settings = Settings(dutygraph_graph=name, falkordb_url=None)
+    else:
+        server = request.getfixturevalue("falkordb_server")
+        settings = Settings(dutygraph_data=Path(server.data_dir), dutygraph_graph=name, falkordb_url=None,
+                            neo4j_uri=None)
     store = open_store(settings)
     try:
         store.ensure_schema()
         store.clear()
-        results = load_paths(store=store, paths=[SAMPLES])
+        results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
         failed = [(r.source, r.error) for r in results if r.status == "failed"]
         assert not failed, failed
         yield settings, store
     finally:
-        store.close()
+        try:
+            if store.backend == "neo4j":
+                store.clear()
+            else:
+                store.delete_graph()  # type: ignore[attr-defined]
+        finally:
+            store.close()
 
 
 @pytest.fixture(scope="session")
@@ -67,7 +80,7 @@ def ui_server(ui_store) -> Iterator[str]:
     settings, store = ui_store
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
+                                           log_level="warning", lifespan="on", access_log=False))
     thread = threading.Thread(target=server.run, name="uvicorn-ui", daemon=True)
     thread.start()
     deadline = time.monotonic() + 30

@@ -32,6 +32,15 @@ def test_section_filter(get):
     assert {t["source"] for t in tasks(g)} == {"003_0cb12dbbb4b3a502.txt"}
 
 
+def test_indicators_only_when_asked(get):
+    with_targets = get("/graph/explore", section="民生实事", limit=1000)
+    without = get("/graph/explore", section="民生实事", limit=1000, indicators="false")
+    assert any(n["type"] == "Indicator" for n in with_targets["nodes"])
+    assert not any(n["type"] == "Indicator" for n in without["nodes"])
+    assert not any(link["type"] == "HAS_INDICATOR" for link in without["links"])
+    assert len(tasks(without)) == len(tasks(with_targets))
+
+
 def test_agency_type_filter_keeps_only_that_type(get):
     g = get("/graph/explore", section="民生实事", agency_type="mass_organisation")
     assert sorted(t["number"] for t in tasks(g)) == MASS_ORG_TASKS

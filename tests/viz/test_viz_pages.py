@@ -68,14 +68,14 @@ def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server,
     (artifacts / "ui_timing_agency.json").write_text(json.dumps(timing, ensure_ascii=False, indent=2))
     print("市卫健委 page timing (ms since navigation start):", timing)
     page.wait_for_timeout(800)  # let the layout settle for a readable screenshot
-    page.screenshot(path=artifacts / "ui_02_agency_lead.png", full_page=True)
+    page.screenshot(path=artifacts / "ui_02_agency_lead.png")
     assert latin_words(chrome_text(page)) == []
 
     page.click("#tab-support")
     page.wait_for_selector("#list-support")
     assert page.get_attribute("#tab-support", "data-count") == str(len(SUPPORT_NUMBERS))
     assert task_numbers(page, "list-support") == SUPPORT_NUMBERS
-    page.screenshot(path=artifacts / "ui_03_agency_support.png", full_page=True)
+    page.screenshot(path=artifacts / "ui_03_agency_support.png")
 
     # 003: "202.完善三孩生育政策配套措施,…托位总数达到4万个。(牵头单位:市卫健委;责任单位:各区人民政府)"
     page.click("#tab-lead")
@@ -109,7 +109,7 @@ def test_unknown_agency_offers_suggestions(ui_server, page, artifacts):
 def test_district_page_lists_its_own_and_group_tasks(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/district/武昌区")
     page.wait_for_selector(".task-groups")
-    text = page.locator("main").inner_text()
+    text = page.locator("main").text_content()  # documents after the first are collapsed
     # 004 (武昌区's own plan): "1.劳动年龄人口平均受教育年限12.5年。(责任单位:区教育局)"
     assert "劳动年龄人口平均受教育年限" in text
     # 003 item 118 gives 各区人民政府 a part: "严格落实长江“十年禁渔”…责任单位:…各区人民政府"

@@ -20,6 +20,7 @@
     const [lead, support] = await Promise.all(["lead", "support"].map((role) =>
       api(`/agencies/${enc(profile.name)}/tasks?role=${role}&limit=1000`).catch(() => ({ items: [], total: 0 }))));
     state.lists = { lead: lead.items || [], support: support.items || [] };
+    state.docs = new Map((profile.documents || []).map((d) => [d.doc_id, { id: d.doc_id, source: d.source, title: d.title }]));
     for (const role of ["lead", "support"]) {
       for (const t of state.lists[role]) {
         if (!state.taskInfo.has(t.id)) state.taskInfo.set(t.id, { doc: t.doc_id, role });
@@ -45,7 +46,7 @@
       (p.members || []).length ? h("div", {}, "成员单位：", ...DG.joinLinks(p.members)) : null);
 
     const docs = new Map();
-    for (const t of [...state.lists.lead, ...state.lists.support]) docs.set(t.doc_id, DG.shorten(t.title || t.source, 30));
+    for (const t of [...state.lists.lead, ...state.lists.support]) docs.set(t.doc_id, DG.docName(state.docs, t.doc_id, t.source));
     const docSelect = h("select", { id: "f-doc", onchange: (e) => { state.doc = e.target.value; renderLists(); applyGraphFilters(); } },
       h("option", { value: "" }, "全部文件"), [...docs].map(([id, label]) => h("option", { value: id }, label)));
 
@@ -69,7 +70,7 @@
         h("button", { type: "button", onclick: () => DG.savePng(graphBox, p.name) }, "保存为图片")),
       h("div", { class: "layout" },
         h("section", {}, tabs, lists),
-        h("section", {}, graphBox, h("div", { class: "legend", id: "legend" }),
+        h("section", { class: "graph-col" }, graphBox, h("div", { class: "legend", id: "legend" }),
           h("p", { class: "small muted" }, "单击节点打开详情，双击节点展开其关联单位和任务。"))));
     renderLists();
   }
@@ -93,10 +94,10 @@
     const box = document.getElementById("task-lists");
     box.replaceChildren(
       h("div", { id: `list-${state.role}`, dataset: { count: String(direct.length) } },
-        direct.length ? DG.taskList(direct, { showVia: false })
+        direct.length ? DG.taskList(direct, { showVia: false, docs: state.docs })
           : h("p", { class: "muted" }, `没有${DG.ROLES[state.role]}的任务。`)),
       via.length ? h("div", { id: `list-${state.role}-via` },
-        h("h2", {}, `经由所属单位组承担的任务（${via.length} 项）`), DG.taskList(via)) : null);
+        h("h2", {}, `经由所属单位组承担的任务（${via.length} 项）`), DG.taskList(via, { docs: state.docs })) : null);
   }
 
   let g = null;

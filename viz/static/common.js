@@ -140,19 +140,39 @@ const DG = (() => {
     return map;
   }
 
-  function docLabel(t) { return t.title ? `${t.title}（${t.source}）` : (t.source || t.doc_id || "未知文件"); }
+  let docsPromise = null;
+  /** Loaded documents by id ({id, source, title, …}), fetched once per page. */
+  function documents() {
+    docsPromise = docsPromise || api("/documents?limit=1000")
+      .then((b) => new Map((b.items || []).map((d) => [d.id, d])))
+      .catch(() => new Map());
+    return docsPromise;
+  }
+
+  function docName(docs, id, source) {
+    const d = docs && docs.get(id);
+    const title = d && d.title;
+    return title ? `${shorten(title, 40)}（${(d && d.source) || source || ""}）` : (source || id || "未知文件");
+  }
+
   function sectionLabel(t) { return (t.section && t.section.length) ? t.section.join(" › ") : "（无章节）"; }
 
-  /** A task list grouped by document, then section, each task linking to its page. */
-  function taskList(items, { showVia = true } = {}) {
+  /** A task list grouped by document, then section, each task linking to its page.
+   *  With `collapse`, each document is a <details> block and only the first one starts open. */
+  function taskList(items, { showVia = true, docs = null, collapse = false } = {}) {
     const wrap = h("div", { class: "task-groups" });
-    for (const [doc, docItems] of groupBy(items, docLabel)) {
-      const g = h("div", { class: "doc-group" }, h("h3", {}, `${doc}（${docItems.length} 项）`));
+    let first = true;
+    for (const [, docItems] of groupBy(items, (t) => t.doc_id || t.source)) {
+      const label = `${docName(docs, docItems[0].doc_id, docItems[0].source)}（${docItems.length} 项）`;
+      const body = [];
       for (const [sec, secItems] of groupBy(docItems, sectionLabel)) {
-        g.append(h("div", { class: "section-title" }, sec));
-        g.append(h("ul", { class: "tasks" }, secItems.map((t) => taskRow(t, showVia))));
+        body.push(h("div", { class: "section-title" }, sec));
+        body.push(h("ul", { class: "tasks" }, secItems.map((t) => taskRow(t, showVia))));
       }
-      wrap.append(g);
+      wrap.append(collapse
+        ? h("details", { class: "doc-group", open: first }, h("summary", {}, h("h3", {}, label)), ...body)
+        : h("div", { class: "doc-group" }, h("h3", {}, label), ...body));
+      first = false;
     }
     return wrap;
   }
@@ -180,10 +200,18 @@ const DG = (() => {
         h("span", { class: "swatch", style: `background:${EDGE_TYPES[k].color};height:3px` }), `${EDGE_TYPES[k].label}关系`)));
   }
 
-  function visNode(n, centreId) {
+  /** A task's label: its number alone in a crowded graph (the text stays in the tooltip). */
+  function taskLabel(label, compact) {
+    const m = /^(\S{1,8})\.\s/.exec(label || "");
+    return compact && m ? m[1] : shorten(label, 14);
+  }
+
+  function visNode(n, centreId, compact) {
     const style = NODE_TYPES[n.type] || { color: "#999", shape: "dot" };
     const centre = n.id === centreId;
-    const label = n.type === "Task" ? shorten(n.label, 14) : n.label;
+    let label = n.label;
+    if (n.type === "Task") label = taskLabel(n.label, compact && !centre);
+    else if (n.type === "Indicator" && compact) label = "";
     return {
       id: n.id,
       label,
@@ -249,6 +277,7 @@ const DG = (() => {
     });
     network.once("stabilizationIterationsDone", () => {
       network.setOptions({ physics: { enabled: false } });
+      network.fit({ animation: false });
       container.dataset.stabilized = "1";
     });
     let clickTimer = null;
@@ -276,7 +305,8 @@ const DG = (() => {
     });
 
     function add(more) {
-      nodes.update(more.nodes.filter((n) => !nodes.get(n.id)).map((n) => visNode(n, centreId)));
+      const compact = nodes.length + more.nodes.length > 40;
+      nodes.update(more.nodes.filter((n) => !nodes.get(n.id)).map((n) => visNode(n, centreId, compact)));
       const have = new Set(nodes.getIds());
       edges.update(more.links.filter((l) => have.has(l.source) && have.has(l.target)).map(visEdge));
       container.dataset.nodes = String(nodes.length);
@@ -306,6 +336,6 @@ const DG = (() => {
   return {
     NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, ApiError, links, pathArg, header,
     agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, shorten,
-    legend, graph, savePng, mark, nodeHref, enc,
+    legend, graph, savePng, mark, nodeHref, enc, documents, docName,
   };
 })();

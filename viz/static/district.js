@@ -1,4 +1,4 @@
-/* District page: everything a district's government and its own units carry. */
+/* District page: everything a district's government and its own units carry, by role. */
 "use strict";
 (() => {
   const { h, api, enc } = DG;
@@ -7,26 +7,50 @@
   const name = DG.pathArg();
   document.title = `${name} · 责任图谱`;
 
+  const VIEWS = [
+    ["all", "全部", () => true],
+    ["lead", "牵头", (t) => t.role === "lead" && !t.via],
+    ["support", "配合", (t) => t.role === "support" && !t.via],
+    ["via", "经由单位组", (t) => Boolean(t.via)],
+  ];
+
   async function load() {
     let body;
+    let docs;
     try {
-      body = await api(`/districts/${enc(name)}/tasks?limit=1000`);
+      [body, docs] = await Promise.all([api(`/districts/${enc(name)}/tasks?limit=1000`), DG.documents()]);
     } catch (e) {
       DG.showError(main, e, `区“${name}”`);
       return;
     }
     const items = body.items || [];
-    const lead = items.filter((t) => t.role === "lead").length;
-    const support = items.filter((t) => t.role === "support").length;
-    const via = items.filter((t) => t.via).length;
+    const box = h("div", { id: "district-tasks" });
+    const tabs = h("div", { class: "tabs", role: "tablist" }, VIEWS.map(([key, label, keep]) => {
+      const n = items.filter(keep).length;
+      return h("button", { type: "button", id: `tab-${key}`, role: "tab", dataset: { count: String(n) },
+        onclick: () => show(key) }, label, h("span", { class: "count" }, n));
+    }));
+
+    function show(key) {
+      const [, , keep] = VIEWS.find(([k]) => k === key);
+      for (const [k] of VIEWS) document.getElementById(`tab-${k}`).classList.toggle("active", k === key);
+      const shown = items.filter(keep);
+      box.replaceChildren(shown.length ? DG.taskList(shown, { docs, collapse: true })
+        : h("p", { class: "muted" }, "没有这一类任务。"));
+    }
+
+    const units = [...new Set(items.flatMap((t) => [...(t.leads || []), ...(t.supports || [])])
+      .filter((u) => u.startsWith(name)))];
     main.replaceChildren(
       h("h1", {}, name),
-      h("div", { class: "card meta" },
-        h("span", {}, "任务 ", h("b", { id: "total" }, body.total ?? items.length), " 项"),
-        h("span", {}, "其中牵头 ", h("b", {}, lead), " 项，配合 ", h("b", {}, support), " 项"),
-        h("span", {}, "经由单位组（如各区人民政府） ", h("b", {}, via), " 项"),
-        h("a", { href: DG.links.agency(`${name}人民政府`) }, `查看${name}人民政府`)),
-      items.length ? DG.taskList(items) : h("p", { class: "muted" }, "没有找到该区的任务。"));
+      h("div", { class: "card" },
+        h("div", { class: "meta" },
+          h("span", {}, "任务 ", h("b", { id: "total" }, body.total ?? items.length), " 项"),
+          h("span", {}, "涉及文件 ", h("b", {}, new Set(items.map((t) => t.doc_id)).size), " 份"),
+          h("a", { href: DG.links.agency(`${name}人民政府`) }, `查看${name}人民政府`)),
+        units.length ? h("div", { class: "small muted" }, "本区单位：", ...DG.joinLinks(units)) : null),
+      tabs, box);
+    show("all");
     DG.mark("dg-district");
   }
 

@@ -22,6 +22,7 @@
   const limitSelect = h("select", { id: "f-limit" }, [100, 300, 1000, 5000].map((n) =>
     h("option", { value: n, selected: n === state.limit }, `每次 ${n} 项任务`)));
   const physics = h("input", { id: "f-physics", type: "checkbox", checked: true });
+  const withIndicators = h("input", { id: "f-indicators", type: "checkbox", checked: params.get("indicators") === "1" });
   const status = h("span", { id: "status", class: "muted" }, "");
   const more = h("button", { id: "more", type: "button", class: "hidden", onclick: () => fetchPage(true) }, "显示更多");
   const graphBox = h("div", { class: "graph tall", id: "graph" });
@@ -34,6 +35,7 @@
       h("label", {}, "单位类型 ", typeSelect),
       limitSelect,
       h("button", { type: "submit" }, "显示"),
+      h("label", {}, withIndicators, " 显示指标"),
       h("label", {}, physics, " 物理引擎"),
       h("button", { type: "button", id: "save-png", onclick: () => DG.savePng(graphBox, "责任图谱") }, "保存为 PNG"),
       more, status),
@@ -41,6 +43,7 @@
     h("div", { class: "legend", id: "legend" }),
     h("p", { class: "small muted" }, "单击节点打开详情，双击节点展开其关联节点；拖动画布平移，滚轮缩放。"));
 
+  withIndicators.addEventListener("change", () => apply());
   physics.addEventListener("change", () => { if (g) g.network.setOptions({ physics: { enabled: physics.checked } }); });
 
   async function loadOptions() {
@@ -48,7 +51,7 @@
       const o = await api("/graph/explore/options");
       for (const d of o.documents || []) {
         docSelect.append(h("option", { value: d.id, selected: d.id === state.document },
-          DG.shorten(d.title ? `${d.title}（${d.source}）` : d.source, 50)));
+          d.title ? `${DG.shorten(d.title, 28)}（${d.source}）` : d.source));
       }
       sectionList.replaceChildren(...(o.sections || []).map((s) => h("option", { value: s.title || s })));
       const present = new Set(o.agency_types || Object.keys(DG.AGENCY_TYPES));
@@ -65,6 +68,7 @@
     const q = new URLSearchParams();
     for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
     q.set("limit", state.limit);
+    if (withIndicators.checked) q.set("indicators", "1");
     history.replaceState(null, "", `/ui/explore?${q}`);
     fetchPage(false);
   }
@@ -72,7 +76,7 @@
   let g = null;
   async function fetchPage(append) {
     state.offset = append ? state.offset + state.limit : 0;
-    const q = new URLSearchParams({ limit: state.limit, offset: state.offset });
+    const q = new URLSearchParams({ limit: state.limit, offset: state.offset, indicators: withIndicators.checked });
     for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
     status.textContent = "正在加载…";
     more.classList.add("hidden");

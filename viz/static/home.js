@@ -98,13 +98,14 @@
     history.replaceState(null, "", `/ui/?q=${enc(q)}`);
     results.replaceChildren(h("p", { class: "muted" }, "正在搜索…"));
     const s = await suggestions(q);
-    const tasks = await api(`/tasks?q=${enc(q)}&limit=100`).catch(() => ({ items: [], total: 0 }));
+    const [tasks, docs] = await Promise.all([
+      api(`/tasks?q=${enc(q)}&limit=100`).catch(() => ({ items: [], total: 0 })), DG.documents()]);
     results.replaceChildren(h("div", { class: "card" },
       h("h2", {}, `“${q}”的搜索结果`),
       s.agencies.length ? h("p", {}, "单位：", ...DG.joinLinks(s.agencies.map((a) => a.name))) : null,
       s.districts.length ? h("p", {}, "区：", ...s.districts.map((d) => h("a", { href: links.district(d) }, d, " "))) : null,
       h("h3", {}, `任务（共 ${tasks.total ?? tasks.items.length} 项）`),
-      tasks.items.length ? DG.taskList(tasks.items) : h("p", { class: "muted" }, "没有找到相关任务。")));
+      tasks.items.length ? DG.taskList(tasks.items, { docs, collapse: true }) : h("p", { class: "muted" }, "没有找到相关任务。")));
   }
 
   async function loadNumbers() {
