@@ -38,7 +38,9 @@ LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEA
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
 TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT})(?:单位|部门)\s*:[^。()]*)[。]?\s*$")
 # "(市发改委牵头,市财政局、市经信局配合)"
-VERB_GROUP = re.compile(r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$")
+VERB_GROUP = re.compile(
+    r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$"
+)
 
 FIRST_IS_LEAD = re.compile(
     r"(?:列|排|名列|排名|排列|位列)(?:在|于)?(?:第一位?|首位|第1位?|最前)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办)(?:单位|部门)"
@@ -98,7 +100,9 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         if close is not None and close + 1 < tail:
             continue  # a bracketed label in the middle of the text, not the trailing attribution
         end = close if close is not None else tail
-        att = Attribution(start=m.start(), end=(close + 1 if close is not None else tail), closed=close is not None)
+        att = Attribution(
+            start=m.start(), end=(close + 1 if close is not None else tail), closed=close is not None
+        )
         _fill_parts(norm, m.start() + 1, end, att, prefix="inline", doc_rule=doc_rule)
         return att if att.parts or att.deadline else None
     m = TRAILING_LABELS.search(norm)
@@ -110,7 +114,10 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
     m = VERB_GROUP.search(norm)
     if m:
         att = Attribution(start=m.start(), end=m.end() - (len(m.group(0)) - len(m.group(0).rstrip(" 。."))))
-        att.parts = [Part("lead", "牵头", m.start(1), m.end(1)), Part("support", m.group(4), m.start(3), m.end(3))]
+        att.parts = [
+            Part("lead", "牵头", m.start(1), m.end(1)),
+            Part("support", m.group(4), m.start(3), m.end(3)),
+        ]
         att.rule = "inline:X牵头Y配合"
         return att
     return None
@@ -129,7 +136,9 @@ def find_embedded(norm: str, *, doc_rule: str | None = None) -> Attribution | No
     return None
 
 
-def find_labelled_lines(norms: list[str], *, doc_rule: str | None = None) -> tuple[int, list[Attribution]] | None:
+def find_labelled_lines(
+    norms: list[str], *, doc_rule: str | None = None
+) -> tuple[int, list[Attribution]] | None:
     """Trailing lines of a task that each start with a label ("牵头单位:…"); returns (first line index, parts).
 
     Each Attribution's offsets index its own line.
@@ -151,7 +160,9 @@ def find_labelled_lines(norms: list[str], *, doc_rule: str | None = None) -> tup
     return first, atts
 
 
-def _fill_parts(norm: str, start: int, end: int, att: Attribution, *, prefix: str, doc_rule: str | None) -> None:
+def _fill_parts(
+    norm: str, start: int, end: int, att: Attribution, *, prefix: str, doc_rule: str | None
+) -> None:
     """Split norm[start:end] at its labels into role parts (and a deadline)."""
     marks: list[tuple[int, int, str]] = []  # (label start, list start, stem or "deadline")
     for m in LABEL.finditer(norm, start, end):
@@ -179,9 +190,7 @@ def _assign_roles(parts: list[Part], doc_rule: str | None) -> None:
     for p in parts:
         if p.label in ("牵头", "主办"):
             p.role = "lead"
-        elif p.label == "承办":
-            p.role = "support" if has_lead_label else "lead"
-        elif p.label in RESPONSIBLE_STEMS:
+        elif p.label == "承办" or p.label in RESPONSIBLE_STEMS:
             p.role = "support" if has_lead_label else "lead"
         else:
             p.role = "support"
@@ -204,8 +213,18 @@ COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
     ("responsible", re.compile(r"^(?:责任|承办|负责)(?:单位|部门)$|^责任主体$")),
     ("support", re.compile(r"^(?:配合|协办|参与|协同|协作)(?:单位|部门)$")),
     ("deadline", re.compile(r"^(?:完成|办结)?(?:时限|时间|期限)(?:要求|节点)?$|^时间节点$|^进度安排$")),
-    ("title", re.compile(r"^(?:重点项目|项目名称|重点工作|工作项目|项目|任务名称|工作任务|重点任务|目标任务|任务)$")),
-    ("text", re.compile(r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|工作要求|主要任务)$")),
+    (
+        "title",
+        re.compile(
+            r"^(?:重点项目|项目名称|重点工作|工作项目|项目|任务名称|工作任务|重点任务|目标任务|任务)$"
+        ),
+    ),
+    (
+        "text",
+        re.compile(
+            r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|工作要求|主要任务)$"
+        ),
+    ),
     ("note", re.compile(r"^(?:备注|说明)$")),
 ]
 

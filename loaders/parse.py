@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from graph.model import Agency, Assignment, Document, Indicator, ParsedDocument, Provenance, Task
+from graph.model import Assignment, Document, ParsedDocument, Provenance, Task
 from graph.store import LoadError
 from loaders import attribution, structure
 from loaders.reading import Line, Reading, fingerprint_text, read
@@ -129,8 +129,16 @@ class _Builder:
             text_lines = lines[:1]
         body = _body(text_lines)
         number_match = next(
-            (m for r in (structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE)
-             if item.number and (m := r.match(body.norm))),
+            (
+                m
+                for r in (
+                    structure.RE_NUMBERED,
+                    structure.RE_ARABIC_PAREN,
+                    structure.RE_PAREN,
+                    structure.RE_CHINESE,
+                )
+                if item.number and (m := r.match(body.norm))
+            ),
             None,
         )
         text_start = number_match.end() if number_match else 0
@@ -205,7 +213,9 @@ class _Builder:
             if column in roles and cell.get(column):
                 s, e = item.cells[column]
                 parts.append(attribution.Part(roles[column], column, s, e))
-                label = item.header[item.columns[column]] if item.columns[column] < len(item.header) else column
+                label = (
+                    item.header[item.columns[column]] if item.columns[column] < len(item.header) else column
+                )
                 printed.append(f"{label}:{cell[column]}")
         if parts:
             task.attribution = ";".join(printed)
@@ -218,7 +228,7 @@ class _Builder:
     def _district_owner(self, task: Task, item: structure.Item) -> None:
         owner = self.resolver.district_owner(item.district or "")
         task.assignments.append(Assignment(owner, "lead", item.district or "", "district_list"))
-        if not task.kind == "district_row":
+        if task.kind != "district_row":
             task.kind = "district_row"
         self.attributed.add(id(task))
 
@@ -271,7 +281,9 @@ class _Builder:
         text = task.text
         heading_type = None
         if task.kind == "indicator":
-            heading_type = next((t for s in reversed(task.section) for t in ("约束性", "预期性") if t in s), None)
+            heading_type = next(
+                (t for s in reversed(task.section) for t in ("约束性", "预期性") if t in s), None
+            )
         task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
 
 

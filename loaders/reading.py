@@ -46,7 +46,9 @@ BOILERPLATE = re.compile(
     r"您有新闻线索.*|新闻热线\s*:.*|投稿邮箱\s*:.*|您需要登录后.*|本版积分规则|官方微博|意见|反馈|"
     r"上一篇.*|下一篇.*|扫一扫.*|【?字体\s*:.*|浏览次数.*)$"
 )
-PAGE_NUMBER = re.compile(r"^(?:[-—–~\s]*\d{1,3}[-—–~\s]*|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$")
+PAGE_NUMBER = re.compile(
+    r"^(?:[-—–~\s]*\d{1,3}[-—–~\s]*|第\s*\d+\s*页(?:\s*[,/]?\s*共\s*\d+\s*页)?|\d+\s*/\s*\d+)$"
+)
 # Lines that only ever start the web-page tail (after them nothing is content).
 TAIL_START = re.compile(r"^(?:(?:来)?源\s*:|制作\s*:|回复$|举报$|您需要登录后|本版积分规则)")
 
@@ -101,7 +103,9 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         raise LoadError(source, None, "文件为空")
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return _checked(data[len(bom) :].decode(enc.replace("-sig", ""), errors="strict"), enc, source), enc
+            return _checked(
+                data[len(bom) :].decode(enc.replace("-sig", ""), errors="strict"), enc, source
+            ), enc
     guess = _utf16_without_bom(data)
     if guess:
         try:
@@ -317,7 +321,9 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
 
 
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
-_TITLE_END = re.compile(r"(?:通知|意见|方案|办法|清单|计划|纲要|分工表|分解表|任务表|报告|规划|决定|要点|细则)(?:\(.{1,4}\))?$")
+_TITLE_END = re.compile(
+    r"(?:通知|意见|方案|办法|清单|计划|纲要|分工表|分解表|任务表|报告|规划|决定|要点|细则)(?:\(.{1,4}\))?$"
+)
 _HEADING_LIKE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|——|附件)")
 
 
@@ -337,13 +343,15 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
         if not n:
             continue
         if (
-            counts.get(n, 0) >= 3
-            and not STRUCTURAL_START.match(n)
-            and not _CJK_HEADING_WORD.search(n)
-            and not _UNIT_LABEL.search(n)
+            (
+                counts.get(n, 0) >= 3
+                and not STRUCTURAL_START.match(n)
+                and not _CJK_HEADING_WORD.search(n)
+                and not _UNIT_LABEL.search(n)
+            )
+            or BOILERPLATE.match(n)
+            or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip()))
         ):
-            dropped.add(i)
-        elif BOILERPLATE.match(n) or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip())):
             dropped.add(i)
     tail = _tail_start(norms)
     if tail is not None:

@@ -24,8 +24,12 @@ RE_DASH = re.compile(r"^\s*(?:——|--|—)")
 RE_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")
 RE_ANNEX = re.compile(r"^\s*附\s*件\s*(\d{0,2})\s*[:]?\s*(.*)$")
 RE_ANNEX_LIST = re.compile(r"^\s*附\s*件\s*:\s*\d")
-RE_PART_TITLE = re.compile(r"(?:方案|意见|计划|清单|纲要|办法|要点|规划|细则|分解|分工|任务表|一览表)(?:\(.{1,4}\))?$")
-RE_DISTRICT = re.compile(r"^(?:[\u4e00-\u9fa5]{1,10}(?:区|县|新区|开发区|风景区|管委会)|[\u4e00-\u9fa5]{2,4}市)$")
+RE_PART_TITLE = re.compile(
+    r"(?:方案|意见|计划|清单|纲要|办法|要点|规划|细则|分解|分工|任务表|一览表)(?:\(.{1,4}\))?$"
+)
+RE_DISTRICT = re.compile(
+    r"^(?:[\u4e00-\u9fa5]{1,10}(?:区|县|新区|开发区|风景区|管委会)|[\u4e00-\u9fa5]{2,4}市)$"
+)
 SENTENCE_PUNCT = re.compile(r"[。;,!?]")
 
 RANK_ANNEX, RANK_PART, RANK_CHAPTER, RANK_SECTION, RANK_SUB, RANK_ITEMGROUP = 0, 1, 2, 3, 4, 5
@@ -85,7 +89,9 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
         if depth in inherited and depth not in used:
             line, _ = inherited[depth]
             numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}]+)", line.norm)
-            items.append(Item("numbered", numeral.group(1) if numeral else "", section(), [line], district=district))
+            items.append(
+                Item("numbered", numeral.group(1) if numeral else "", section(), [line], district=district)
+            )
         inherited.pop(depth, None)
         used.discard(depth)
 
@@ -129,13 +135,27 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             cat = _category_cell(cells)
             if cat is not None:
                 printed = [c.strip() for c in line.text.split("\t") if c.strip()]
-                category = printed[0] if len(printed) == 1 else "".join(printed) if printed[0].endswith("、") else "、".join(printed)
+                category = (
+                    printed[0]
+                    if len(printed) == 1
+                    else "".join(printed)
+                    if printed[0].endswith("、")
+                    else "、".join(printed)
+                )
                 continue
             num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
             num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
             if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
-                current = Item("row", num, section(), [line], columns=table, category=category, district=district,
-                               header=header_cells)
+                current = Item(
+                    "row",
+                    num,
+                    section(),
+                    [line],
+                    columns=table,
+                    category=category,
+                    district=district,
+                    header=header_cells,
+                )
                 current.cells = _cell_spans(line.norm, table)
                 items.append(current)
             elif current is not None and current.kind == "row" and not num:
@@ -202,13 +222,13 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             continue
         if m and current is None:
             continue
-        if current is not None and current.kind == "numbered":
-            if attribution.LABEL_LINE.match(n) or not _is_title_like(n):
-                current.lines.append(line)
-                att = attribution.find_inline(n)
-                if att is not None and att.closed and not attribution.LABEL_LINE.match(n):
-                    current = None
-                continue
+        continues_item = attribution.LABEL_LINE.match(n) or not _is_title_like(n)
+        if current is not None and current.kind == "numbered" and continues_item:
+            current.lines.append(line)
+            att = attribution.find_inline(n)
+            if att is not None and att.closed and not attribution.LABEL_LINE.match(n):
+                current = None
+            continue
         if _is_title_like(n) and not title_seen and doc_title_norm and compact in doc_title_norm:
             title_seen = compact == doc_title_norm or doc_title_norm.endswith(compact)
             continue
@@ -221,7 +241,9 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
             push(RANK_PART, line.text, n)
             continue
         if current is None and _ends_with_attribution(n):
-            current = Item("numbered", "", section(), [line], district=district)  # an unnumbered task paragraph
+            current = Item(
+                "numbered", "", section(), [line], district=district
+            )  # an unnumbered task paragraph
             current.indicator_list, current.heading_type = _indicator_context(stack)
             items.append(current)
             current = None
@@ -254,7 +276,7 @@ def _is_title_like(n: str) -> bool:
 
 
 def _is_annex_entry(n: str) -> bool:
-    """"2.2022年各区…工作任务清单" in an annex list is a title, not a task."""
+    """ "2.2022年各区…工作任务清单" in an annex list is a title, not a task."""
     return len(n) <= 60 and "。" not in n and bool(re.search(r"(?:清单|方案|一览表|任务表|明细表)$", n))
 
 
@@ -316,13 +338,21 @@ def _indicator_context(stack: list[tuple[int, str, str]]) -> tuple[bool, str | N
 
 # --------------------------------------------------------------------------- metadata
 
-RE_DOC_NUMBER = re.compile(r"([\u4e00-\u9fa5]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})\s*[号號]")
-RE_FIELD = re.compile(r"(名\s*称|标\s*题|发布机构|发文机关|文\s*号|发文字号|公开日期|发布日期|成文日期|印发日期)\s*:\s*")
+RE_DOC_NUMBER = re.compile(
+    r"([\u4e00-\u9fa5]{1,12})\s*[〔\[【(]\s*((?:19|20)\d{2})\s*[〕\]】)]\s*(\d{1,4})\s*[号號]"
+)
+RE_FIELD = re.compile(
+    r"(名\s*称|标\s*题|发布机构|发文机关|文\s*号|发文字号|公开日期|发布日期|成文日期|印发日期)\s*:\s*"
+)
 RE_DATE = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 RE_DATE_LINE = re.compile(r"^\s*((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
 RE_DIGIT_DATE = re.compile(r"^\s*((?:19|20)\d{2})(\d{2,4})\s*(?:日)?\s*(?:印发)?\s*$")
-RE_TITLE = re.compile(r"([^\s—:]*关于.{2,80}?的(?:通知|意见|实施意见|方案|决定|批复|报告|函|通报|规定|办法))(?:\.[a-z]{2,4})?$")
-RE_ISSUER_SUFFIX = re.compile(r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|管委会|局|委)$")
+RE_TITLE = re.compile(
+    r"([^\s—:]*关于.{2,80}?的(?:通知|意见|实施意见|方案|决定|批复|报告|函|通报|规定|办法))(?:\.[a-z]{2,4})?$"
+)
+RE_ISSUER_SUFFIX = re.compile(
+    r"(?:人民政府办公厅|人民政府办公室|人民政府|办公厅|办公室|委员会|管委会|局|委)$"
+)
 
 
 @dataclass
@@ -348,7 +378,9 @@ def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
             if num:
                 md.doc_number = num
                 break
-    date_field = fields.get("成文日期") or fields.get("公开日期") or fields.get("发布日期") or fields.get("印发日期")
+    date_field = (
+        fields.get("成文日期") or fields.get("公开日期") or fields.get("发布日期") or fields.get("印发日期")
+    )
     md.date = _date(date_field or "") if date_field else None
     if md.date is None:
         md.date = _signature_date(reading, warnings)
@@ -358,7 +390,7 @@ def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
 
 
 def _fields(reading: Reading) -> dict[str, str]:
-    """"名  称: …  发布机构: …" header fields of a government web page (first lines only)."""
+    """ "名  称: …  发布机构: …" header fields of a government web page (first lines only)."""
     out: dict[str, str] = {}
     for line in reading.lines[:12]:
         n = line.norm
@@ -424,7 +456,7 @@ def _iso(y: int, mo: int, d: int) -> str | None:
 
 
 def _digit_date(y: str, rest: str) -> str | None:
-    """"2022429" → 2022-04-29: split the digits after the year into a valid month and day."""
+    """ "2022429" → 2022-04-29: split the digits after the year into a valid month and day."""
     candidates = []
     for cut in (1, 2):
         if len(rest) - cut in (1, 2):
@@ -468,10 +500,13 @@ def _issuer(lines: list[Line], title: str) -> str:
 
 
 def jurisdiction_of(issuer: str, title: str) -> str:
-    """"武昌区人民政府办公室" → 武昌区; a city issuer (or none) → the city, default 武汉市."""
+    """ "武昌区人民政府办公室" → 武昌区; a city issuer (or none) → the city, default 武汉市."""
     for text in (issuer, title):
         t = re.sub(r"\s+", "", text)
-        m = re.match(r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会|\d{4}年|关于)", t)
+        m = re.match(
+            r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会|\d{4}年|关于)",
+            t,
+        )
         if m and not m.group(1).endswith(("市区", "城区")):
             return m.group(1)
     for text in (issuer, title):

@@ -17,56 +17,113 @@ def parts_of(text: str, doc_rule: str | None = None):
     "text, parts, rule",
     [
         # 003: half-width brackets and colons, ";" between parts
-        ("116.全面开展行动。(牵头单位:市生态环境局;责任单位:市经信局、市水务局)",
-         [("lead", "牵头", "市生态环境局"), ("support", "责任", "市经信局、市水务局")], "inline:牵头+责任"),
+        (
+            "116.全面开展行动。(牵头单位:市生态环境局;责任单位:市经信局、市水务局)",
+            [("lead", "牵头", "市生态环境局"), ("support", "责任", "市经信局、市水务局")],
+            "inline:牵头+责任",
+        ),
         # only 责任单位: co-leads
         ("117.全面开展十大行动。(责任单位:市发改委)", [("lead", "责任", "市发改委")], "inline:责任only"),
-        ("2.全员劳动生产率增长年均大于7%。(责任单位:区人资局、区发改局)",
-         [("lead", "责任", "区人资局、区发改局")], "inline:责任only"),
+        (
+            "2.全员劳动生产率增长年均大于7%。(责任单位:区人资局、区发改局)",
+            [("lead", "责任", "区人资局、区发改局")],
+            "inline:责任only",
+        ),
         # 004: "," between parts, nested brackets in a name
-        ("2.激发作用。(牵头单位:区科经局、区委组织部(人才科),责任单位:区市场监管局、区企业人才中心)",
-         [("lead", "牵头", "区科经局、区委组织部(人才科)"), ("support", "责任", "区市场监管局、区企业人才中心")],
-         "inline:牵头+责任"),
+        (
+            "2.激发作用。(牵头单位:区科经局、区委组织部(人才科),责任单位:区市场监管局、区企业人才中心)",
+            [
+                ("lead", "牵头", "区科经局、区委组织部(人才科)"),
+                ("support", "责任", "区市场监管局、区企业人才中心"),
+            ],
+            "inline:牵头+责任",
+        ),
         # stray space after the bracket and after the colon
-        ("1.地区生产总值增长年均7%左右。( 牵头单位:区发改局;责任单位: 区科经局、区建设局)",
-         [("lead", "牵头", "区发改局"), ("support", "责任", "区科经局、区建设局")], "inline:牵头+责任"),
+        (
+            "1.地区生产总值增长年均7%左右。( 牵头单位:区发改局;责任单位: 区科经局、区建设局)",
+            [("lead", "牵头", "区发改局"), ("support", "责任", "区科经局、区建设局")],
+            "inline:牵头+责任",
+        ),
         # full-width brackets, colons and semicolon
-        ("3．推进改革。（牵头单位：市发改委；责任单位：市财政局，各区人民政府）",
-         [("lead", "牵头", "市发改委"), ("support", "责任", "市财政局，各区人民政府")], "inline:牵头+责任"),
+        (
+            "3．推进改革。（牵头单位：市发改委；责任单位：市财政局，各区人民政府）",
+            [("lead", "牵头", "市发改委"), ("support", "责任", "市财政局，各区人民政府")],
+            "inline:牵头+责任",
+        ),
         # 牵头部门 / 责任部门
-        ("3.深化创新。(牵头部门:区委组织部、区委政法委,责任部门:区民政局、区城管局)",
-         [("lead", "牵头", "区委组织部、区委政法委"), ("support", "责任", "区民政局、区城管局")], "inline:牵头+责任"),
+        (
+            "3.深化创新。(牵头部门:区委组织部、区委政法委,责任部门:区民政局、区城管局)",
+            [("lead", "牵头", "区委组织部、区委政法委"), ("support", "责任", "区民政局、区城管局")],
+            "inline:牵头+责任",
+        ),
         # 牵头 + 配合 / 协办 / 参与
-        ("5.推进建设。(牵头单位:市商务局;配合单位:市税务局、市财政局)",
-         [("lead", "牵头", "市商务局"), ("support", "配合", "市税务局、市财政局")], "inline:牵头+配合"),
-        ("6.办好活动。(牵头单位:市文旅局;协办单位:武汉文旅集团)",
-         [("lead", "牵头", "市文旅局"), ("support", "协办", "武汉文旅集团")], "inline:牵头+协办"),
-        ("7.开展试点。(牵头单位:市农业农村局;参与单位:市财政局)",
-         [("lead", "牵头", "市农业农村局"), ("support", "参与", "市财政局")], "inline:牵头+参与"),
+        (
+            "5.推进建设。(牵头单位:市商务局;配合单位:市税务局、市财政局)",
+            [("lead", "牵头", "市商务局"), ("support", "配合", "市税务局、市财政局")],
+            "inline:牵头+配合",
+        ),
+        (
+            "6.办好活动。(牵头单位:市文旅局;协办单位:武汉文旅集团)",
+            [("lead", "牵头", "市文旅局"), ("support", "协办", "武汉文旅集团")],
+            "inline:牵头+协办",
+        ),
+        (
+            "7.开展试点。(牵头单位:市农业农村局;参与单位:市财政局)",
+            [("lead", "牵头", "市农业农村局"), ("support", "参与", "市财政局")],
+            "inline:牵头+参与",
+        ),
         # 主办 / 协办
-        ("8.举办运动会。(主办单位:市体育局;协办单位:市教育局、团市委)",
-         [("lead", "主办", "市体育局"), ("support", "协办", "市教育局、团市委")], "inline:主办+协办"),
+        (
+            "8.举办运动会。(主办单位:市体育局;协办单位:市教育局、团市委)",
+            [("lead", "主办", "市体育局"), ("support", "协办", "市教育局、团市委")],
+            "inline:主办+协办",
+        ),
         # 牵头 + 责任 + 配合
-        ("9.建设项目。(牵头单位:市水务局;责任单位:武汉城建集团;配合单位:市财政局)",
-         [("lead", "牵头", "市水务局"), ("support", "责任", "武汉城建集团"), ("support", "配合", "市财政局")],
-         "inline:牵头+责任+配合"),
+        (
+            "9.建设项目。(牵头单位:市水务局;责任单位:武汉城建集团;配合单位:市财政局)",
+            [
+                ("lead", "牵头", "市水务局"),
+                ("support", "责任", "武汉城建集团"),
+                ("support", "配合", "市财政局"),
+            ],
+            "inline:牵头+责任+配合",
+        ),
         # 责任 + 配合 without a lead label: 责任 leads
-        ("10.推进工作。(责任单位:市民政局;配合单位:市财政局)",
-         [("lead", "责任", "市民政局"), ("support", "配合", "市财政局")], "inline:责任+配合"),
+        (
+            "10.推进工作。(责任单位:市民政局;配合单位:市财政局)",
+            [("lead", "责任", "市民政局"), ("support", "配合", "市财政局")],
+            "inline:责任+配合",
+        ),
         # only 牵头单位
-        ("3.创造健康生活环境。(牵头单位:区文旅局、区卫健局)", [("lead", "牵头", "区文旅局、区卫健局")], "inline:牵头only"),
+        (
+            "3.创造健康生活环境。(牵头单位:区文旅局、区卫健局)",
+            [("lead", "牵头", "区文旅局、区卫健局")],
+            "inline:牵头only",
+        ),
         # a bracket in the text before the attribution is not the attribution
-        ("160.推进市域(郊)铁路项目。(牵头单位:市发改委;责任单位:市自然资源规划局,武汉地铁集团)",
-         [("lead", "牵头", "市发改委"), ("support", "责任", "市自然资源规划局,武汉地铁集团")], "inline:牵头+责任"),
+        (
+            "160.推进市域(郊)铁路项目。(牵头单位:市发改委;责任单位:市自然资源规划局,武汉地铁集团)",
+            [("lead", "牵头", "市发改委"), ("support", "责任", "市自然资源规划局,武汉地铁集团")],
+            "inline:牵头+责任",
+        ),
         # 〈〉 inside a name
-        ("193.创建文明村镇。(牵头单位:市委宣传部〈市文明办〉;责任单位:各新城区人民政府)",
-         [("lead", "牵头", "市委宣传部〈市文明办〉"), ("support", "责任", "各新城区人民政府")], "inline:牵头+责任"),
+        (
+            "193.创建文明村镇。(牵头单位:市委宣传部〈市文明办〉;责任单位:各新城区人民政府)",
+            [("lead", "牵头", "市委宣传部〈市文明办〉"), ("support", "责任", "各新城区人民政府")],
+            "inline:牵头+责任",
+        ),
         # trailing full stop after the group, trailing spaces
-        ("11.推进工作(牵头单位:市民政局;责任单位:各区人民政府)。  ",
-         [("lead", "牵头", "市民政局"), ("support", "责任", "各区人民政府")], "inline:牵头+责任"),
+        (
+            "11.推进工作(牵头单位:市民政局;责任单位:各区人民政府)。  ",
+            [("lead", "牵头", "市民政局"), ("support", "责任", "各区人民政府")],
+            "inline:牵头+责任",
+        ),
         # "X牵头,Y配合" phrasing
-        ("12.建设平台。(市发改委牵头,市财政局、市经信局配合)",
-         [("lead", "牵头", "市发改委"), ("support", "配合", "市财政局、市经信局")], "inline:X牵头Y配合"),
+        (
+            "12.建设平台。(市发改委牵头,市财政局、市经信局配合)",
+            [("lead", "牵头", "市发改委"), ("support", "配合", "市财政局、市经信局")],
+            "inline:X牵头Y配合",
+        ),
     ],
 )
 def test_inline_grammar(text, parts, rule):
@@ -79,7 +136,10 @@ def test_unclosed_group_at_end_of_paragraph():
     text = "2.深化建设。(牵头单位:区应急管理局,责任单位:区安委会成员单位、区减灾委员会成员单位"
     att = attribution.find_inline(normalise(text))
     assert att is not None and not att.closed
-    assert [text[p.start : p.end] for p in att.parts] == ["区应急管理局", "区安委会成员单位、区减灾委员会成员单位"]
+    assert [text[p.start : p.end] for p in att.parts] == [
+        "区应急管理局",
+        "区安委会成员单位、区减灾委员会成员单位",
+    ]
 
 
 def test_deadline_inside_group():
@@ -89,7 +149,9 @@ def test_deadline_inside_group():
     assert [p.role for p in att.parts] == ["lead", "support"]
 
 
-@pytest.mark.parametrize("text", ["1.加强师德师风建设,培养高素质教师队伍。", "2.推进(一)项工作。", "3.参见附件(略)。"])
+@pytest.mark.parametrize(
+    "text", ["1.加强师德师风建设,培养高素质教师队伍。", "2.推进(一)项工作。", "3.参见附件(略)。"]
+)
 def test_no_attribution(text):
     assert attribution.find_inline(normalise(text)) is None
 
@@ -128,11 +190,15 @@ def test_labelled_lines():
 @pytest.mark.parametrize(
     "header, expected",
     [
-        ("序号\t重点项目\t主要内容\t牵头单位\t责任单位",
-         {"number": 0, "title": 1, "text": 2, "lead": 3, "responsible": 4}),
+        (
+            "序号\t重点项目\t主要内容\t牵头单位\t责任单位",
+            {"number": 0, "title": 1, "text": 2, "lead": 3, "responsible": 4},
+        ),
         ("序号\t重点项目\t主要内容", {"number": 0, "title": 1, "text": 2}),
-        ("序号\t工作任务\t牵头单位\t配合单位\t完成时限",
-         {"number": 0, "text": 1, "lead": 2, "support": 3, "deadline": 4}),
+        (
+            "序号\t工作任务\t牵头单位\t配合单位\t完成时限",
+            {"number": 0, "text": 1, "lead": 2, "support": 3, "deadline": 4},
+        ),
         ("序号\t工作内容\t责任单位\t完成时间", {"number": 0, "text": 1, "responsible": 2, "deadline": 3}),
         ("序 号\t主要任务\t主办单位\t协办单位", {"number": 0, "text": 1, "lead": 2, "support": 3}),
         ("1\t加强生育全程服务\t孕产妇死亡率…\t市卫健委\t市发改委", None),
@@ -148,8 +214,18 @@ def test_table_header(header, expected):
         ({"text": 1, "lead": 2, "responsible": 3}, None, {"lead": "lead", "responsible": "support"}, "table"),
         ({"text": 1, "lead": 2, "support": 3}, None, {"lead": "lead", "support": "support"}, "table"),
         ({"text": 1, "responsible": 2}, None, {"responsible": "lead"}, "table"),
-        ({"text": 1, "responsible": 2, "support": 3}, None, {"responsible": "lead", "support": "support"}, "table"),
-        ({"text": 1, "responsible": 2}, "doc_rule:first_is_lead", {"responsible": "lead"}, "doc_rule:first_is_lead"),
+        (
+            {"text": 1, "responsible": 2, "support": 3},
+            None,
+            {"responsible": "lead", "support": "support"},
+            "table",
+        ),
+        (
+            {"text": 1, "responsible": 2},
+            "doc_rule:first_is_lead",
+            {"responsible": "lead"},
+            "doc_rule:first_is_lead",
+        ),
     ],
 )
 def test_table_roles(columns, doc_rule, roles, rule):

@@ -22,8 +22,10 @@ def supports(task):
 
 def find(doc, number, *, section=None, kind=None):
     hits = [
-        t for t in doc.tasks
-        if t.number == number and (section is None or any(s.startswith(section) for s in t.section))
+        t
+        for t in doc.tasks
+        if t.number == number
+        and (section is None or any(s.startswith(section) for s in t.section))
         and (kind is None or t.kind == kind)
     ]
     assert len(hits) == 1, (number, section, [t.section for t in hits])
@@ -84,7 +86,14 @@ def test_000_annex1_row_9(parsed):
     assert t.title == "全面实施全民参保计划"
     assert leads(t) == ["市人社局", "市医保局"]
     assert supports(t) == [
-        "市公安局", "市民政局", "市卫健委", "市政务服务大数据局", "市税务局", "市市场监管局", "市统计局", "各区人民政府",
+        "市公安局",
+        "市民政局",
+        "市卫健委",
+        "市政务服务大数据局",
+        "市税务局",
+        "市市场监管局",
+        "市统计局",
+        "各区人民政府",
     ]
     assert {a.rule for a in t.assignments} == {"table"}
 
@@ -94,7 +103,13 @@ def test_004_expected_indicator_1(parsed):
     assert t.kind == "indicator"
     assert leads(t) == ["武昌区发改局"]
     assert supports(t) == [
-        "武昌区科经局", "武昌区建设局", "武昌区商务局", "武昌区房管局", "武昌区金融局", "武昌区人资局", "武昌区税务局",
+        "武昌区科经局",
+        "武昌区建设局",
+        "武昌区商务局",
+        "武昌区房管局",
+        "武昌区金融局",
+        "武昌区人资局",
+        "武昌区税务局",
     ]
 
 
@@ -102,26 +117,64 @@ def test_004_expected_indicator_1(parsed):
 
 ANNOTATED_003 = [
     # (section prefix, number, leads, supports)
-    ("(六)", "116", ["市生态环境局"],
-     ["市经信局", "市自然资源规划局", "市城管执法委", "市交通运输局", "市水务局", "市农业农村局", "市园林林业局"]),
+    (
+        "(六)",
+        "116",
+        ["市生态环境局"],
+        [
+            "市经信局",
+            "市自然资源规划局",
+            "市城管执法委",
+            "市交通运输局",
+            "市水务局",
+            "市农业农村局",
+            "市园林林业局",
+        ],
+    ),
     ("(六)", "117", ["市发改委"], []),
     ("(六)", "118", ["市农业农村局"], ["市公安局", "市人社局", "市市场监管局", "各区人民政府"]),
     ("(六)", "124", ["市水务局"], ["汉阳区人民政府", "武汉城发集团"]),
     ("(六)", "135", ["市城管执法委"], ["市生态环境局", "市水务局", "蔡甸区人民政府", "武汉城发集团"]),
     ("(六)", "137", ["武昌区人民政府"], ["市发改委", "市生态环境局", "市地方金融局"]),
     ("(七)", "160", ["市发改委"], ["市自然资源规划局", "武汉地铁集团"]),
-    ("(七)", "169", ["市商务局"], ["东湖高新区管委会", "长江新区管委会", "武汉经开区管委会", "临空港开发区管委会"]),
-    ("(八)", "177", ["市农业农村局"], ["市自然资源规划局", "东湖高新区管委会", "洪山区人民政府", "各新城区人民政府"]),
-    ("(八)", "194", ["市乡村振兴局"],
-     ["市经信局", "市政府国资委", "市工商联", "蔡甸区人民政府", "江夏区人民政府", "黄陂区人民政府", "新洲区人民政府"]),
+    (
+        "(七)",
+        "169",
+        ["市商务局"],
+        ["东湖高新区管委会", "长江新区管委会", "武汉经开区管委会", "临空港开发区管委会"],
+    ),
+    (
+        "(八)",
+        "177",
+        ["市农业农村局"],
+        ["市自然资源规划局", "东湖高新区管委会", "洪山区人民政府", "各新城区人民政府"],
+    ),
+    (
+        "(八)",
+        "194",
+        ["市乡村振兴局"],
+        [
+            "市经信局",
+            "市政府国资委",
+            "市工商联",
+            "蔡甸区人民政府",
+            "江夏区人民政府",
+            "黄陂区人民政府",
+            "新洲区人民政府",
+        ],
+    ),
     ("(九)", "203", ["市房管局"], ["各区人民政府"]),
     ("(十)", "230", ["市水务局"], ["江夏区人民政府", "黄陂区人民政府"]),
     ("(十)", "238", ["市委宣传部"], []),
     ("三、", "1", ["各区人民政府", "市人民政府各部门"], []),
     ("三、", "3", ["市财政局"], ["市人民政府各部门"]),
     ("四、", "6", ["团市委"], ["各区人民政府"]),
-    ("四、", "33", ["市停车场及新能源汽车配套设施建设工作领导小组"],
-     ["市公安局", "市自然资源规划局", "市城管执法委", "各区人民政府", "市城投公司", "武汉城建集团"]),
+    (
+        "四、",
+        "33",
+        ["市停车场及新能源汽车配套设施建设工作领导小组"],
+        ["市公安局", "市自然资源规划局", "市城管执法委", "各区人民政府", "市城投公司", "武汉城建集团"],
+    ),
     ("四、", "40", ["市水务局"], ["市财政局", "各中心城区人民政府", "市城投公司"]),
     ("四、", "69", ["市民防办"], []),
 ]
@@ -137,14 +190,27 @@ ANNOTATED_004 = [
     ("(一)约束性指标", "5", ["市生态环境局武昌分局", "武昌区水务和湖泊局"], []),
     ("(二)预期性指标", "2", ["武昌区人资局", "武昌区发改局"], []),
     ("(一)坚持创新驱动", "2", ["武昌区科经局", "武昌区委组织部"], ["武昌区市场监管局", "武昌区企业人才中心"]),
-    ("(三)坚持品质为要", "1", ["滨江商务区管委会", "华中金融城管委会", "武昌古城中心"],
-     ["武昌区科经局", "武昌区建设局", "武昌区商务局", "武昌区文旅局", "武昌区金融局", "武昌区相关街道"]),
+    (
+        "(三)坚持品质为要",
+        "1",
+        ["滨江商务区管委会", "华中金融城管委会", "武昌古城中心"],
+        ["武昌区科经局", "武昌区建设局", "武昌区商务局", "武昌区文旅局", "武昌区金融局", "武昌区相关街道"],
+    ),
     ("(四)坚持生命至上", "1", ["武昌区卫健局"], []),
     ("(四)坚持生命至上", "3", ["武昌区文旅局", "武昌区卫健局"], []),
     ("(五)坚持以人民为中心", "2", ["武昌区教育局"], ["武昌区公安分局", "武昌区交通大队"]),
-    ("(六)坚持系统思维", "3", ["武昌区委组织部", "武昌区委政法委"], ["武昌区民政局", "武昌区网格化中心", "武昌区城管局"]),
-    ("(七)坚持改革开放", "3", ["武昌区委办"],
-     ["武昌区商务局", "武昌区金融局", "武昌区文旅局", "武昌区教育局", "武昌区卫健局", "武昌区市场监管局"]),
+    (
+        "(六)坚持系统思维",
+        "3",
+        ["武昌区委组织部", "武昌区委政法委"],
+        ["武昌区民政局", "武昌区网格化中心", "武昌区城管局"],
+    ),
+    (
+        "(七)坚持改革开放",
+        "3",
+        ["武昌区委办"],
+        ["武昌区商务局", "武昌区金融局", "武昌区文旅局", "武昌区教育局", "武昌区卫健局", "武昌区市场监管局"],
+    ),
 ]
 
 
@@ -163,9 +229,21 @@ def test_004_unclosed_attribution_is_kept_and_warned(parsed):
 
 
 ANNOTATED_000 = [
-    ("1", ["市卫健委"],
-     ["市发改委", "市教育局", "市财政局", "市人社局", "市自然资源规划局", "市城建局", "市房管局", "市市场监管局",
-      "各区人民政府"]),
+    (
+        "1",
+        ["市卫健委"],
+        [
+            "市发改委",
+            "市教育局",
+            "市财政局",
+            "市人社局",
+            "市自然资源规划局",
+            "市城建局",
+            "市房管局",
+            "市市场监管局",
+            "各区人民政府",
+        ],
+    ),
     ("7", ["市人社局"], ["市就业工作领导小组各成员单位", "各区人民政府"]),
     ("14", ["市卫健委", "市民政局"], ["市财政局", "各区人民政府"]),
     ("19", ["市民政局"], ["市财政局"]),
@@ -204,7 +282,9 @@ def test_002_is_a_copy_of_001(parsed):
     a, b = parsed("001"), parsed("002")
     assert b.document.traditional and not a.document.traditional
     sig_a, sig_b = duplicates.signature(a.text), duplicates.signature(b.text)
-    found = duplicates.find_duplicate(sig_b, {"doc-001": sig_a, "doc-000": duplicates.signature(parsed("000").text)})
+    found = duplicates.find_duplicate(
+        sig_b, {"doc-001": sig_a, "doc-000": duplicates.signature(parsed("000").text)}
+    )
     assert found is not None and found[0] == "doc-001" and found[1] > 0.8
 
 
@@ -296,64 +376,210 @@ EMPTY_LEAD_CELL = """江汉区2023年重点任务分工表
 
 CONVENTIONS = [
     # id, text, encoding, expected (text, deadline, [(role, canonical name, written)], rule) per task, encoding found
-    ("inline-fullwidth-gbk", CITY_INLINE_FULLWIDTH, "gbk", [
-        ("加快推进重大项目建设。", None,
-         [("lead", "市发改委", "市发改委"), ("support", "市经信局", "市经信局"), ("support", "市财政局", "市财政局")],
-         "inline:牵头+责任"),
-        ("推进城市更新。", None, [("lead", "市城建局", "市城建局"), ("support", "市房管局", "市房管局")], "inline:主办+协办"),
-        ("举办消费季活动。", None,
-         [("lead", "市商务局", "市商务局"), ("support", "市文旅局", "市文旅局"), ("support", "市体育局", "市体育局")],
-         "inline:牵头+配合"),
-        ("优化营商环境。", None, [("lead", "市发改委", "市发改委"), ("lead", "市商务局", "市商务局")], "inline:责任only"),
-    ], "gbk"),
-    ("district-table-utf16", DISTRICT_TABLE, "utf-16", [
-        ("新改扩建幼儿园3所", "2023年12月底",
-         [("lead", "江岸区教育局", "区教育局"), ("support", "江岸区发改局", "区发改局"),
-          ("support", "江岸区财政局", "区财政局")], "table"),
-        ("新增学位2000个", "2023年9月",
-         [("lead", "江岸区教育局", "区教育局"), ("lead", "江岸区房管局", "区房管局"),
-          ("support", "江岸区财政局", "区财政局"), ("support", "江岸区各街道", "各街道")], "table"),
-    ], "utf-16-le"),
-    ("first-is-lead-gb18030", FIRST_IS_LEAD, "gb18030", [
-        ("推进科技创新。", None,
-         [("lead", "市科技局", "市科技局"), ("support", "市发改委", "市发改委"), ("support", "市经信局", "市经信局")],
-         "doc_rule:first_is_lead"),
-        ("推进乡村振兴。", None, [("lead", "市农业农村局", "市农业农村局")], "doc_rule:first_is_lead"),
-    ], "gbk"),
-    ("ranked-table-utf8", RANKED_TABLE, "utf-8", [
-        ("建设充电桩6万个", "2023年12月",
-         [("lead", "市发改委", "市发改委"), ("support", "市城建局", "市城建局"), ("support", "各区人民政府", "各区人民政府")],
-         "doc_rule:first_is_lead"),
-    ], "utf-8"),
-    ("labelled-lines-utf16be", LABELLED_LINES, "utf-16-be", [
-        ("推进老旧小区改造。", "2023年底",
-         [("lead", "硚口区房管局", "区房管局"), ("support", "硚口区财政局", "区财政局"), ("support", "硚口区各街道", "各街道")],
-         "line:牵头+责任"),
-    ], "utf-16-be"),
-    ("district-list-utf8sig", DISTRICT_LIST, "utf-8-sig", [
-        ("完成老旧小区改造20个。", None, [("lead", "江岸区人民政府", "江岸区")], "district_list"),
-        ("新增科技企业100家。", None, [("lead", "东湖高新区管委会", "东湖高新区")], "district_list"),
-    ], "utf-8-sig"),
-    ("trailing-labels-without-brackets", TRAILING_LABELS, "utf-8", [
-        ("加快建设项目。", None,
-         [("lead", "洪山区发改局", "区发改局"), ("support", "洪山区财政局", "区财政局"), ("support", "洪山区商务局", "区商务局")],
-         "inline:牵头+责任"),
-    ], "utf-8"),
-    ("paren-items-and-marked-lead", PAREN_ITEMS, "utf-8", [
-        ("推进重大项目建设。", None, [("lead", "青山区发改局", "区发改局"), ("support", "青山区财政局", "区财政局")],
-         "inline:牵头+责任"),
-        ("深化放管服改革。", None,
-         [("lead", "青山区政务服务局", "区政务服务局(牵头)"), ("support", "青山区司法局", "区司法局")], "marked:(牵头)"),
-    ], "utf-8"),
-    ("table-row-without-lead", EMPTY_LEAD_CELL, "gbk", [
-        ("完成老旧小区改造", "2023年10月", [("lead", "江汉区房管局", "区房管局"), ("lead", "江汉区城管局", "区城管局")],
-         "table"),
-    ], "gbk"),
-    ("traditional-big-brackets", TRADITIONAL, "utf-8", [
-        ("推進民生保障。", None,
-         [("lead", "市人社局", "市人社局"), ("support", "市医保局", "市醫保局"), ("support", "各区人民政府", "各區人民政府")],
-         "inline:牵头+责任"),
-    ], "utf-8"),
+    (
+        "inline-fullwidth-gbk",
+        CITY_INLINE_FULLWIDTH,
+        "gbk",
+        [
+            (
+                "加快推进重大项目建设。",
+                None,
+                [
+                    ("lead", "市发改委", "市发改委"),
+                    ("support", "市经信局", "市经信局"),
+                    ("support", "市财政局", "市财政局"),
+                ],
+                "inline:牵头+责任",
+            ),
+            (
+                "推进城市更新。",
+                None,
+                [("lead", "市城建局", "市城建局"), ("support", "市房管局", "市房管局")],
+                "inline:主办+协办",
+            ),
+            (
+                "举办消费季活动。",
+                None,
+                [
+                    ("lead", "市商务局", "市商务局"),
+                    ("support", "市文旅局", "市文旅局"),
+                    ("support", "市体育局", "市体育局"),
+                ],
+                "inline:牵头+配合",
+            ),
+            (
+                "优化营商环境。",
+                None,
+                [("lead", "市发改委", "市发改委"), ("lead", "市商务局", "市商务局")],
+                "inline:责任only",
+            ),
+        ],
+        "gbk",
+    ),
+    (
+        "district-table-utf16",
+        DISTRICT_TABLE,
+        "utf-16",
+        [
+            (
+                "新改扩建幼儿园3所",
+                "2023年12月底",
+                [
+                    ("lead", "江岸区教育局", "区教育局"),
+                    ("support", "江岸区发改局", "区发改局"),
+                    ("support", "江岸区财政局", "区财政局"),
+                ],
+                "table",
+            ),
+            (
+                "新增学位2000个",
+                "2023年9月",
+                [
+                    ("lead", "江岸区教育局", "区教育局"),
+                    ("lead", "江岸区房管局", "区房管局"),
+                    ("support", "江岸区财政局", "区财政局"),
+                    ("support", "江岸区各街道", "各街道"),
+                ],
+                "table",
+            ),
+        ],
+        "utf-16-le",
+    ),
+    (
+        "first-is-lead-gb18030",
+        FIRST_IS_LEAD,
+        "gb18030",
+        [
+            (
+                "推进科技创新。",
+                None,
+                [
+                    ("lead", "市科技局", "市科技局"),
+                    ("support", "市发改委", "市发改委"),
+                    ("support", "市经信局", "市经信局"),
+                ],
+                "doc_rule:first_is_lead",
+            ),
+            ("推进乡村振兴。", None, [("lead", "市农业农村局", "市农业农村局")], "doc_rule:first_is_lead"),
+        ],
+        "gbk",
+    ),
+    (
+        "ranked-table-utf8",
+        RANKED_TABLE,
+        "utf-8",
+        [
+            (
+                "建设充电桩6万个",
+                "2023年12月",
+                [
+                    ("lead", "市发改委", "市发改委"),
+                    ("support", "市城建局", "市城建局"),
+                    ("support", "各区人民政府", "各区人民政府"),
+                ],
+                "doc_rule:first_is_lead",
+            ),
+        ],
+        "utf-8",
+    ),
+    (
+        "labelled-lines-utf16be",
+        LABELLED_LINES,
+        "utf-16-be",
+        [
+            (
+                "推进老旧小区改造。",
+                "2023年底",
+                [
+                    ("lead", "硚口区房管局", "区房管局"),
+                    ("support", "硚口区财政局", "区财政局"),
+                    ("support", "硚口区各街道", "各街道"),
+                ],
+                "line:牵头+责任",
+            ),
+        ],
+        "utf-16-be",
+    ),
+    (
+        "district-list-utf8sig",
+        DISTRICT_LIST,
+        "utf-8-sig",
+        [
+            ("完成老旧小区改造20个。", None, [("lead", "江岸区人民政府", "江岸区")], "district_list"),
+            ("新增科技企业100家。", None, [("lead", "东湖高新区管委会", "东湖高新区")], "district_list"),
+        ],
+        "utf-8-sig",
+    ),
+    (
+        "trailing-labels-without-brackets",
+        TRAILING_LABELS,
+        "utf-8",
+        [
+            (
+                "加快建设项目。",
+                None,
+                [
+                    ("lead", "洪山区发改局", "区发改局"),
+                    ("support", "洪山区财政局", "区财政局"),
+                    ("support", "洪山区商务局", "区商务局"),
+                ],
+                "inline:牵头+责任",
+            ),
+        ],
+        "utf-8",
+    ),
+    (
+        "paren-items-and-marked-lead",
+        PAREN_ITEMS,
+        "utf-8",
+        [
+            (
+                "推进重大项目建设。",
+                None,
+                [("lead", "青山区发改局", "区发改局"), ("support", "青山区财政局", "区财政局")],
+                "inline:牵头+责任",
+            ),
+            (
+                "深化放管服改革。",
+                None,
+                [("lead", "青山区政务服务局", "区政务服务局(牵头)"), ("support", "青山区司法局", "区司法局")],
+                "marked:(牵头)",
+            ),
+        ],
+        "utf-8",
+    ),
+    (
+        "table-row-without-lead",
+        EMPTY_LEAD_CELL,
+        "gbk",
+        [
+            (
+                "完成老旧小区改造",
+                "2023年10月",
+                [("lead", "江汉区房管局", "区房管局"), ("lead", "江汉区城管局", "区城管局")],
+                "table",
+            ),
+        ],
+        "gbk",
+    ),
+    (
+        "traditional-big-brackets",
+        TRADITIONAL,
+        "utf-8",
+        [
+            (
+                "推進民生保障。",
+                None,
+                [
+                    ("lead", "市人社局", "市人社局"),
+                    ("support", "市医保局", "市醫保局"),
+                    ("support", "各区人民政府", "各區人民政府"),
+                ],
+                "inline:牵头+责任",
+            ),
+        ],
+        "utf-8",
+    ),
 ]
 
 
@@ -370,8 +596,12 @@ def test_other_conventions(text, encoding, expected, found_encoding):
     doc = parse_bytes(_encode(text, encoding), "synthetic.txt")
     assert doc.document.encoding == found_encoding
     got = [
-        (t.text, t.deadline, [(a.role, a.agency.name, a.written) for a in t.assignments],
-         next(iter({a.rule for a in t.assignments}), None))
+        (
+            t.text,
+            t.deadline,
+            [(a.role, a.agency.name, a.written) for a in t.assignments],
+            next(iter({a.rule for a in t.assignments}), None),
+        )
         for t in doc.tasks
     ]
     assert got == expected
@@ -380,7 +610,12 @@ def test_other_conventions(text, encoding, expected, found_encoding):
 def test_table_row_provenance_and_kind():
     doc = parse_bytes(DISTRICT_TABLE.encode(), "jiangan.txt")
     first = doc.tasks[0]
-    assert (first.kind, first.number, first.category, first.jurisdiction) == ("task", "1", "一、教育", "江岸区")
+    assert (first.kind, first.number, first.category, first.jurisdiction) == (
+        "task",
+        "1",
+        "一、教育",
+        "江岸区",
+    )
     assert first.provenance == type(first.provenance)(
         "jiangan.txt", 6, 6, "1\t新改扩建幼儿园3所\t区教育局\t区发改局、区财政局\t2023年12月底"
     )
@@ -433,7 +668,9 @@ def test_csv_table():
     assert (t.text, t.category, t.deadline) == ("建设口袋公园5个,新建绿道10公里", "一、城市建设", "2023年底")
     assert (t.provenance.line_start, t.provenance.line_end) == (4, 5)
     assert [(a.role, a.agency.name) for a in t.assignments] == [
-        ("lead", "江汉区园林局"), ("support", "江汉区财政局"), ("support", "江汉区各街道"),
+        ("lead", "江汉区园林局"),
+        ("support", "江汉区财政局"),
+        ("support", "江汉区各街道"),
     ]
 
 
@@ -445,7 +682,8 @@ def test_district_annex_with_unit_columns_resolves_in_the_district():
     (t,) = parse_bytes(text.encode(), "annex.txt").tasks
     assert (t.kind, t.jurisdiction, t.category) == ("district_row", "江岸区", "一、幼有所育")
     assert [(a.role, a.agency.name, a.rule) for a in t.assignments] == [
-        ("lead", "江岸区卫健局", "table"), ("support", "江岸区财政局", "table"),
+        ("lead", "江岸区卫健局", "table"),
+        ("support", "江岸区财政局", "table"),
     ]
 
 
@@ -456,8 +694,10 @@ def test_tasks_numbered_as_headings_and_unnumbered_task_paragraphs():
         "（二）推进城市更新。（牵头单位：市城建局）\n"
         "二、主要目标\n地区生产总值增长6.5%以上。(责任单位:市发改委)\n"
     )
-    got = [(t.number, t.section, t.text, [(a.role, a.agency.name) for a in t.assignments])
-           for t in parse_bytes(text.encode(), "p.txt").tasks]
+    got = [
+        (t.number, t.section, t.text, [(a.role, a.agency.name) for a in t.assignments])
+        for t in parse_bytes(text.encode(), "p.txt").tasks
+    ]
     assert got == [
         ("一", ["一、重点任务"], "加快建设重大项目。", [("lead", "市发改委"), ("support", "市财政局")]),
         ("二", ["一、重点任务"], "推进城市更新。", [("lead", "市城建局")]),
@@ -468,8 +708,14 @@ def test_tasks_numbered_as_headings_and_unnumbered_task_paragraphs():
 def test_attribution_inside_the_text():
     text = "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进老旧小区改造(牵头单位:市房管局;责任单位:各区人民政府),年底前完成。\n"
     (t,) = parse_bytes(text.encode(), "e.txt").tasks
-    assert (t.text, t.attribution) == ("推进老旧小区改造,年底前完成。", "(牵头单位:市房管局;责任单位:各区人民政府)")
-    assert [(a.role, a.agency.name) for a in t.assignments] == [("lead", "市房管局"), ("support", "各区人民政府")]
+    assert (t.text, t.attribution) == (
+        "推进老旧小区改造,年底前完成。",
+        "(牵头单位:市房管局;责任单位:各区人民政府)",
+    )
+    assert [(a.role, a.agency.name) for a in t.assignments] == [
+        ("lead", "市房管局"),
+        ("support", "各区人民政府"),
+    ]
 
 
 def test_targets_heading_makes_indicator_items():
@@ -488,7 +734,13 @@ def test_attribution_on_a_heading_applies_to_its_items_without_one():
     doc = parse_bytes(text.encode(), "h.txt")
     got = [(t.section, [(a.role, a.agency.name, a.rule) for a in t.assignments]) for t in doc.tasks]
     assert got == [
-        (["一、扩大有效投资"], [("lead", "市发改委", "heading:inline:牵头+责任"), ("support", "市财政局", "heading:inline:牵头+责任")]),
+        (
+            ["一、扩大有效投资"],
+            [
+                ("lead", "市发改委", "heading:inline:牵头+责任"),
+                ("support", "市财政局", "heading:inline:牵头+责任"),
+            ],
+        ),
         (["一、扩大有效投资"], [("lead", "市城建局", "inline:责任only")]),
         (["二、促进消费"], [("lead", "市商务局", "inline:牵头only")]),
     ]

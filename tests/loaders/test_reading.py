@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from graph.store import LoadError
-from loaders.reading import decode, fold_width, fingerprint_text, is_traditional, normalise, read
+from loaders.reading import decode, fingerprint_text, fold_width, is_traditional, normalise, read
 
 SAMPLES = Path(__file__).resolve().parents[2] / "data" / "samples"
 TEXT = "一、重点任务\n1.推进民生保障提效。(牵头单位:市人社局;责任单位:市医保局)\n"
@@ -50,7 +50,10 @@ def test_decode_rejects_non_text(data, reason):
 @pytest.mark.parametrize(
     "printed, folded",
     [
-        ("（牵头单位：市发改委；责任单位：市财政局，各区人民政府）", "(牵头单位:市发改委;责任单位:市财政局,各区人民政府)"),
+        (
+            "（牵头单位：市发改委；责任单位：市财政局，各区人民政府）",
+            "(牵头单位:市发改委;责任单位:市财政局,各区人民政府)",
+        ),
         ("到 ２０２５ 年，达到 ９９．５％", "到 2025 年,达到 99.5%"),
         ("　全角空格", " 全角空格"),
         ("市委宣传部〈市文明办〉", "市委宣传部〈市文明办〉"),
@@ -80,7 +83,7 @@ def test_broken_lines_are_joined_with_their_line_numbers():
         "施就业优先战略，强化就业优先政策，落实系列减负、稳岗、扩就业\n\n"
         "政策，扩大就业容量。\n\n"
         "２．织密筑牢应保尽保的托底保障网络。\n"
-    ).encode("utf-8")
+    ).encode()
     reading = read(data, "x.txt")
     texts = [line.text for line in reading.lines]
     assert texts == [
@@ -135,7 +138,9 @@ def test_span_is_exact_original_text():
     )
 
 
-@pytest.mark.parametrize("furniture", ["- 12 -", "— 3 —", "第 3 页", "第3页 共12页", "12/40", "武汉市人民政府公报"])
+@pytest.mark.parametrize(
+    "furniture", ["- 12 -", "— 3 —", "第 3 页", "第3页 共12页", "12/40", "武汉市人民政府公报"]
+)
 def test_page_furniture_inside_a_paragraph(furniture):
     lines = [
         "附件1",

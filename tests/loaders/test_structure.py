@@ -11,13 +11,35 @@ from loaders.reading import normalise, read
 @pytest.mark.parametrize(
     "prefix, title, issuer, doc_number, date",
     [
-        ("000", "市人民政府办公厅关于印发进一步推进民生保障提效公共服务提质的实施方案的通知",
-         "武汉市人民政府办公厅", "武政办〔2022〕7号", "2022-01-18"),
-        ("001", "市人民政府关于进一步推进民生保障提效公共服务提质的实施意见", "武汉市人民政府", "", "2022-01-14"),
-        ("002", "市人民政府關于進一步推進民生保障提效公共服務提質的實施意見", "武汉市人民政府", "武政〔2022〕2号", "2022-01-14"),
+        (
+            "000",
+            "市人民政府办公厅关于印发进一步推进民生保障提效公共服务提质的实施方案的通知",
+            "武汉市人民政府办公厅",
+            "武政办〔2022〕7号",
+            "2022-01-18",
+        ),
+        (
+            "001",
+            "市人民政府关于进一步推进民生保障提效公共服务提质的实施意见",
+            "武汉市人民政府",
+            "",
+            "2022-01-14",
+        ),
+        (
+            "002",
+            "市人民政府關于進一步推進民生保障提效公共服務提質的實施意見",
+            "武汉市人民政府",
+            "武政〔2022〕2号",
+            "2022-01-14",
+        ),
         ("003", "武汉市人民政府2023年《政府工作报告》目标任务责任分解方案(下)", "武汉市人民政府", "", None),
-        ("004", "武昌区人民政府办公室关于印发武昌区国民经济和社会发展第十四个五年规划和2035年 远景目标纲要任务分工方案的通知",
-         "武昌区人民政府办公室", "武昌政办〔2022〕11号", "2022-04-29"),
+        (
+            "004",
+            "武昌区人民政府办公室关于印发武昌区国民经济和社会发展第十四个五年规划和2035年 远景目标纲要任务分工方案的通知",
+            "武昌区人民政府办公室",
+            "武昌政办〔2022〕11号",
+            "2022-04-29",
+        ),
     ],
 )
 def test_sample_metadata(parsed, prefix, title, issuer, doc_number, date):
@@ -93,7 +115,7 @@ def test_003_task_counts_per_section(parsed):
 
 
 def test_003_民生实事_subsections(parsed):
-    task = [t for t in parsed("003").tasks if t.section[0] == "四、民生实事" and t.number == "33"][0]
+    task = next(t for t in parsed("003").tasks if t.section[0] == "四、民生实事" and t.number == "33")
     assert task.section == ["四、民生实事", "(十)便利市民出行"]
     assert task.text == "新增机动车停车泊位12万个、充电桩6万个。"
 
@@ -111,15 +133,28 @@ def test_004_sections(parsed):
 
 
 def test_004_paragraphs_of_one_task_stay_together(parsed):
-    task = [t for t in parsed("004").tasks if t.kind == "task" and t.section[-1].startswith("(三)")][0]
+    task = next(t for t in parsed("004").tasks if t.kind == "task" and t.section[-1].startswith("(三)"))
     assert (task.provenance.line_start, task.provenance.line_end) == (80, 84)
     assert "建设“T轴”" in task.text and "建设一谷" in task.text
     assert task.attribution.startswith("(牵头单位:滨江商务区管委会")
 
 
 DISTRICTS = [
-    "东湖高新区", "武汉经开区", "市东湖生态旅游风景区", "江岸区", "江汉区", "硚口区", "汉阳区", "武昌区",
-    "青山区", "洪山区", "蔡甸区", "江夏区", "东西湖区", "黄陂区", "新洲区",
+    "东湖高新区",
+    "武汉经开区",
+    "市东湖生态旅游风景区",
+    "江岸区",
+    "江汉区",
+    "硚口区",
+    "汉阳区",
+    "武昌区",
+    "青山区",
+    "洪山区",
+    "蔡甸区",
+    "江夏区",
+    "东西湖区",
+    "黄陂区",
+    "新洲区",
 ]
 
 
@@ -136,8 +171,14 @@ def test_000_annex1_rows_and_categories(parsed):
     assert [t.number for t in rows] == [str(n) for n in range(1, 26)]
     by = {t.number: t for t in rows}
     assert (by["1"].title, by["1"].category) == ("加强生育全程服务", "一、幼有所育")
-    assert (by["8"].title, by["8"].category) == ("统筹推进重点群体就业", "三、劳有所得")  # after a repeated header
-    assert (by["17"].title, by["17"].category) == ("大力发展保障性租赁住房", "六、住有所居")  # after a page header
+    assert (by["8"].title, by["8"].category) == (
+        "统筹推进重点群体就业",
+        "三、劳有所得",
+    )  # after a repeated header
+    assert (by["17"].title, by["17"].category) == (
+        "大力发展保障性租赁住房",
+        "六、住有所居",
+    )  # after a page header
     assert by["16"].text == "到2025年,新增公租房保障1万套(户)。"
     assert by["1"].section == ["附件 1", "市直部门民生保障提效公共服务提质 工作任务清单"]
 
