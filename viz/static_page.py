@@ -7,6 +7,7 @@ with our own template instead and inline the vis-network copy vendored from pyvi
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ EDGE_STYLE: dict[str, tuple[str, str, bool]] = {  # type → (Chinese label, col
     "MEMBER_OF": ("隶属", "#2563eb", True),
 }
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
-_EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
+_EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
 
 def _short(text: str, n: int = 14) -> str:
@@ -64,12 +65,12 @@ def build_network(graph: dict[str, Any], *, title: str) -> Network:
         net.add_edge(link["source"], link["target"], title=label, color=colour, dashes=dashed,
                      width=2 if link.get("type") == "LEADS" else 1)
     big = len(ids) > 150
-    net.set_options(
-        '{"layout": {"improvedLayout": %s}, "edges": {"smooth": false},'
-        ' "interaction": {"hover": true, "hideEdgesOnDrag": %s},'
-        ' "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": %d}}}'
-        % ("false" if big else "true", "true" if big else "false", 120 if big else 200)
-    )
+    net.set_options(json.dumps({
+        "layout": {"improvedLayout": not big},
+        "edges": {"smooth": False},
+        "interaction": {"hover": True, "hideEdgesOnDrag": big},
+        "physics": {"solver": "forceAtlas2Based", "stabilization": {"iterations": 120 if big else 200}},
+    }))
     return net
 
 

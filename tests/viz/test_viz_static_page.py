@@ -9,7 +9,7 @@ import pytest
 
 from viz.static_page import write_page
 
-EXTERNAL_REF = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*(?!["']?data:)""", re.I)
+EXTERNAL_REF = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*(?!["']?data:)""", re.IGNORECASE)
 
 # A hand-written graph in the API's node-link shape (003 item 202).
 GRAPH = {
