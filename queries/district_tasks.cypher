@@ -13,8 +13,11 @@ WITH units, groups, units + groups AS holders
 UNWIND CASE WHEN size(holders) = 0 THEN [null] ELSE holders END AS h
 OPTIONAL MATCH (h)-[:LEADS|SUPPORTS]->(x:Task)
 WITH units, groups, collect(DISTINCT x.id) AS ids
-MATCH (t:Task)
-WHERE t.id IN ids OR t.jurisdiction = $district
+OPTIONAL MATCH (j:Task {jurisdiction: $district})
+WITH units, groups, ids, collect(j.id) AS own
+UNWIND ids + own AS tid
+WITH DISTINCT units, groups, tid
+MATCH (t:Task {id: tid})
 WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
          {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
           via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits

@@ -7,8 +7,7 @@
 MATCH (t:Task)
 WHERE ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
   AND ($include_rows OR t.kind IS NULL OR t.kind <> 'district_row')
-WITH t, size([(a:Agency)-[:LEADS|SUPPORTS]->(t) | a.id]) AS owners
-WHERE owners = 0
+  AND NOT (t)<-[:LEADS|SUPPORTS]-(:Agency)
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, [] AS leads, [] AS supports, null AS role, null AS via,
