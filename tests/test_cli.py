@@ -121,3 +121,4 @@ def test_serve_loads_the_samples_into_an_empty_graph_and_answers_health(env):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+        proc.stdout.close()
