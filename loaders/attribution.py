@@ -37,6 +37,8 @@ GROUP_START = re.compile(rf"[(\[【]\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.
 LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
 TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT})(?:单位|部门)\s*:[^。()]*)[。]?\s*$")
+# "(市发改委负责)", "(由市发改委、市财政局牵头)"
+VERB_SINGLE = re.compile(r"[(]\s*(由?[^()。,;]{2,200}?)\s*(牵头|负责)\s*[)]\s*[。.]?\s*$")
 # "(市发改委牵头,市财政局、市经信局配合)"
 VERB_GROUP = re.compile(
     r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$"
@@ -120,7 +122,19 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         ]
         att.rule = "inline:X牵头Y配合"
         return att
-    return None
+    return _verb_single(norm)
+
+
+def _verb_single(norm: str) -> Attribution | None:
+    """ "(市发改委负责)" / "(由市发改委、市财政局牵头)" ending the task: the named units lead."""
+    m = VERB_SINGLE.search(norm)
+    if not m:
+        return None
+    start = m.start(1) + (1 if m.group(1).startswith("由") else 0)
+    att = Attribution(start=m.start(), end=norm.rfind(")", m.start(), m.end()) + 1)
+    att.parts = [Part("lead", m.group(2), start, m.end(1))]
+    att.rule = f"inline:X{m.group(2)}"
+    return att
 
 
 def find_embedded(norm: str, *, doc_rule: str | None = None) -> Attribution | None:

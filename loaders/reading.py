@@ -275,7 +275,7 @@ def _csv_lines(raw_lines: list[str], traditional: bool) -> list[Line]:
     start = 1
     for record in reader:
         end = reader.line_num
-        cells = [re.sub(r"\s*\n\s*", "", c).strip() for c in record]
+        cells = [_unwrap_cell(c) for c in record]
         filled = [c for c in cells if c]
         if filled:
             text = filled[0] if len(filled) == 1 and cells[0] == filled[0] else "\t".join(cells)
@@ -283,6 +283,15 @@ def _csv_lines(raw_lines: list[str], traditional: bool) -> list[Line]:
             lines.append(Line(text, normalise(text, simplified=traditional), pieces))
         start = end + 1
     return lines
+
+
+def _unwrap_cell(cell: str) -> str:
+    """A cell's line breaks: nothing after punctuation, else a space (it may separate unit names)."""
+    pieces = [p.strip() for p in cell.split("\n") if p.strip()]
+    out = pieces[0] if pieces else ""
+    for piece in pieces[1:]:
+        out += piece if out[-1] in ",，、;；。:：" else " " + piece
+    return out
 
 
 def _pinyin_free(text: str) -> str:

@@ -132,6 +132,20 @@ def test_inline_grammar(text, parts, rule):
     assert got_rule == rule
 
 
+@pytest.mark.parametrize(
+    "text, units, rule",
+    [
+        ("13.建设平台。(市发改委负责)", "市发改委", "inline:X负责"),
+        ("14.建设平台。(由市发改委、市财政局牵头)", "市发改委、市财政局", "inline:X牵头"),
+        ("15.建设平台(各区人民政府负责)。", "各区人民政府", "inline:X负责"),
+    ],
+)
+def test_verb_phrasing_names_leads(text, units, rule):
+    got, got_rule, _ = parts_of(text)
+    assert got == [("lead", rule.removeprefix("inline:X"), units)]
+    assert got_rule == rule
+
+
 def test_unclosed_group_at_end_of_paragraph():
     text = "2.深化建设。(牵头单位:区应急管理局,责任单位:区安委会成员单位、区减灾委员会成员单位"
     att = attribution.find_inline(normalise(text))

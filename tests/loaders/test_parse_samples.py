@@ -658,6 +658,16 @@ def test_paren_items_under_a_numbered_group_heading():
     ]
 
 
+def test_csv_units_on_separate_lines_of_one_cell():
+    data = '武汉市2023年任务分工表\n序号,主要任务,牵头单位,配合单位\n1,推进工作,"市发改委\n市财政局",市经信局\n'.encode()
+    (t,) = parse_bytes(data, "w.csv").tasks
+    assert [(a.role, a.agency.name) for a in t.assignments] == [
+        ("lead", "市发改委"),
+        ("lead", "市财政局"),
+        ("support", "市经信局"),
+    ]
+
+
 def test_csv_table():
     data = (
         "江汉区2023年重点任务分工表\n序号,重点任务,牵头单位,责任单位,完成时限\n一、城市建设,,,,\n"
