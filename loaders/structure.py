@@ -143,6 +143,8 @@ def walk(reading: Reading, *, doc_title: str = "") -> Structure:
                     else "、".join(printed)
                 )
                 continue
+            if "category" in table and table["category"] < len(cells) and cells[table["category"]].strip():
+                category = line.text.split("\t")[table["category"]].strip()  # a category column, merged cells
             num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
             num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
             if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):

@@ -760,3 +760,16 @@ def test_repeated_attribution_lines_are_not_page_headers():
     items = "".join(f"{n}.推进第{n}项工作。\n(责任单位:各区人民政府)\n" for n in range(1, 5))
     doc = parse_bytes(f"武汉市人民政府关于印发任务的通知\n一、重点任务\n{items}".encode(), "r.txt")
     assert [[a.agency.name for a in t.assignments] for t in doc.tasks] == [["各区人民政府"]] * 4
+
+
+def test_category_column_carries_over_merged_cells():
+    text = (
+        "武汉市2023年任务分工表\n序号\t类别\t工作任务\t牵头单位\n"
+        "1\t稳增长\t推进项目建设\t市发改委\n2\t\t扩大消费\t市商务局\n3\t促改革\t优化营商环境\t市发改委\n"
+    )
+    doc = parse_bytes(text.encode(), "c.txt")
+    assert [(t.number, t.category, t.text) for t in doc.tasks] == [
+        ("1", "稳增长", "推进项目建设"),
+        ("2", "稳增长", "扩大消费"),
+        ("3", "促改革", "优化营商环境"),
+    ]
