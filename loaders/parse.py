@@ -293,6 +293,6 @@ MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 def _part_key(section: list[str]) -> str:
     """The part a section belongs to: its annex/part title if any, else the whole document."""
     for title in section:
-        if re.match(r"^\s*附\s*件", title) or structure.RE_PART_TITLE.search(title.strip()):
+        if re.match(r"^\s*附\s*[件表]", title) or structure.RE_PART_TITLE.search(title.strip()):
             return title
     return ""

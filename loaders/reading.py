@@ -33,7 +33,7 @@ STRUCTURAL_START = re.compile(
     r"|\(\d{1,3}\)"  # (1)
     r"|[①-⑳]"
     r"|——|--"
-    r"|附件"
+    r"|附\s*[件表]"
     r"|(?:牵头|责任|主办|协办|配合|参与|承办)(?:单位|部门)\s*:"
     r"|(?:完成时限|完成时间|时间节点)\s*:"
     r"|[\u4e00-\u9fa5][\u4e00-\u9fa5 ]{1,6}:\s*\S"  # a metadata field "文  号: …"
@@ -333,7 +333,9 @@ _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
 _TITLE_END = re.compile(
     r"(?:通知|意见|方案|办法|清单|计划|纲要|分工表|分解表|任务表|报告|规划|决定|要点|细则)(?:\(.{1,4}\))?$"
 )
-_HEADING_LIKE = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|——|附件)")
+_HEADING_LIKE = re.compile(
+    r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|——|附\s*[件表])"
+)
 
 
 def _is_heading_like(norm: str) -> bool:

@@ -22,8 +22,8 @@ RE_PAREN = re.compile(rf"^\s*\(\s*[{CN_NUM}]+\s*\)")
 RE_ARABIC_PAREN = re.compile(r"^\s*\(\s*\d{1,3}\s*\)")
 RE_DASH = re.compile(r"^\s*(?:——|--|—)")
 RE_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")
-RE_ANNEX = re.compile(r"^\s*附\s*件\s*(\d{0,2})\s*[:]?\s*(.*)$")
-RE_ANNEX_LIST = re.compile(r"^\s*附\s*件\s*:\s*\d")
+RE_ANNEX = re.compile(r"^\s*附\s*[件表]\s*(\d{0,2})\s*[:]?\s*(.*)$")
+RE_ANNEX_LIST = re.compile(r"^\s*附\s*[件表]\s*:\s*\d")
 RE_PART_TITLE = re.compile(
     r"(?:方案|意见|计划|清单|纲要|办法|要点|规划|细则|分解|分工|任务表|一览表)(?:\(.{1,4}\))?$"
 )
