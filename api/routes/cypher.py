@@ -8,7 +8,8 @@ import time
 from fastapi import APIRouter
 
 from api.deps import ServicesDep
-from api.errors import BadRequest, Forbidden
+from api.errors import ApiError, BadRequest, Forbidden
+from graph.store import QueryError
 from api.models import CypherCall, CypherResult, ErrorOut
 
 router = APIRouter(tags=["cypher"])
@@ -22,6 +23,11 @@ READ_PROCEDURES = {
     "db.labels", "db.relationshiptypes", "db.propertykeys", "db.indexes", "db.constraints",
     "db.schema.visualization", "db.schema.nodetypeproperties", "db.schema.reltypeproperties",
 }
+
+
+class Timeout(ApiError):
+    status = 408
+    error = "timeout"
 
 
 def write_keyword(query: str) -> str | None:
@@ -42,7 +48,8 @@ def write_keyword(query: str) -> str | None:
     "/cypher",
     response_model=CypherResult,
     summary="只读的即席 Cypher 查询（有时间与行数上限）",
-    responses={403: {"model": ErrorOut, "description": "含写操作，已拒绝"}},
+    responses={403: {"model": ErrorOut, "description": "含写操作，已拒绝"},
+               408: {"model": ErrorOut, "description": "超过时间上限"}},
 )
 def cypher(call: CypherCall, s: ServicesDep) -> dict:
     keyword = write_keyword(call.query)
@@ -53,6 +60,10 @@ def cypher(call: CypherCall, s: ServicesDep) -> dict:
         rows = s.store.read(call.query, call.params, timeout_ms=s.settings.dutygraph_query_timeout_ms)
     except (ValueError, TypeError) as e:  # the driver rejecting parameters before they reach the engine
         raise BadRequest(f"参数无效: {e}") from None
+    except QueryError as e:
+        if "timed out" in str(e).lower() or "timeout" in str(e).lower():
+            raise Timeout(f"查询超过时间上限（{s.settings.dutygraph_query_timeout_ms} 毫秒），已中止。") from None
+        raise
     elapsed = (time.perf_counter() - started) * 1000
     limit = s.settings.dutygraph_max_rows
     columns = list(rows[0]) if rows else []

@@ -113,7 +113,7 @@ def _serve(store: GraphStore, api_data: Path, **extra) -> Iterator[LiveServer]:
 
 @pytest.fixture(scope="session")
 def small_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
-    yield from _serve(small_store, api_data, dutygraph_max_rows=5)
+    yield from _serve(small_store, api_data, dutygraph_max_rows=5, dutygraph_query_timeout_ms=200)
 
 
 @pytest.fixture(scope="session")
