@@ -9,8 +9,8 @@ from fastapi import APIRouter
 
 from api.deps import ServicesDep
 from api.errors import ApiError, BadRequest, Forbidden
-from graph.store import QueryError
 from api.models import CypherCall, CypherResult, ErrorOut
+from graph.store import QueryError
 
 router = APIRouter(tags=["cypher"])
 
