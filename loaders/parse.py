@@ -268,7 +268,13 @@ class _Builder:
                     t.kind = "measure"
                 continue
             for t in group:
-                if id(t) not in self.attributed:
+                if id(t) in self.attributed:
+                    continue
+                if any(REQUIREMENTS.search(title) for title in t.section):
+                    t.kind = (
+                        "measure"  # a working requirement ("三、保障措施 1.加强组织领导"), owned by no unit
+                    )
+                else:
                     self.warnings.append(
                         f"{self.source}:{t.provenance.line_start}: 第{t.number}项没有找到责任单位"
                     )
@@ -287,6 +293,7 @@ class _Builder:
         task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
 
 
+REQUIREMENTS = re.compile(r"工作要求|保障措施|组织保障|组织实施|实施保障|工作机制|推进机制")
 MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 
 

@@ -773,3 +773,13 @@ def test_category_column_carries_over_merged_cells():
         ("2", "稳增长", "扩大消费"),
         ("3", "促改革", "优化营商环境"),
     ]
+
+
+def test_numbered_requirements_are_measures_not_ownerless_tasks():
+    text = (
+        "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进工作。(牵头单位:市发改委)\n"
+        "二、保障措施\n1.加强组织领导。各部门要高度重视。\n"
+    )
+    doc = parse_bytes(text.encode(), "m.txt")
+    assert [t.kind for t in doc.tasks] == ["task", "measure"]
+    assert doc.warnings == []
