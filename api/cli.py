@@ -193,7 +193,11 @@ def report(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出
     out.print(table)
     for r in rows:
         for u in r["low_confidence_rollups"]:
-            out.print(f"  {r['source']} 低置信上卷 {u['confidence']:.2f} {u['method']}：{u['child']} → {u['parent']}")
+            out.print(
+                f"  {r['source']} 低置信上卷 {u['confidence']:.2f}（{u['method']}）："
+                f"{u['child_jurisdiction'] or ''} {u['child_text'][:24]} → {u['parent_source']} {u['parent_text'][:24]}",
+                highlight=False,
+            )
 
 
 @app.command()

@@ -32,7 +32,9 @@ RETURN t.doc_id AS doc_id, t.id AS id, t.number AS number, t.text AS text
 
 LOW_ROLLUPS = """
 MATCH (c)-[r:ROLLS_UP_TO]->(p) WHERE r.confidence < $threshold
-RETURN c.doc_id AS doc_id, c.id AS child, p.id AS parent, r.method AS method, r.confidence AS confidence
+RETURN c.doc_id AS doc_id, c.id AS child, p.id AS parent, r.method AS method, r.confidence AS confidence,
+       coalesce(c.number, '') + ' ' + coalesce(c.name, CASE WHEN c.title <> '' THEN c.title ELSE c.text END) AS child_text, c.jurisdiction AS child_jurisdiction,
+       p.source AS parent_source, coalesce(p.number, '') + ' ' + coalesce(p.name, CASE WHEN p.title <> '' THEN p.title ELSE p.text END) AS parent_text
 ORDER BY confidence
 """
 
@@ -56,5 +58,5 @@ def document_report(store: GraphStore) -> list[dict[str, Any]]:
             docs[row["doc_id"]]["unowned"].append({k: row[k] for k in ("id", "number", "text")})
     for row in store.read(LOW_ROLLUPS, {"threshold": LOW_CONFIDENCE}):
         if row["doc_id"] in docs:
-            docs[row["doc_id"]]["low_confidence_rollups"].append({k: row[k] for k in ("child", "parent", "method", "confidence")})
+            docs[row["doc_id"]]["low_confidence_rollups"].append({k: v for k, v in row.items() if k != "doc_id"})
     return list(docs.values())
