@@ -3,7 +3,8 @@ over the small hand-written graph. One row per query: parameters and what the gr
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from small_graph import write_small_graph
