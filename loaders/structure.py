@@ -65,194 +65,227 @@ def _clean(text: str) -> str:
 
 def walk(reading: Reading, *, doc_title: str = "") -> Structure:
     """Group logical lines into items under their heading path."""
-    lines = reading.lines
-    stack: list[tuple[int, str, str]] = []  # (rank, printed title, normalised title)
-    items: list[Item] = []
-    warnings: list[str] = []
-    current: Item | None = None
-    table: dict[str, int] | None = None
-    table_header: str | None = None
-    header_cells: list[str] = []
-    category = ""
-    district: str | None = None
-    in_annex = False
-    doc_title_norm = re.sub(r"\s+", "", doc_title)
-    title_seen = False
+    walker = _Walker(reading, doc_title)
+    for i, line in enumerate(reading.lines):
+        walker.line(i, line)
+    return walker.finish()
 
-    inherited: dict[int, tuple[Line, attribution.Attribution]] = {}  # stack depth -> heading attribution
-    used: set[int] = set()  # depths whose heading attribution some item came under
 
-    def pop() -> None:
+class _Walker:
+    """One pass over the logical lines, keeping the heading stack, the open item and the open table."""
+
+    def __init__(self, reading: Reading, doc_title: str):
+        self.reading = reading
+        self.lines = reading.lines
+        self.stack: list[tuple[int, str, str]] = []  # (rank, printed title, normalised title)
+        self.items: list[Item] = []
+        self.warnings: list[str] = []
+        self.current: Item | None = None
+        self.table: dict[str, int] | None = None
+        self.table_header: str | None = None
+        self.header_cells: list[str] = []
+        self.category = ""
+        self.district: str | None = None
+        self.in_annex = False
+        self.doc_title = re.sub(r"\s+", "", doc_title)
+        self.title_seen = False
+        self.inherited: dict[
+            int, tuple[Line, attribution.Attribution]
+        ] = {}  # stack depth -> heading attribution
+        self.used: set[int] = set()  # depths whose heading attribution some item came under
+
+    # ---- the heading stack
+
+    def section(self) -> list[str]:
+        return [s[1] for s in self.stack]
+
+    def pop(self) -> None:
         """Leave the innermost heading; one with an attribution and no items under it was itself a task."""
-        stack.pop()
-        depth = len(stack)
-        if depth in inherited and depth not in used:
-            line, _ = inherited[depth]
+        self.stack.pop()
+        depth = len(self.stack)
+        if depth in self.inherited and depth not in self.used:
+            line, _ = self.inherited[depth]
             numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}]+)", line.norm)
-            items.append(
-                Item("numbered", numeral.group(1) if numeral else "", section(), [line], district=district)
-            )
-        inherited.pop(depth, None)
-        used.discard(depth)
+            number = numeral.group(1) if numeral else ""
+            self.items.append(Item("numbered", number, self.section(), [line], district=self.district))
+        self.inherited.pop(depth, None)
+        self.used.discard(depth)
 
-    def push(rank: int, printed: str, norm: str, line: Line | None = None) -> None:
-        while stack and stack[-1][0] >= rank:
-            pop()
+    def push(self, rank: int, printed: str, norm: str, line: Line | None = None) -> None:
+        while self.stack and self.stack[-1][0] >= rank:
+            self.pop()
         att = attribution.find_inline(line.norm.rstrip()) if line is not None else None
         if att is not None and line is not None and att.start > 0:
-            inherited[len(stack)] = (line, att)
+            self.inherited[len(self.stack)] = (line, att)
             if att.start < len(norm):  # the heading without its attribution
                 printed, norm = printed[: att.start], norm[: att.start]
-        stack.append((rank, _clean(printed), _clean(norm)))
+        self.stack.append((rank, _clean(printed), _clean(norm)))
 
-    def heading_attribution() -> tuple[Line, attribution.Attribution] | None:
-        used.update(d for d in inherited if d < len(stack))
-        for depth in sorted(inherited, reverse=True):
-            if depth < len(stack):
-                return inherited[depth]
+    def heading_attribution(self) -> tuple[Line, attribution.Attribution] | None:
+        self.used.update(d for d in self.inherited if d < len(self.stack))
+        for depth in sorted(self.inherited, reverse=True):
+            if depth < len(self.stack):
+                return self.inherited[depth]
         return None
 
-    def section() -> list[str]:
-        return [s[1] for s in stack]
+    def next_norm(self, i: int) -> str:
+        return self.lines[i + 1].norm.strip() if i + 1 < len(self.lines) else ""
 
-    def next_norm(i: int) -> str:
-        return lines[i + 1].norm.strip() if i + 1 < len(lines) else ""
+    def open_item(self, number: str, line: Line) -> Item:
+        item = Item("numbered", number, self.section(), [line], district=self.district)
+        item.indicator_list, item.heading_type = _indicator_context(self.stack)
+        item.inherited = self.heading_attribution()
+        self.items.append(item)
+        att = attribution.find_inline(line.norm)
+        self.current = None if att is not None and att.closed else item
+        return item
 
-    for i, line in enumerate(lines):
+    def finish(self) -> Structure:
+        while self.stack:
+            self.pop()
+        return Structure(self.items, self.warnings)
+
+    # ---- one line
+
+    def line(self, i: int, line: Line) -> None:
+        if "\t" in line.text:
+            self.table_line(line)
+        elif not self.heading(i, line):
+            self.body_line(i, line)
+
+    def table_line(self, line: Line) -> None:
+        cells = line.norm.split("\t")
+        compact = re.sub(r"\s+", "", line.norm)
+        cols = attribution.header_columns(cells)
+        if cols:
+            self.current = None
+            if compact != self.table_header:  # a repeated header (after a page break) changes nothing
+                self.table, self.table_header = cols, compact
+                self.header_cells = [c.strip() for c in line.text.split("\t")]
+            return
+        table = self.table
+        if table is None:
+            return
+        printed_cells = line.text.split("\t")
+        if _category_cell(cells) is not None:
+            self.category = _category_text([c.strip() for c in printed_cells if c.strip()])
+            return
+        if "category" in table and table["category"] < len(cells) and cells[table["category"]].strip():
+            self.category = printed_cells[table["category"]].strip()  # a category column, merged cells
+        num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
+        num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
+        if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
+            item = Item(
+                "row",
+                num,
+                self.section(),
+                [line],
+                columns=table,
+                category=self.category,
+                district=self.district,
+                header=self.header_cells,
+            )
+            item.cells = _cell_spans(line.norm, table)
+            self.items.append(item)
+            self.current = item
+        elif self.current is not None and self.current.kind == "row" and not num:
+            self.current.lines.append(line)  # a cell continued on the next row
+        else:
+            self.warnings.append(f"{self.reading.source}:{line.line_start}: 表格行无法识别,已跳过")
+
+    def heading(self, i: int, line: Line) -> bool:
+        """Annexes, part titles, district headings and numbered headings; True if `line` was one."""
+        n = line.norm.strip()
+        if RE_ANNEX_LIST.match(n):
+            self.current = None
+            return True
+        if RE_ANNEX.match(n) and len(n) <= 40 and not SENTENCE_PUNCT.search(n):
+            self.current, self.table, self.table_header, self.category, self.district = (
+                None,
+                None,
+                None,
+                "",
+                None,
+            )
+            self.in_annex = True
+            self.push(RANK_ANNEX, line.text.strip(), n)
+            return True
+        if self.in_annex and self.stack and self.stack[-1][0] == RANK_ANNEX and _is_title_like(n):
+            self.push(RANK_PART, line.text, n)
+            return True
+        if _is_district_heading(n, self.next_norm(i), self.in_annex):
+            self.current, self.table, self.table_header, self.category = None, None, None, ""
+            self.district = re.sub(r"\s+", "", n)
+            self.push(RANK_CHAPTER, line.text, n)
+            return True
+        if RE_CHINESE.match(n):
+            if self.table is not None and i + 1 < len(self.lines) and "\t" in self.lines[i + 1].text:
+                self.category = _clean(line.text)  # a category row written without cells
+                return True
+            self.current, self.table, self.table_header = None, None, None
+            self.push(RANK_CHAPTER, _heading_title(line.text, n), _heading_title(line.norm, n), line)
+            return True
+        if RE_PAREN.match(n):
+            self.current, self.table, self.table_header = None, None, None
+            self.push(RANK_SECTION, _heading_title(line.text, n), _heading_title(line.norm, n), line)
+            return True
+        if RE_DASH.match(n) and len(n) <= 60:
+            self.current = None
+            self.push(RANK_SUB, line.text, line.norm, line)
+            return True
+        return False
+
+    def body_line(self, i: int, line: Line) -> None:
+        """Numbered items, lines continuing the open item, unnumbered headings and task paragraphs."""
         n = line.norm.strip()
         compact = re.sub(r"\s+", "", n)
-        if "\t" in line.text:
-            cells = line.norm.split("\t")
-            cols = attribution.header_columns(cells)
-            if cols:
-                current = None
-                if compact != table_header:
-                    table, table_header = cols, compact
-                    header_cells = [c.strip() for c in line.text.split("\t")]
-                continue
-            if table is None:
-                continue
-            cat = _category_cell(cells)
-            if cat is not None:
-                printed = [c.strip() for c in line.text.split("\t") if c.strip()]
-                category = (
-                    printed[0]
-                    if len(printed) == 1
-                    else "".join(printed)
-                    if printed[0].endswith("、")
-                    else "、".join(printed)
-                )
-                continue
-            if "category" in table and table["category"] < len(cells) and cells[table["category"]].strip():
-                category = line.text.split("\t")[table["category"]].strip()  # a category column, merged cells
-            num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
-            num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
-            if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
-                current = Item(
-                    "row",
-                    num,
-                    section(),
-                    [line],
-                    columns=table,
-                    category=category,
-                    district=district,
-                    header=header_cells,
-                )
-                current.cells = _cell_spans(line.norm, table)
-                items.append(current)
-            elif current is not None and current.kind == "row" and not num:
-                current.lines.append(line)  # a cell continued on the next row
-            else:
-                warnings.append(f"{reading.source}:{line.line_start}: 表格行无法识别,已跳过")
-            continue
-
-        if RE_ANNEX_LIST.match(n):
-            current = None
-            continue
-        m = RE_ANNEX.match(n)
-        if m and len(n) <= 40 and not SENTENCE_PUNCT.search(n):
-            current, table, table_header, category, district = None, None, None, "", None
-            in_annex = True
-            push(RANK_ANNEX, line.text.strip(), n)
-            continue
-        if in_annex and stack and stack[-1][0] == RANK_ANNEX and _is_title_like(n):
-            push(RANK_PART, line.text, n)
-            continue
-        if _is_district_heading(n, next_norm(i), in_annex):
-            current, table, table_header, category = None, None, None, ""
-            district = compact
-            push(RANK_CHAPTER, line.text, n)
-            continue
-        if RE_CHINESE.match(n):
-            if table is not None and "\t" in (lines[i + 1].text if i + 1 < len(lines) else ""):
-                category = _clean(line.text)  # a category row written without cells
-                continue
-            current, table, table_header = None, None, None
-            push(RANK_CHAPTER, _heading_title(line.text, n), _heading_title(line.norm, n), line)
-            continue
-        if RE_PAREN.match(n):
-            current, table, table_header = None, None, None
-            push(RANK_SECTION, _heading_title(line.text, n), _heading_title(line.norm, n), line)
-            continue
-        if RE_DASH.match(n) and len(n) <= 60:
-            current = None
-            push(RANK_SUB, line.text, line.norm, line)
-            continue
         m = RE_NUMBERED.match(n)
-        if m and _is_annex_entry(n):
-            continue
         if m:
-            current = Item("numbered", m.group(1), section(), [line], district=district)
-            current.indicator_list, current.heading_type = _indicator_context(stack)
-            current.inherited = heading_attribution()
-            items.append(current)
-            if attribution.find_inline(n) is not None and attribution.find_inline(n).closed:
-                current = None
-            continue
+            if not _is_annex_entry(n):
+                self.open_item(m.group(1), line)
+            return
         m = RE_ARABIC_PAREN.match(n)
-        if m and (attribution.find_inline(n) is not None or attribution.LABEL_LINE.match(next_norm(i))):
-            if items and items[-1] is current and current.kind == "numbered" and _is_group_heading(current):
-                items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
-                push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm, current.lines[0])
-            current = Item("numbered", re.sub(r"\D", "", m.group(0)), section(), [line], district=district)
-            current.indicator_list, current.heading_type = _indicator_context(stack)
-            current.inherited = heading_attribution()
-            items.append(current)
-            att = attribution.find_inline(n)
-            if att is not None and att.closed:
-                current = None
-            continue
-        if m and current is None:
-            continue
+        if m and (attribution.find_inline(n) is not None or attribution.LABEL_LINE.match(self.next_norm(i))):
+            current = self.current
+            if (
+                current is not None
+                and self.items
+                and self.items[-1] is current
+                and _is_group_heading(current)
+            ):
+                self.items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
+                self.push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm, current.lines[0])
+            self.open_item(re.sub(r"\D", "", m.group(0)), line)
+            return
+        if m and self.current is None:
+            return
         continues_item = attribution.LABEL_LINE.match(n) or not _is_title_like(n)
-        if current is not None and current.kind == "numbered" and continues_item:
-            current.lines.append(line)
+        if self.current is not None and self.current.kind == "numbered" and continues_item:
+            self.current.lines.append(line)
             att = attribution.find_inline(n)
             if att is not None and att.closed and not attribution.LABEL_LINE.match(n):
-                current = None
-            continue
-        if _is_title_like(n) and not title_seen and doc_title_norm and compact in doc_title_norm:
-            title_seen = compact == doc_title_norm or doc_title_norm.endswith(compact)
-            continue
-        if _is_unnumbered_heading(n, next_norm(i)):
-            current = None
-            push(RANK_CHAPTER, line.text, n)
-            continue
-        if _is_title_like(n) and RE_PART_TITLE.search(n) and compact != doc_title_norm:
-            current, table, table_header = None, None, None
-            push(RANK_PART, line.text, n)
-            continue
-        if current is None and _ends_with_attribution(n):
-            current = Item(
-                "numbered", "", section(), [line], district=district
-            )  # an unnumbered task paragraph
-            current.indicator_list, current.heading_type = _indicator_context(stack)
-            items.append(current)
-            current = None
-            continue
-    while stack:
-        pop()
-    return Structure(items, warnings)
+                self.current = None
+            return
+        if _is_title_like(n) and not self.title_seen and self.doc_title and compact in self.doc_title:
+            self.title_seen = compact == self.doc_title or self.doc_title.endswith(compact)
+            return
+        if _is_unnumbered_heading(n, self.next_norm(i)):
+            self.current = None
+            self.push(RANK_CHAPTER, line.text, n)
+            return
+        if _is_title_like(n) and RE_PART_TITLE.search(n) and compact != self.doc_title:
+            self.current, self.table, self.table_header = None, None, None
+            self.push(RANK_PART, line.text, n)
+            return
+        if self.current is None and _ends_with_attribution(n):
+            self.open_item("", line)  # an unnumbered paragraph that names its units is a task
+
+
+def _category_text(printed: list[str]) -> str:
+    """ "一、幼有所育" as printed, or "一" + "幼有所育" from two cells."""
+    if len(printed) == 1:
+        return printed[0]
+    return "".join(printed) if printed[0].endswith("、") else "、".join(printed)
 
 
 def _ends_with_attribution(n: str) -> bool:
