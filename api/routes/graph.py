@@ -74,6 +74,13 @@ def agency_graph(name: str, s: ServicesDep, depth: Annotated[int, Query(ge=1, le
     agencies = _agencies(s, names)
     b = _Builder()
     center = _agency_node(b, agencies[canonical])
+    district = agencies[canonical].get("jurisdiction")
+    if district and district != "武汉市":
+        known = {d["name"]: d for d in s.cached("districts", lambda: s.run("list_districts"))}
+        d = known.get(district, {"id": f"district:{district}", "name": district, "kind": "district"})
+        did = b.node(d["id"], "District", district, d.get("kind") or "district", f"{district}（{d.get('ring') or ''}）",
+                     name=district)
+        b.link(center, did, "IN_DISTRICT")
     for t in tasks:
         tid = _task_node(b, t)
         holder = center

@@ -187,6 +187,7 @@ def test_graph_endpoints(small: httpx.Client) -> None:
     assert nodes["ag-ja"]["type"] == "Agency" and nodes["ag-gq"]["group"] == "group"
     assert {"source": "ag-ja", "target": "ag-gq", "type": "MEMBER_OF"} in g["links"]
     assert {"source": "ag-gq", "target": "t-202", "type": "SUPPORTS"} in g["links"]
+    assert nodes["d-ja"]["type"] == "District" and {"source": "ag-ja", "target": "d-ja", "type": "IN_DISTRICT"} in g["links"]
     deep = small.get("/graph/agency/市卫健委", params={"depth": 2}).json()
     deep_ids = {n["id"] for n in deep["nodes"]}
     assert {"ag-wjw", "t-202", "ag-mzj", "ind-city"} <= deep_ids
