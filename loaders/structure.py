@@ -251,6 +251,7 @@ class _Walker:
                 current is not None
                 and self.items
                 and self.items[-1] is current
+                and current.kind == "numbered"
                 and _is_group_heading(current)
             ):
                 self.items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
