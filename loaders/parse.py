@@ -124,24 +124,9 @@ class _Builder:
     def _numbered_task(self, item: structure.Item) -> Task:
         lines = item.lines
         labelled = attribution.find_labelled_lines([ln.norm for ln in lines], doc_rule=self.doc_rule)
-        text_lines = lines[: labelled[0]] if labelled else lines
-        if not text_lines:
-            text_lines = lines[:1]
-        body = _body(text_lines)
-        number_match = next(
-            (
-                m
-                for r in (
-                    structure.RE_NUMBERED,
-                    structure.RE_ARABIC_PAREN,
-                    structure.RE_PAREN,
-                    structure.RE_CHINESE,
-                )
-                if item.number and (m := r.match(body.norm))
-            ),
-            None,
-        )
-        text_start = number_match.end() if number_match else 0
+        body = _body(lines[: labelled[0]] or lines[:1] if labelled else lines)
+        number = next((m for r in NUMBER_PREFIXES if item.number and (m := r.match(body.norm))), None)
+        text_start = number.end() if number else 0
         task = Task(
             number=item.number,
             text="",
@@ -150,34 +135,11 @@ class _Builder:
             provenance=self._provenance(lines),
             kind="indicator" if item.indicator_list else "task",
         )
-        text_end, text_after = len(body.text), ""
         if labelled:
-            first, atts = labelled
-            printed = []
-            for line, att in zip(lines[first:], atts):
-                printed.append(line.text[att.start : att.end].strip())
-                self._assign(task, att.parts, line.text, att.rule, line.line_start)
-                if att.deadline:
-                    task.deadline = line.text[att.deadline[0] : att.deadline[1]].strip()
-            task.attribution = "\n".join(printed)
-            self.attributed.add(id(task))
+            self._labelled(task, lines[labelled[0] :], labelled[1])
+            task.text = body.text[text_start:].strip()
         else:
-            att = attribution.find_inline(body.norm, doc_rule=self.doc_rule)
-            embedded = att is None
-            if embedded:
-                att = attribution.find_embedded(body.norm, doc_rule=self.doc_rule)
-            if att is not None and att.start >= text_start:
-                text_end = att.start
-                if embedded:  # the group sits inside the text: what follows it is still the task
-                    text_after = body.text[att.end :].strip()
-                task.attribution = body.text[att.start : att.end].strip()
-                self._assign(task, att.parts, body.text, att.rule, body.line_at(att.start))
-                if att.deadline:
-                    task.deadline = body.text[att.deadline[0] : att.deadline[1]].strip()
-                if not att.closed:
-                    self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
-                self.attributed.add(id(task))
-        task.text = (body.text[text_start:text_end].rstrip() + text_after).strip()
+            task.text = self._inline(task, body, text_start)
         if not task.assignments and item.inherited is not None:
             line, att = item.inherited
             self._assign(task, att.parts, line.text, f"heading:{att.rule}", line.line_start)
@@ -186,6 +148,37 @@ class _Builder:
         if item.district and not task.assignments:
             self._district_owner(task, item)
         return task
+
+    def _labelled(self, task: Task, lines: list[Line], atts: list[attribution.Attribution]) -> None:
+        """Attribution given on lines of their own ("牵头单位:…" / "责任单位:…" / "完成时限:…")."""
+        printed = []
+        for line, att in zip(lines, atts):
+            printed.append(line.text[att.start : att.end].strip())
+            self._assign(task, att.parts, line.text, att.rule, line.line_start)
+            if att.deadline:
+                task.deadline = line.text[att.deadline[0] : att.deadline[1]].strip()
+        task.attribution = "\n".join(printed)
+        self.attributed.add(id(task))
+
+    def _inline(self, task: Task, body: _Body, text_start: int) -> str:
+        """Attribution in brackets (at the end, or inside the text); returns the task text without it."""
+        att = attribution.find_inline(body.norm, doc_rule=self.doc_rule)
+        embedded = att is None
+        if embedded:
+            att = attribution.find_embedded(body.norm, doc_rule=self.doc_rule)
+        if att is None or att.start < text_start:
+            return body.text[text_start:].strip()
+        task.attribution = body.text[att.start : att.end].strip()
+        self._assign(task, att.parts, body.text, att.rule, body.line_at(att.start))
+        if att.deadline:
+            task.deadline = body.text[att.deadline[0] : att.deadline[1]].strip()
+        if not att.closed:
+            self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
+        self.attributed.add(id(task))
+        after = (
+            body.text[att.end :].strip() if embedded else ""
+        )  # text after an embedded group is still the task
+        return (body.text[text_start : att.start].rstrip() + after).strip()
 
     def _row_task(self, item: structure.Item) -> Task:
         line = item.lines[0]
@@ -293,6 +286,7 @@ class _Builder:
         task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
 
 
+NUMBER_PREFIXES = (structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE)
 REQUIREMENTS = re.compile(r"工作要求|保障措施|组织保障|组织实施|实施保障|工作机制|推进机制")
 MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 
