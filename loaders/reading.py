@@ -97,15 +97,21 @@ class Reading:
 # --------------------------------------------------------------------------- encoding
 
 
-def decode(data: bytes, source: str) -> tuple[str, str]:
-    """Decode bytes, returning (text, encoding name). Raises LoadError for binary or undecodable input."""
+def decode(data: bytes, source: str, warnings: list[str] | None = None) -> tuple[str, str]:
+    """Decode bytes, returning (text, encoding name). Raises LoadError for binary or undecodable input.
+
+    A UTF-8 file with a few damaged bytes is read as UTF-8 (the bytes become U+FFFD) and noted in `warnings`.
+    """
     if not data or not data.strip():
         raise LoadError(source, None, "文件为空")
     for bom, enc in ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return _checked(
-                data[len(bom) :].decode(enc.replace("-sig", ""), errors="strict"), enc, source
-            ), enc
+            try:
+                return _checked(data[len(bom) :].decode(enc.replace("-sig", "")), enc, source), enc
+            except UnicodeDecodeError as e:
+                if enc != "utf-8-sig":
+                    raise LoadError(source, _line_of(data, e.start), f"文件编码损坏({enc})") from e
+                data = data[len(bom) :]
     guess = _utf16_without_bom(data)
     if guess:
         try:
@@ -118,6 +124,14 @@ def decode(data: bytes, source: str) -> tuple[str, str]:
         return _checked(data.decode("utf-8"), "utf-8", source), "utf-8"
     except UnicodeDecodeError as e:
         utf8_error = e
+    lenient = data.decode("utf-8", errors="replace")
+    damaged = len(re.findall("\ufffd+", lenient)) - len(re.findall("\ufffd+", data.decode("utf-8", "ignore")))
+    if damaged <= max(3, len(data) // 2000) and _looks_chinese(lenient):
+        if warnings is not None:
+            warnings.append(
+                f"{source}:{_line_of(data, utf8_error.start)}: 有{damaged}处字节不是有效的 UTF-8,已替换为�"
+            )
+        return _checked(lenient, "utf-8", source), "utf-8"
     for enc in ("gbk", "gb18030"):
         try:
             text = data.decode(enc)
@@ -237,10 +251,10 @@ def is_traditional(text: str) -> bool:
 
 def read(data: bytes, source: str) -> Reading:
     """Decode and split into logical lines, with page furniture and web boilerplate removed."""
-    text, encoding = decode(data, source)
+    warnings: list[str] = []
+    text, encoding = decode(data, source, warnings)
     raw_lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     traditional = is_traditional(text)
-    warnings: list[str] = []
     if source.lower().endswith(".csv"):
         return Reading(source, encoding, traditional, raw_lines, _csv_lines(raw_lines, traditional), warnings)
     dropped = _furniture(raw_lines, traditional, source, warnings)

@@ -47,6 +47,21 @@ def test_decode_rejects_non_text(data, reason):
     assert "bad.txt" in str(e.value)
 
 
+def test_utf8_with_a_damaged_byte_stays_utf8():
+    data = TEXT.encode() * 20
+    data = data[:50] + b"\xff" + data[50:]
+    warnings: list[str] = []
+    text, found = decode(data, "d.txt", warnings)
+    assert found == "utf-8" and "\ufffd" in text and text.replace("\ufffd", "").count("推进民生") == 20
+    assert warnings == ["d.txt:2: 有1处字节不是有效的 UTF-8,已替换为�"]
+
+
+def test_broken_utf16_is_a_load_error():
+    with pytest.raises(LoadError) as e:
+        decode(b"\xff\xfe" + TEXT.encode("utf-16-le")[:-1] + b"\x00\xd8", "u.txt")
+    assert "文件编码损坏" in e.value.reason
+
+
 @pytest.mark.parametrize(
     "printed, folded",
     [
