@@ -2,10 +2,13 @@
 against the same catalogue queries run in-process on the store; reported as ratios.
 
     python -m bench.bench_api [--scale 100] [--clients 4] [--requests 200] [--skip-corpus]
+    python -m bench.bench_api --data DIR --graph NAME      # a graph already loaded (e.g. `dutygraph load`)
 
 Each data set (the samples; the synthetic corpus N× their size from bench.generate) is loaded into a
 fresh embedded FalkorDB in a temporary folder. The API runs as a separate uvicorn process on a free
 loopback port, reaching the same embedded server. Writes bench/results/api.json and prints a table.
+Loading the 100× corpus takes about an hour on a busy 2-core machine; `--data` measures a graph loaded
+once beforehand.
 """
 
 from __future__ import annotations
@@ -104,10 +107,10 @@ def _free_port() -> int:
 class ApiProcess:
     """`uvicorn api.app:create_app --factory` in a child process, on 127.0.0.1 and a free port."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, graph: str = GRAPH):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "DUTYGRAPH_DATA": str(data), "DUTYGRAPH_GRAPH": GRAPH}
+        env = {**os.environ, "DUTYGRAPH_DATA": str(data), "DUTYGRAPH_GRAPH": graph}
         env.pop("NEO4J_URI", None)
         env.pop("FALKORDB_URL", None)
         self.proc = subprocess.Popen(
@@ -140,6 +143,7 @@ class ApiProcess:
 
 
 def bench_dataset(files: list[Path], *, clients: int, requests: int) -> dict[str, Any]:
+    """Load `files` into a fresh embedded store in a temporary folder, then measure."""
     with tempfile.TemporaryDirectory(prefix="dutygraph-bench-api-") as tmp:
         data = Path(tmp)
         store = open_store(Settings(dutygraph_data=data, dutygraph_graph=GRAPH, neo4j_uri=None, falkordb_url=None))
@@ -148,42 +152,46 @@ def bench_dataset(files: list[Path], *, clients: int, requests: int) -> dict[str
             t0 = time.perf_counter()
             results = load_paths(store=store, paths=files)
             load_s = time.perf_counter() - t0
-            counts = store.counts()
-            catalogue = Catalogue.load(Settings().dutygraph_queries)
-            rows: dict[str, Any] = {}
-            with ApiProcess(data) as api:
-                local = threading.local()
-
-                def client() -> httpx.Client:
-                    if not hasattr(local, "c"):
-                        local.c = httpx.Client(base_url=api.url, timeout=60)
-                    return local.c
-
-                for label, path, name, params in lookups(store, catalogue):
-                    quoted = quote(path, safe="/?=&")
-                    size = len(catalogue.run(store, name, params))
-
-                    def over_http(quoted: str = quoted) -> None:
-                        r = client().get(quoted)
-                        r.raise_for_status()
-
-                    def in_process(name: str = name, params: dict[str, Any] = params) -> None:
-                        catalogue.run(store, name, params)
-
-                    http = measure(over_http, requests=requests, clients=clients)
-                    inproc = measure(in_process, requests=requests, clients=clients)
-                    rows[label] = {
-                        "rows": size, "http": http, "in_process": inproc,
-                        "ratio_p50": http["p50_ms"] / inproc["p50_ms"],
-                        "ratio_p99": http["p99_ms"] / inproc["p99_ms"],
-                        "ratio_rps": inproc["rps"] / http["rps"],
-                    }
+            report = bench_store(store, data, GRAPH, clients=clients, requests=requests)
         finally:
             store.close()
-    return {
-        "files": len(files), "failed": sum(r.status == "failed" for r in results), "load_s": load_s,
-        "Task": counts.get("Task", 0), "Agency": counts.get("Agency", 0), "lookups": rows,
-    }
+    return {"files": len(files), "failed": sum(r.status == "failed" for r in results), "load_s": load_s, **report}
+
+
+def bench_store(store: GraphStore, data: Path, graph: str, *, clients: int, requests: int) -> dict[str, Any]:
+    """Measure every lookup over HTTP (API process on the same data folder and graph) and in-process."""
+    counts = store.counts()
+    catalogue = Catalogue.load(Settings().dutygraph_queries)
+    rows: dict[str, Any] = {}
+    with ApiProcess(data, graph) as api:
+        local = threading.local()
+
+        def client() -> httpx.Client:
+            if not hasattr(local, "c"):
+                local.c = httpx.Client(base_url=api.url, timeout=60)
+            return local.c
+
+        for label, path, name, params in lookups(store, catalogue):
+            quoted = quote(path, safe="/?=&")
+            size = len(catalogue.run(store, name, params))
+
+            def over_http(quoted: str = quoted) -> None:
+                r = client().get(quoted)
+                r.raise_for_status()
+
+            def in_process(name: str = name, params: dict[str, Any] = params) -> None:
+                catalogue.run(store, name, params)
+
+            http = measure(over_http, requests=requests, clients=clients)
+            inproc = measure(in_process, requests=requests, clients=clients)
+            rows[label] = {
+                "rows": size, "http": http, "in_process": inproc,
+                "ratio_p50": http["p50_ms"] / inproc["p50_ms"],
+                "ratio_p99": http["p99_ms"] / inproc["p99_ms"],
+                "ratio_rps": inproc["rps"] / http["rps"],
+            }
+    return {"Task": counts.get("Task", 0), "Agency": counts.get("Agency", 0),
+            "Document": counts.get("Document", 0), "lookups": rows}
 
 
 def run(*, scale: float, clients: int, requests: int, skip_corpus: bool, corpus_dir: Path) -> dict[str, Any]:
@@ -196,6 +204,16 @@ def run(*, scale: float, clients: int, requests: int, skip_corpus: bool, corpus_
         corpus = sorted(corpus_dir.glob("*.txt")) or generate(corpus_dir, scale)
         report[f"corpus_{scale:g}x"] = bench_dataset(corpus, clients=clients, requests=max(clients, requests // 4))
     return report
+
+
+def run_existing(data: Path, graph: str, *, clients: int, requests: int) -> dict[str, Any]:
+    """Measure a graph that is already loaded in the embedded server of `data`."""
+    store = open_store(Settings(dutygraph_data=data, dutygraph_graph=graph, neo4j_uri=None, falkordb_url=None))
+    try:
+        result = bench_store(store, data, graph, clients=clients, requests=requests)
+    finally:
+        store.close()
+    return {"clients": clients, "requests": requests, graph: {"files": result["Document"], "load_s": 0.0, **result}}
 
 
 def print_report(report: dict[str, Any]) -> None:
@@ -221,11 +239,17 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per lookup (corpus: a quarter)")
     parser.add_argument("--skip-corpus", action="store_true")
     parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "corpus")
+    parser.add_argument("--data", type=Path, help="measure the graph already loaded in this data folder")
+    parser.add_argument("--graph", default="dutygraph", help="graph name with --data")
     args = parser.parse_args()
-    report = run(scale=args.scale, clients=args.clients, requests=args.requests, skip_corpus=args.skip_corpus,
-                 corpus_dir=args.corpus)
+    if args.data:
+        report = run_existing(args.data.resolve(), args.graph, clients=args.clients, requests=args.requests)
+    else:
+        report = run(scale=args.scale, clients=args.clients, requests=args.requests, skip_corpus=args.skip_corpus,
+                     corpus_dir=args.corpus)
     RESULTS.mkdir(exist_ok=True)
-    (RESULTS / "api.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    name = "api.json" if not args.data else f"api_{args.graph}.json"
+    (RESULTS / name).write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
     print_report(report)
 
 
