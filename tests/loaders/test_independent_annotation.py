@@ -62,7 +62,9 @@ def _assert_units(task: Task, leads: list[str], supports: list[str]) -> None:
         f"supports differ at {where}: got {got_supports}, annotated {supports}"
     )
     assert got_leads == leads, f"lead order differs at {where}: got {got_leads}, printed {leads}"
-    assert got_supports == supports, f"support order differs at {where}: got {got_supports}, printed {supports}"
+    assert got_supports == supports, (
+        f"support order differs at {where}: got {got_supports}, printed {supports}"
+    )
 
 
 def _params(cases: list[dict], case_id) -> list:
@@ -135,9 +137,7 @@ def test_annex2_has_the_fifteen_lists_only() -> None:
 # --- 004 武昌区 plan: indicator lists and 主要任务分工 --------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "item", _params(WUCHANG["items"], lambda i: f"004-{i['section']}-{i['number']}")
-)
+@pytest.mark.parametrize("item", _params(WUCHANG["items"], lambda i: f"004-{i['section']}-{i['number']}"))
 def test_wuchang_item(item: dict) -> None:
     task = _find(_parsed(WUCHANG["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
@@ -153,9 +153,7 @@ def test_wuchang_item_count() -> None:
 # --- 003 city task list: a sample of tricky tasks, and the count of every part ----------------------------
 
 
-@pytest.mark.parametrize(
-    "item", _params(CITY["tasks"], lambda i: f"003-{i['section']}-{i['number']}")
-)
+@pytest.mark.parametrize("item", _params(CITY["tasks"], lambda i: f"003-{i['section']}-{i['number']}"))
 def test_city_task(item: dict) -> None:
     task = _find(_parsed(CITY["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
@@ -171,3 +169,41 @@ def test_city_part_count(part: dict) -> None:
 
 def test_city_total() -> None:
     assert len(_parsed(CITY["source"]).tasks) == CITY["total"]
+
+
+# --- the units themselves: type, resolved, jurisdiction, branch ---------------------------------------------
+
+
+def _unit_cases() -> list:
+    cases = []
+    for ann in (GAZETTE, CITY, WUCHANG):
+        city_types = set(ann.get("city_units", []))
+        for type_, names in ann["unit_types"].items():
+            for name in names:
+                jurisdiction = ann.get("jurisdiction") or ("武汉市" if type_ in city_types else None)
+                cases.append(
+                    {
+                        "source": ann["source"],
+                        "name": name,
+                        "type": type_,
+                        "jurisdiction": jurisdiction,
+                        "branch_of": ann.get("branch_of", {}).get(name),
+                    }
+                )
+    return _params(cases, lambda c: f"{Path(c['source']).name[:3]}-unit-{c['name']}")
+
+
+@pytest.mark.parametrize("unit", _unit_cases())
+def test_unit_resolution(unit: dict) -> None:
+    doc = _parsed(unit["source"])
+    seen = [a.agency for t in doc.tasks for a in t.assignments if a.agency.name == unit["name"]]
+    assert seen, f"{unit['name']} is named by no task of {unit['source']}"
+    for agency in seen:
+        assert agency.resolved, f"{unit['name']} flagged unresolved"
+        assert agency.type == unit["type"], f"{unit['name']}: type {agency.type}, annotated {unit['type']}"
+        if unit["jurisdiction"]:
+            assert agency.jurisdiction == unit["jurisdiction"], (
+                f"{unit['name']}: jurisdiction {agency.jurisdiction}, annotated {unit['jurisdiction']}"
+            )
+        if unit["branch_of"]:
+            assert agency.branch_of == unit["branch_of"]
