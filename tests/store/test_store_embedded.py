@@ -245,3 +245,42 @@ def test_hung_server_is_replaced(own_server: EmbeddedServer) -> None:
         assert servers_on(fresh.socket_path) == [fresh.pid]
     finally:
         fresh.stop()
+
+
+OWNER_SCRIPT = textwrap.dedent("""
+    import os, signal, sys, time
+    from graph.embedded import EmbeddedServer
+    server = EmbeddedServer(sys.argv[1]).start()
+    print(server.pid, flush=True)
+    if sys.argv[2] == "sigkill-self":
+        os.kill(os.getpid(), signal.SIGKILL)
+    time.sleep(60)
+""")
+
+
+def test_orphaned_server_is_adopted_by_the_next_process(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    done = subprocess.run([sys.executable, "-c", OWNER_SCRIPT, str(data), "sigkill-self"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    orphan = int(done.stdout.split()[0])
+    assert servers_on(data / "falkordb.sock") == [orphan]
+    server = EmbeddedServer(data).start()
+    assert server.owner and server.pid == orphan
+    server.stop()
+    assert servers_on(data / "falkordb.sock") == []
+
+
+def test_sigterm_to_owner_stops_its_server(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    with subprocess.Popen([sys.executable, "-c", OWNER_SCRIPT, str(data), "wait"], cwd=REPO_ROOT,
+                          stdout=subprocess.PIPE, text=True) as owner:
+        try:
+            assert owner.stdout is not None
+            pid = int(owner.stdout.readline())
+            assert servers_on(data / "falkordb.sock") == [pid]
+            owner.terminate()
+            assert owner.wait(timeout=30) == 128 + signal.SIGTERM
+        finally:
+            owner.kill()
+    assert servers_on(data / "falkordb.sock") == []
