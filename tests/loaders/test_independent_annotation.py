@@ -67,6 +67,12 @@ def _assert_units(task: Task, leads: list[str], supports: list[str]) -> None:
     )
 
 
+def _assert_lines(task: Task, item: dict) -> None:
+    """The task's provenance spans the annotated lines: from its first line to the line of its attribution."""
+    got = (task.provenance.line_start, task.provenance.line_end)
+    assert got == (item.get("line_start", item["line"]), item["line"]), f"lines {got}, annotated {item}"
+
+
 def _params(cases: list[dict], case_id) -> list:
     params = []
     for case in cases:
@@ -100,6 +106,7 @@ def test_annex1_row(row: dict) -> None:
     task = hits[0]
     assert _norm(task.title) == _norm(row["title"])
     _assert_units(task, row["leads"], row["supports"])
+    _assert_lines(task, row)
 
 
 def test_annex1_row_count() -> None:
@@ -141,6 +148,7 @@ def test_annex2_has_the_fifteen_lists_only() -> None:
 def test_wuchang_item(item: dict) -> None:
     task = _find(_parsed(WUCHANG["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
+    _assert_lines(task, item)
 
 
 def test_wuchang_item_count() -> None:
@@ -157,6 +165,7 @@ def test_wuchang_item_count() -> None:
 def test_city_task(item: dict) -> None:
     task = _find(_parsed(CITY["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
+    _assert_lines(task, item)
 
 
 @pytest.mark.parametrize("part", CITY["parts"], ids=lambda p: f"003-{p['name']}")
