@@ -248,7 +248,7 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
     """Map roles to column indices when `cells` (normalised) is a task-table header row; else None."""
     roles: dict[str, int] = {}
     for i, cell in enumerate(cells):
-        c = re.sub(r"\s+", "", cell)
+        c = re.sub(r"\(.*?\)|\s+|及(?:责任人|联系人|责任领导)$", "", cell)  # "责任单位(列第一位的为牵头单位)"
         for role, pattern in COLUMN_ROLES:
             if pattern.match(c) and role not in roles:
                 roles[role] = i
@@ -258,6 +258,11 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
     if "text" not in roles:  # one descriptive column only: it is the task text
         roles["text"] = roles.pop("title")
     return roles
+
+
+def header_rule(cells: list[str]) -> str | None:
+    """A role rule written into the header itself: "责任单位(排第一位的为牵头单位)"."""
+    return find_document_rule("".join(cells))
 
 
 def table_roles(columns: dict[str, int], doc_rule: str | None) -> tuple[dict[str, Role], str]:

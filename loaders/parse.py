@@ -197,7 +197,7 @@ class _Builder:
             category=item.category,
             deadline=cell.get("deadline") or None,
         )
-        roles, rule = attribution.table_roles(item.columns, self.doc_rule)
+        roles, rule = attribution.table_roles(item.columns, item.table_rule or self.doc_rule)
         if roles.get("lead") and not cell.get("lead") and cell.get("responsible"):
             roles = {**roles, "responsible": "lead"}  # no lead named in this row: 责任单位 are co-leads
         printed = []
@@ -241,7 +241,7 @@ class _Builder:
                 role, how = part.role, rule
                 if marked:
                     role, how = ("lead" if MARKED_LEAD.search(name) else "support"), "marked:(牵头)"
-                elif rule.startswith("doc_rule:first_is_lead") and part.role == "lead":
+                elif rule.endswith("doc_rule:first_is_lead") and part.role == "lead":
                     role = "lead" if k == 0 else "support"
                 task.assignments.append(Assignment(agency, role, name, how))
                 if not agency.resolved:

@@ -46,6 +46,7 @@ class Item:
     cells: dict[str, tuple[int, int]] = field(default_factory=dict)  # role -> (start, end) in lines[0]
     columns: dict[str, int] = field(default_factory=dict)
     header: list[str] = field(default_factory=list)  # the table's header cells as printed
+    table_rule: str | None = None  # a role rule printed in the table header
     category: str = ""
     district: str | None = None  # district heading that owns a district-list item
     heading_type: str | None = None  # e.g. "约束性" / "预期性" from an indicator heading
@@ -84,6 +85,7 @@ class _Walker:
         self.table: dict[str, int] | None = None
         self.table_header: str | None = None
         self.header_cells: list[str] = []
+        self.table_rule: str | None = None
         self.category = ""
         self.district: str | None = None
         self.in_annex = False
@@ -162,6 +164,7 @@ class _Walker:
             if compact != self.table_header:  # a repeated header (after a page break) changes nothing
                 self.table, self.table_header = cols, compact
                 self.header_cells = [c.strip() for c in line.text.split("\t")]
+                self.table_rule = attribution.header_rule(cells)
             return
         table = self.table
         if table is None:
@@ -184,6 +187,7 @@ class _Walker:
                 category=self.category,
                 district=self.district,
                 header=self.header_cells,
+                table_rule=self.table_rule,
             )
             item.cells = _cell_spans(line.norm, table)
             self.items.append(item)

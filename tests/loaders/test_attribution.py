@@ -215,6 +215,11 @@ def test_labelled_lines():
         ),
         ("序号\t工作内容\t责任单位\t完成时间", {"number": 0, "text": 1, "responsible": 2, "deadline": 3}),
         ("序 号\t主要任务\t主办单位\t协办单位", {"number": 0, "text": 1, "lead": 2, "support": 3}),
+        (
+            "序号\t工作任务\t责任单位(列第一位的为牵头单位)\t完成时限",
+            {"number": 0, "text": 1, "responsible": 2, "deadline": 3},
+        ),
+        ("序号\t工作任务\t牵头单位\t责任单位及责任人", {"number": 0, "text": 1, "lead": 2, "responsible": 3}),
         ("1\t加强生育全程服务\t孕产妇死亡率…\t市卫健委\t市发改委", None),
     ],
 )

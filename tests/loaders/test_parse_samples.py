@@ -783,3 +783,12 @@ def test_numbered_requirements_are_measures_not_ownerless_tasks():
     doc = parse_bytes(text.encode(), "m.txt")
     assert [t.kind for t in doc.tasks] == ["task", "measure"]
     assert doc.warnings == []
+
+
+def test_rule_in_the_table_header():
+    text = "武汉市2023年任务分工表\n序号\t工作任务\t责任单位(排名第一的为牵头单位)\n1\t推进工作\t市发改委、市财政局\n"
+    (t,) = parse_bytes(text.encode(), "th.txt").tasks
+    assert [(a.role, a.agency.name, a.rule) for a in t.assignments] == [
+        ("lead", "市发改委", "doc_rule:first_is_lead"),
+        ("support", "市财政局", "doc_rule:first_is_lead"),
+    ]
