@@ -158,10 +158,13 @@ def test_wuchang_item_count() -> None:
     assert len(found) == len(WUCHANG["items"]), [(t.number, t.section[-1]) for t in found]
 
 
-# --- 003 city task list: a sample of tricky tasks, and the count of every part ----------------------------
+# --- 003 city task list: 40 tricky tasks, then all the others; the count of every part ----------------------------
 
 
-@pytest.mark.parametrize("item", _params(CITY["tasks"], lambda i: f"003-{i['section']}-{i['number']}"))
+@pytest.mark.parametrize(
+    "item",
+    _params(CITY["tasks"] + CITY["more_tasks"], lambda i: f"003-{i['section']}-{i['number']}"),
+)
 def test_city_task(item: dict) -> None:
     task = _find(_parsed(CITY["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
