@@ -269,7 +269,11 @@ def read(data: bytes, source: str) -> Reading:
         if not stripped:
             blank_run += 1
             continue
+        if _PIPE_RULE.match(stripped):
+            continue  # "|---|---|" under a Markdown table header
         piece = _pinyin_free(stripped)
+        if _PIPE_ROW.match(piece):
+            piece = piece.strip("|｜").replace("｜", "\t").replace("|", "\t")  # a Markdown table row: cells
         norm = normalise(piece, simplified=traditional)
         if prev is not None and _continues(prev, norm, blank_run, width):
             prev.pieces.append((len(prev.text), no))
@@ -343,6 +347,8 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
     return blank_run <= 4
 
 
+_PIPE_ROW = re.compile(r"^[|｜].*[|｜]$")
+_PIPE_RULE = re.compile(r"^[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)*[|｜]?$")
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
 _TITLE_END = re.compile(
     r"(?:通知|意见|方案|办法|清单|计划|纲要|分工表|分解表|任务表|报告|规划|决定|要点|细则)(?:\(.{1,4}\))?$"

@@ -792,3 +792,17 @@ def test_rule_in_the_table_header():
         ("lead", "市发改委", "doc_rule:first_is_lead"),
         ("support", "市财政局", "doc_rule:first_is_lead"),
     ]
+
+
+def test_markdown_table():
+    text = (
+        "武汉市2023年任务分工表\n\n| 序号 | 重点任务 | 牵头单位 | 配合单位 | 完成时限 |\n|---|---|---|---|---|\n"
+        "| 1 | 推进老旧小区改造 | 市房管局 | 各区人民政府 | 2023年底 |\n"
+    )
+    (t,) = parse_bytes(text.encode(), "md.txt").tasks
+    assert (t.number, t.text, t.deadline) == ("1", "推进老旧小区改造", "2023年底")
+    assert [(a.role, a.agency.name) for a in t.assignments] == [
+        ("lead", "市房管局"),
+        ("support", "各区人民政府"),
+    ]
+    assert t.provenance.span == "| 1 | 推进老旧小区改造 | 市房管局 | 各区人民政府 | 2023年底 |"
