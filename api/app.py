@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import errors
+from api import docs, errors
 from api.deps import Services
 from api.names import Names, load_resolver
 from api.responses import JSONResponse
@@ -48,13 +48,18 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             if store is None:
                 graph.close()
 
+    local_docs = docs.swagger_assets()
     app = FastAPI(
         title="责任图谱 Duty Graph API",
         version="0.1.0",
         description=DESCRIPTION,
         default_response_class=JSONResponse,
         lifespan=lifespan,
+        docs_url=None if local_docs else "/docs",
+        redoc_url=None if local_docs else "/redoc",
     )
+    if local_docs:
+        docs.install(app, local_docs)
     origins = (settings or Settings()).dutygraph_cors_origins
     if origins:
         app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])

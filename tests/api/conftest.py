@@ -117,6 +117,11 @@ def small_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer
 
 
 @pytest.fixture(scope="session")
+def cors_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
+    yield from _serve(small_store, api_data, dutygraph_cors_origins=["http://example.org"])
+
+
+@pytest.fixture(scope="session")
 def samples_server(samples_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
     yield from _serve(samples_store, api_data)
 

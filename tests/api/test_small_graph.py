@@ -289,3 +289,28 @@ def test_errors_have_one_shape(small: httpx.Client) -> None:
     for r in (small.get("/nope"), small.get("/tasks/x"), small.post("/cypher", json={}),
               small.get("/agencies/市卫健委/tasks", params={"limit": 0})):
         assert set(r.json()) == {"error", "detail", "suggestions"}, r.text
+
+
+def test_openapi_and_docs(small: httpx.Client) -> None:
+    spec = small.get("/openapi.json").json()
+    assert "/agencies/{name}/tasks" in spec["paths"] and "/cypher" in spec["paths"]
+    page = small.get("/docs")
+    assert page.status_code == 200 and "/openapi.json" in page.text
+    if "/docs/assets/" in page.text:  # swagger-ui-bundle installed: nothing from a CDN
+        assert "cdn.jsdelivr" not in page.text
+        assert small.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+        assert small.get("/docs/assets/../app.py").status_code == 404
+
+
+def test_cors_off_by_default(small: httpx.Client) -> None:
+    r = small.get("/health", headers={"Origin": "http://example.org"})
+    assert "access-control-allow-origin" not in r.headers
+
+
+
+def test_cors_when_configured(cors_server) -> None:
+    with httpx.Client(base_url=cors_server.url, timeout=30) as client:
+        r = client.get("/health", headers={"Origin": "http://example.org"})
+        assert r.headers["access-control-allow-origin"] == "http://example.org"
+        r = client.get("/health", headers={"Origin": "http://evil.example"})
+        assert "access-control-allow-origin" not in r.headers
