@@ -133,6 +133,10 @@ class Names:
                 out.append(n)
         return out[:limit]
 
+    def districts(self) -> list[str]:
+        """Every district name the graph knows (District nodes and agencies' jurisdictions)."""
+        return list(self._current().districts)
+
     def district(self, raw: str) -> str:
         """The district `raw` names (江岸区, 江岸, 江岸区人民政府, 江岸區…), or NotFound."""
         idx = self._current()

@@ -10,8 +10,7 @@ router = APIRouter(prefix="/districts", tags=["districts"])
 
 @router.get("", summary="区列表")
 def list_districts(s: ServicesDep) -> list[str]:
-    s.names.invalidate()
-    return s.names._current().districts
+    return s.names.districts()
 
 
 @router.get("/{name}/tasks", response_model=Page[TaskItem], summary="某区承担的全部任务（含各区群组任务与分区清单行）")
