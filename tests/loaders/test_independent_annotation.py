@@ -73,6 +73,26 @@ def _assert_lines(task: Task, item: dict) -> None:
     assert got == (item.get("line_start", item["line"]), item["line"]), f"lines {got}, annotated {item}"
 
 
+def _source_line(source: str, line: int) -> str:
+    return _source_lines(source)[line - 1]
+
+
+@cache
+def _source_lines(source: str) -> list[str]:
+    return (ROOT / source).read_text(encoding="utf-8").split("\n")
+
+
+def _assert_inline_text(task: Task, source: str, item: dict) -> None:
+    """An inline attribution is kept as printed on its line, and the task text is the item without it."""
+    printed = _source_line(source, item["line"])
+    assert task.attribution and task.attribution in printed, (
+        f"attribution {task.attribution!r} not on line {item['line']}"
+    )
+    text = _norm(task.text)
+    assert not any(label in text for label in ("牵头单位:", "责任单位:", "牵头部门:", "责任部门:")), task.text
+    assert not text.startswith(f"{item['number']}."), task.text
+
+
 def _params(cases: list[dict], case_id) -> list:
     params = []
     for case in cases:
@@ -149,6 +169,7 @@ def test_wuchang_item(item: dict) -> None:
     task = _find(_parsed(WUCHANG["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
     _assert_lines(task, item)
+    _assert_inline_text(task, WUCHANG["source"], item)
 
 
 def test_wuchang_item_count() -> None:
@@ -169,6 +190,7 @@ def test_city_task(item: dict) -> None:
     task = _find(_parsed(CITY["source"]), item["section"], item["number"])
     _assert_units(task, item["leads"], item["supports"])
     _assert_lines(task, item)
+    _assert_inline_text(task, CITY["source"], item)
 
 
 @pytest.mark.parametrize("part", CITY["parts"], ids=lambda p: f"003-{p['name']}")
