@@ -246,6 +246,7 @@ class _Builder:
                 task.assignments.append(Assignment(agency, role, name, how))
                 if not agency.resolved:
                     self.warnings.append(f"{self.source}:{line_no}: 无法识别的单位“{name}”(已按原文保留)")
+        task.assignments = _once_each(task.assignments)
 
     # ---- measures vs tasks
 
@@ -289,6 +290,20 @@ class _Builder:
 NUMBER_PREFIXES = (structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE)
 REQUIREMENTS = re.compile(r"工作要求|保障措施|组织保障|组织实施|实施保障|工作机制|推进机制")
 MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
+
+
+def _once_each(assignments: list[Assignment]) -> list[Assignment]:
+    """Each unit once per task: a unit named as lead and again among the supports only leads."""
+    leads = {a.agency.id for a in assignments if a.role == "lead"}
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for a in assignments:
+        key = (a.agency.id, a.role)
+        if key in seen or (a.role == "support" and a.agency.id in leads):
+            continue
+        seen.add(key)
+        out.append(a)
+    return out
 
 
 def _part_key(section: list[str]) -> str:

@@ -806,3 +806,9 @@ def test_markdown_table():
         ("support", "各区人民政府"),
     ]
     assert t.provenance.span == "| 1 | 推进老旧小区改造 | 市房管局 | 各区人民政府 | 2023年底 |"
+
+
+def test_a_unit_named_as_lead_and_responsible_only_leads():
+    text = "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进工作。(责任单位:市发改委、市财政局;牵头单位:市发改委)\n"
+    (t,) = parse_bytes(text.encode(), "d.txt").tasks
+    assert [(a.role, a.agency.name) for a in t.assignments] == [("support", "市财政局"), ("lead", "市发改委")]
