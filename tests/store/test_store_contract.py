@@ -75,7 +75,13 @@ def test_same_merge_batch_twice_gives_same_counts_and_graph(store: GraphStore) -
     assert dump(store) == first_dump
 
 
-def test_batch_failing_at_third_statement_leaves_graph_unchanged(store: GraphStore) -> None:
+# FalkorDB runs a batch as one chained query, or on a copy of the graph when a statement has a RETURN;
+# both must be all-or-nothing.
+RETURNING = ("MATCH (a:Agency) RETURN count(a) AS n", {})
+
+
+@pytest.mark.parametrize("extra", [[], [RETURNING]], ids=["chained", "with-return"])
+def test_batch_failing_at_third_statement_leaves_graph_unchanged(store: GraphStore, extra: list) -> None:
     store.write([(AGENCY_MERGE, {"rows": AGENCIES[:1]})])
     before_counts, before = store.counts(), dump(store)
     failing = [
@@ -83,11 +89,28 @@ def test_batch_failing_at_third_statement_leaves_graph_unchanged(store: GraphSto
         (TASK_MERGE, {"rows": TASKS}),
         ("UNWIND $rows AS r CREATE (a:Agency {id: r.id})", {"rows": [{"id": "ag-new"}, {"id": "ag-wjw"}]}),
         (LEADS_MERGE, {"rows": LEADS}),
+        *extra,
     ]
     with pytest.raises(QueryError):
         store.write(failing)
     assert store.counts() == before_counts
     assert dump(store) == before
+
+
+@pytest.mark.parametrize("extra", [[], [RETURNING]], ids=["chained", "with-return"])
+def test_batch_statements_see_earlier_writes_and_run_once(store: GraphStore, extra: list) -> None:
+    """Same parameter names in every statement; a statement matching nothing does not stop the next."""
+    store.write([
+        *extra,
+        ("UNWIND $rows AS r MERGE (t:Task {id: r.id}) SET t.text = r.text", {"rows": TASKS}),
+        ("MATCH (n:District) SET n.seen = true", {}),
+        ("UNWIND $rows AS r MERGE (a:Agency {id: r.id}) SET a.name = r.name", {"rows": AGENCIES}),
+        ("UNWIND $rows AS r MATCH (a:Agency {id: r.agency}), (t:Task {id: r.task}) CREATE (a)-[:LEADS]->(t)",
+         {"rows": LEADS}),
+        ("CREATE (:Document {id: $rows})", {"rows": "doc-1"}),
+    ])
+    counts = store.counts()
+    assert (counts["Task"], counts["Agency"], counts["LEADS"], counts["Document"]) == (2, 2, 2, 1)
 
 
 def test_failing_single_statement_leaves_graph_unchanged(store: GraphStore) -> None:

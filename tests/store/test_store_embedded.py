@@ -201,15 +201,17 @@ def test_failed_batch_leaves_no_transaction_graph(falkordb_server: EmbeddedServe
 
 
 def test_writers_in_two_processes_do_not_lose_updates(falkordb_server: EmbeddedServer, graph_name: str) -> None:
-    """Each process appends its ids in multi-statement batches (copy-and-swap); none may be lost."""
+    """Each process appends its ids in multi-statement batches (chained, and copy-and-swap: two
+    concurrent GRAPH.COPY would hang the server); none may be lost."""
     script = textwrap.dedent("""
         import sys
         from graph.connect import open_store
         store = open_store()
         tag = sys.argv[1]
         for i in range(8):
+            tail = [("MATCH (t:Task) RETURN count(t) AS n", {})] if i % 2 else []  # odd: copy-and-swap
             store.write([("CREATE (:Task {id: $id})", {"id": f"{tag}-{i}-a"}),
-                         ("CREATE (:Task {id: $id})", {"id": f"{tag}-{i}-b"})])
+                         ("CREATE (:Task {id: $id})", {"id": f"{tag}-{i}-b"}), *tail])
         store.close()
     """)
     env = {**os.environ, "DUTYGRAPH_DATA": str(falkordb_server.data_dir), "DUTYGRAPH_GRAPH": graph_name}
