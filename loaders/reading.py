@@ -132,13 +132,17 @@ def decode(data: bytes, source: str, warnings: list[str] | None = None) -> tuple
                 f"{source}:{_line_of(data, utf8_error.start)}: 有{damaged}处字节不是有效的 UTF-8,已替换为�"
             )
         return _checked(lenient, "utf-8", source), "utf-8"
-    for enc in ("gbk", "gb18030"):
+    candidates = []
+    for enc in ("gbk", "gb18030", "big5"):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
             continue
         if _looks_chinese(text):
-            return _checked(text, enc, source), enc
+            candidates.append((_plausibility(text), -len(candidates), enc, text))
+    if candidates:
+        _, _, enc, text = max(candidates)
+        return _checked(text, enc, source), enc
     best = charset_normalizer.from_bytes(data).best()
     if best is not None and best.encoding:
         text = str(best)
@@ -170,6 +174,14 @@ def _utf16_without_bom(data: bytes) -> str | None:
                 except UnicodeDecodeError:
                     return enc
     return None
+
+
+_COMMON = re.compile(r"[的和市区县局委单位政府人民工作建设推进发展责任牵头完善加强全面实施服务年月日]")
+
+
+def _plausibility(text: str) -> int:
+    """How many very common characters of government documents a decoding yields (wrong decodings yield few)."""
+    return len(_COMMON.findall(to_simplified(text[:20000])))
 
 
 def _looks_chinese(text: str, threshold: float = 0.2) -> bool:
