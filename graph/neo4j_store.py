@@ -45,8 +45,13 @@ def plain(value: Any) -> Any:
     return value
 
 
+READ_ONLY_MESSAGES = ("read access mode", "write operations are not allowed",
+                      "schema operations are not allowed")
+
+
 def _error(e: Neo4jError, what: str) -> QueryError:
-    if (e.code or "") in READ_ONLY_CODES:
+    message = (e.message or "").lower()
+    if (e.code or "") in READ_ONLY_CODES or any(m in message for m in READ_ONLY_MESSAGES):
         return ReadOnlyViolation(f"只读查询中不允许写操作：{what[:200]}")
     return QueryError(f"查询失败：{e.code}: {e.message}")
 
