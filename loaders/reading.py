@@ -375,23 +375,17 @@ def _is_heading_like(norm: str) -> bool:
 
 
 def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: list[str]) -> set[int]:
-    """Line numbers of running page headers and the web-page tail."""
+    """Line numbers of running page headers, page numbers and the web-page tail."""
     norms = [normalise(r.strip(), simplified=traditional) for r in raw_lines]
+    shapes = [_shape(n) for n in norms]
     counts: dict[str, int] = {}
-    for n in norms:
-        if n and "\t" not in n and len(n) <= 30:
-            counts[n] = counts.get(n, 0) + 1
+    for shape in shapes:
+        if shape:
+            counts[shape] = counts.get(shape, 0) + 1
     dropped: set[int] = set()
-    for i, n in enumerate(norms, start=1):
-        if not n:
-            continue
-        if (
-            (
-                counts.get(n, 0) >= 3
-                and not STRUCTURAL_START.match(n)
-                and not _CJK_HEADING_WORD.search(n)
-                and not _UNIT_LABEL.search(n)
-            )
+    for i, (n, shape) in enumerate(zip(norms, shapes), start=1):
+        if n and (
+            (shape and counts[shape] >= 3)
             or BOILERPLATE.match(n)
             or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip()))
         ):
@@ -402,6 +396,16 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
     return dropped
 
 
+def _shape(n: str) -> str:
+    """What a running header looks like with its page number blanked; "" for lines that are never one."""
+    if not n or "\t" in n or len(n) > 40 or STRUCTURAL_START.match(n) or _CJK_HEADING_WORD.search(n):
+        return ""
+    if _UNIT_LABEL.search(n) or RE_DATE_LIKE.search(n):
+        return ""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", n))
+
+
+RE_DATE_LIKE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|^\d{7,8}$")
 _UNIT_LABEL = re.compile(r"(?:牵头|责任|主办|协办|配合|参与|承办)(?:单位|部门)|牵头|配合")
 _CJK_HEADING_WORD = re.compile(r"(?:区|县)$")  # a district heading may repeat; never a page header
 

@@ -173,3 +173,13 @@ def test_page_furniture_inside_a_paragraph(furniture):
         "1.推进民生保障提效工作,加快完善覆盖全民的社会保障体系,健全分层分类的社会救助体系。(牵头单位:市民政局;责任单位:市财政局)",
     ]
     assert (reading.lines[1].line_start, reading.lines[1].line_end) == (2, 6)
+
+
+def test_running_header_with_page_numbers():
+    pages = [f"武汉市人民政府公报 第{k}页\n{k}.推进第{k}项工作。(责任单位:市发改委)" for k in range(1, 5)]
+    dates = ["2022年1月18日", "2022年1月19日", "2022年1月20日"]
+    reading = read("\n".join(["一、重点任务", *pages, *dates]).encode(), "x.txt")
+    texts = [line.text for line in reading.lines]
+    assert not any("公报" in t for t in texts)
+    assert texts[-3:] == dates
+    assert len(texts) == 1 + 4 + 3
