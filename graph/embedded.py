@@ -8,8 +8,9 @@ Lifecycle, kept simple on purpose:
   concurrent starts from several processes safe: exactly one of them starts the server.
 - The process that started the server owns it: `stop()` (run at exit, and on SIGTERM unless the
   program handles SIGTERM itself) asks for SHUTDOWN (which saves a final snapshot), then SIGTERM, then
-  SIGKILL. A process that merely reuses a server never stops it, even if others still use it after the
-  owner exits: they get connection errors and must reopen. If the owner dies without stopping it
+  SIGKILL. A process that merely reuses a server never stops it. The owner stops it even if others
+  still use it: their store then starts a new one on its next call (FalkorDBStore._revive) from the
+  saved snapshot. If the owner dies without stopping it
   (SIGKILL), the server keeps running and the next process to start() adopts it as its owner.
 - Never run two GRAPH.COPY at once on one server: the second fork fails and the server hangs
   ("Can't fork for module"); the store's global write lock prevents it, and automatic BGSAVEs are off.

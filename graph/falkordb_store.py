@@ -21,6 +21,8 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
@@ -141,7 +143,9 @@ class FalkorDBStore:
         (reused if running, else started; then close() stops it)."""
         owns = server is None
         server = server or EmbeddedServer(data_dir).start()
-        return cls(FalkorDB(unix_socket_path=str(server.socket_path)), graph=graph, server=server,
+        db = FalkorDB(unix_socket_path=str(server.socket_path),
+                      retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2))  # fail fast, then _revive
+        return cls(db, graph=graph, server=server,
                    owns_server=owns, persist=True)
 
     @classmethod
@@ -159,6 +163,25 @@ class FalkorDBStore:
     def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None
              ) -> list[dict[str, Any]]:
         try:
+            return self._read(query, params, timeout_ms)
+        except _ConnectionLost:
+            if not self._revive():
+                raise
+            return self._read(query, params, timeout_ms)
+
+    def write(self, statements: Sequence[Statement]) -> None:
+        batch = [(cypher, dict(params or {})) for cypher, params in statements]
+        if not batch:
+            return
+        try:
+            self._write(batch)
+        except _ConnectionLost as e:
+            if not (self._revive() and e.nothing_sent):
+                raise StoreError(f"与 FalkorDB 的连接中断，写入可能未完成，请重试：{e}") from e
+            self._write(batch)
+
+    def _read(self, query: str, params: Params | None, timeout_ms: int | None) -> list[dict[str, Any]]:
+        try:
             result = self._graph.ro_query(query, params, timeout=timeout_ms)
         except redis.ResponseError as e:
             if RO_REFUSED in str(e):
@@ -167,14 +190,11 @@ class FalkorDBStore:
                 return self._read_missing_graph(query, params)
             raise QueryError(f"查询失败：{e}") from e
         except (redis.ConnectionError, redis.TimeoutError) as e:
-            raise StoreError(f"FalkorDB 连接失败：{e}") from e
+            raise _ConnectionLost(f"FalkorDB 连接失败：{e}") from e
         columns = [h[1] for h in result.header]
         return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
 
-    def write(self, statements: Sequence[Statement]) -> None:
-        batch = [(cypher, dict(params or {})) for cypher, params in statements]
-        if not batch:
-            return
+    def _write(self, batch: Sequence[tuple[str, Params]]) -> None:
         with self._write_lock():
             if len(batch) == 1:
                 self._run(self._graph, batch, 0)
@@ -239,7 +259,7 @@ class FalkorDBStore:
                 where = what or f"第 {i + 1}/{len(batch)} 条写语句"
                 raise QueryError(f"{where}失败，图谱未改动：{e}\n{cypher[:300]}") from e
             except (redis.ConnectionError, redis.TimeoutError) as e:
-                raise StoreError(f"FalkorDB 连接失败：{e}") from e
+                raise _ConnectionLost(f"FalkorDB 连接失败：{e}") from e
 
     def _copy_and_swap(self, batch: Sequence[tuple[str, Params]]) -> None:
         tx_name = self.graph_name + TX_SUFFIX
@@ -307,6 +327,20 @@ class FalkorDBStore:
             except redis.RedisError as e:
                 raise StoreError(f"写入已生效，但保存快照失败：{e}") from e
 
+    def _revive(self) -> bool:
+        """After a lost connection: reuse the folder's server, or start one (this process then owns it),
+        e.g. when the owner of a shared embedded server exited. External servers are not revived."""
+        if self.server is None:
+            return False
+        try:
+            self.server.start()
+        except StoreError:
+            return False
+        if self.server.fresh:
+            self.server.fresh = False
+            self._drop_leftovers()
+        return True
+
     def _drop_leftovers(self) -> None:
         """A server this process just started holds nobody's lock and no live transaction graph."""
         self._conn.delete(WRITE_LOCK)
@@ -314,6 +348,14 @@ class FalkorDBStore:
             name = name.decode() if isinstance(name, bytes) else name
             if name.endswith(TX_SUFFIX):
                 self._conn.delete(name)
+
+
+class _ConnectionLost(StoreError):
+    """The server went away; `nothing_sent` when it happened before any write statement was sent."""
+
+    def __init__(self, message: str, *, nothing_sent: bool = False):
+        super().__init__(message)
+        self.nothing_sent = nothing_sent
 
 
 class _Lock:
@@ -325,6 +367,8 @@ class _Lock:
     def __enter__(self) -> None:
         try:
             acquired = self._lock.acquire()
+        except (redis.ConnectionError, redis.TimeoutError) as e:
+            raise _ConnectionLost(f"FalkorDB 连接失败：{e}", nothing_sent=True) from e
         except redis.RedisError as e:
             raise StoreError(f"无法获取写入锁：{e}") from e
         if not acquired:
@@ -333,5 +377,5 @@ class _Lock:
     def __exit__(self, *exc: object) -> None:
         try:
             self._lock.release()
-        except redis.exceptions.LockError:
-            pass  # expired while we held it; nothing to release
+        except redis.RedisError:
+            pass  # expired while we held it, or the server is gone: nothing to release

@@ -286,3 +286,26 @@ def test_sigterm_to_owner_stops_its_server(tmp_path: Path) -> None:
         finally:
             owner.kill()
     assert servers_on(data / "falkordb.sock") == []
+
+
+def test_guest_revives_the_server_after_its_owner_stopped_it(tmp_path: Path) -> None:
+    """Several processes share a server; when its owner exits, the next read of another one starts
+    a new server from the saved snapshot and carries on."""
+    data = tmp_path / "data"
+    owner = EmbeddedServer(data).start()
+    guest_store = FalkorDBStore.embedded(data, graph="dutygraph", server=EmbeddedServer(data).start())
+    try:
+        guest_store.write(WRITE_SAMPLE)
+        old_pid = owner.pid
+        owner.stop()
+        assert servers_on(data / "falkordb.sock") == []
+        assert guest_store.counts()["LEADS"] == 10
+        assert guest_store.server is not None and guest_store.server.owner
+        assert servers_on(data / "falkordb.sock") == [guest_store.server.pid] != [old_pid]
+        guest_store.write([("MERGE (:District {id: 'd-wc', name: '武昌区'})", {})])
+        assert guest_store.counts()["District"] == 1
+    finally:
+        guest_store.close()
+        if guest_store.server is not None:
+            guest_store.server.stop()
+    assert servers_on(data / "falkordb.sock") == []
