@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 
+import httpx
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -133,7 +134,13 @@ def test_explorer_filters_pages_toggles_physics_and_saves_png(ui_server, page, a
     page.wait_for_function(f"Number(document.querySelector('#graph').dataset.nodes) > {before}")
     assert re.search(r"已显示 200 / ", page.locator("#status").inner_text())
 
+    physics_on = "window.DG_EXPLORE.network.physics.physicsEnabled"
+    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'")
+    assert page.evaluate(physics_on) is False  # the layout settled, then physics stopped
+    page.check("#f-physics")
+    assert page.evaluate(physics_on) is True
     page.uncheck("#f-physics")
+    assert page.evaluate(physics_on) is False
     with page.expect_download() as dl:
         page.click("#save-png")
     png = dl.value.path().read_bytes()
@@ -152,5 +159,67 @@ def test_explorer_filters_pages_toggles_physics_and_saves_png(ui_server, page, a
         .filter(n => n.raw.type === 'Task').map(n => n.raw.group))]""")
     assert docs == [doc_id]
     assert latin_words(chrome_text(page)) == []
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+# 000 附件1 row 11 sets the city target "急救站点不少于140个"; 附件2 gives the districts' parts:
+# 东湖高新区 5, 武汉经开区 8, 东湖风景区 2, 江岸区 9, 江汉区 8, 硚口区 8, 汉阳区 9, 武昌区 12, 青山区 9,
+# 洪山区 8, 蔡甸区 5, 江夏区 8, 东西湖区 5, 黄陂区 7, 新洲区 7 — fifteen targets summing to 110.
+DISTRICT_STATIONS = {"东湖高新区": 5, "武汉经开区": 8, "东湖风景区": 2, "江岸区": 9, "江汉区": 8, "硚口区": 8,
+                     "汉阳区": 9, "武昌区": 12, "青山区": 9, "洪山区": 8, "蔡甸区": 5, "江夏区": 8, "东西湖区": 5,
+                     "黄陂区": 7, "新洲区": 7}
+
+
+def test_rollup_view_shows_city_target_district_targets_and_sum(ui_server, page, artifacts):
+    found = httpx.get(f"{ui_server}/tasks", params={"q": "急救站点", "limit": 100}, timeout=30).json()["items"]
+    (row11,) = [t for t in found if t["source"].startswith("000") and t["number"] == "11"]
+    page.goto(f"{ui_server}/ui/task/{row11['id']}")
+    page.locator("#indicators tr", has_text="急救站点").get_by_role("link", name="汇总视图").click()
+    page.wait_for_url(re.compile(r"/ui/rollup/"))
+    page.wait_for_selector("#children")
+    assert "140" in page.locator("#city-target").inner_text()
+    rows = page.locator("#children tbody tr:not(.sum)")
+    got = {rows.nth(i).locator("td").nth(0).inner_text(): float(rows.nth(i).locator("td").nth(2).inner_text().lstrip("≥="))
+           for i in range(rows.count())}
+    assert got == DISTRICT_STATIONS
+    assert float(page.locator("#sum").inner_text()) == sum(DISTRICT_STATIONS.values()) == 110
+    page.screenshot(path=artifacts / "ui_08_rollup_ambulance_stations.png", full_page=True)
+    assert latin_words(chrome_text(page)) == []
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def _node_point(page, node_id: str) -> tuple[float, float]:
+    """Where a graph node is drawn, in page coordinates."""
+    return page.evaluate("""(id) => {
+        const net = window.DG_GRAPH.network;
+        const p = net.canvasToDOM(net.getPosition(id));
+        const box = document.querySelector('#graph').getBoundingClientRect();
+        return [box.left + p.x, box.top + p.y];
+    }""", node_id)
+
+
+def test_graph_double_click_expands_and_click_opens(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/agency/市卫健委")
+    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
+    # 000 附件1 row 14 is led jointly by 市卫健委 and 市民政局: 市民政局 is in 市卫健委's graph.
+    mzj = page.evaluate("window.DG_GRAPH.nodes.get().find(n => n.raw.type === 'Agency' && n.raw.label === '市民政局').id")
+    before = page.evaluate("window.DG_GRAPH.nodes.length")
+    page.evaluate("(id) => window.DG_GRAPH.network.focus(id, {scale: 1.5})", mzj)
+    page.mouse.dblclick(*_node_point(page, mzj))
+    page.wait_for_function(f"window.DG_GRAPH.nodes.length > {before}")
+    assert page.url.endswith("/ui/agency/%E5%B8%82%E5%8D%AB%E5%81%A5%E5%A7%94")  # a double click does not navigate
+    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'")
+    page.wait_for_timeout(1500)  # the merged nodes settle
+    page.screenshot(path=artifacts / "ui_09_agency_expanded.png")
+
+    task = page.evaluate("""() => window.DG_GRAPH.nodes.get().find(n => n.raw.type === 'Task' && !n.hidden).id""")
+    page.evaluate("(id) => window.DG_GRAPH.network.focus(id, {scale: 2})", task)
+    page.wait_for_timeout(300)
+    page.mouse.click(*_node_point(page, task))
+    page.wait_for_url(re.compile(r"/ui/task/"))
+    assert page.url.endswith("/ui/task/" + task)
+    page.wait_for_selector("#passage")
     assert page.errors == []
     assert page.foreign(ui_server) == []

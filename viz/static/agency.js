@@ -112,6 +112,7 @@
     }
     g = DG.graph(box, data, { centreId: p.id, onChange: () => { refreshTypeOptions(); applyGraphFilters(); } });
     g.network.once("afterDrawing", () => DG.mark("dg-graph"));
+    window.DG_GRAPH = g;
     DG.legend(document.getElementById("legend"), new Set(data.nodes.map((n) => n.type)));
     g.centreId = p.id;
     refreshTypeOptions();

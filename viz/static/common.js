@@ -33,6 +33,15 @@ const DG = (() => {
   const KINDS = { task: "任务", measure: "举措", district_row: "区任务", indicator: "指标" };
   const COMPARATORS = { ">=": "不低于", "<=": "不高于", "=": "等于", ">": "高于", "<": "低于" };
   const ROLES = { lead: "牵头", support: "配合" };
+  const METHODS = {
+    "category+title": "同类别、标题相近",
+    "subject→measure": "主题对应举措",
+    "row→measure": "清单条目对应举措",
+    "task→2025 target": "年度任务对应2025年目标",
+    "same name+unit": "指标名称与单位相同",
+    "similar name+unit": "指标名称相近、单位相同",
+  };
+  const method = (m) => METHODS[m] || m || "";
 
   /** Build an element: h("a", {href: "/"}, "text", child, …). Text is never parsed as HTML. */
   function h(tag, props, ...children) {
@@ -217,7 +226,12 @@ const DG = (() => {
       label,
       title: n.title || n.label,
       shape: style.shape,
-      color: { background: centre ? "#b42318" : style.color, border: centre ? "#7a1010" : style.color },
+      color: {
+        background: centre ? "#b42318" : style.color,
+        border: centre ? "#7a1010" : style.color,
+        highlight: { background: centre ? "#7a1010" : "#1f2933", border: "#1f2933" },
+        hover: { background: centre ? "#7a1010" : "#1f2933", border: "#1f2933" },
+      },
       font: { color: style.shape === "box" ? "#fff" : "#1f2933", size: centre ? 18 : 13,
         face: "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif" },
       size: centre ? 22 : n.type === "Task" ? 9 : 12,
@@ -249,7 +263,8 @@ const DG = (() => {
   }
 
   /** Draw a node-link graph; click opens a node's page, double-click merges its neighbours in. */
-  function graph(container, data, { centreId = null, physics = true, onChange = null } = {}) {
+  /** `live()` says whether physics keeps running once the initial layout has settled. */
+  function graph(container, data, { centreId = null, live = () => false, onChange = null } = {}) {
     const nodes = new vis.DataSet();
     const edges = new vis.DataSet();
     const big = data.nodes.length > 150;
@@ -257,7 +272,7 @@ const DG = (() => {
       autoResize: true,
       layout: { improvedLayout: !big },
       physics: {
-        enabled: physics,
+        enabled: true,
         solver: "forceAtlas2Based",
         forceAtlas2Based: { gravitationalConstant: -40, springLength: 90, avoidOverlap: 0.2 },
         stabilization: { enabled: true, iterations: big ? 120 : 200, updateInterval: 50 },
@@ -265,7 +280,9 @@ const DG = (() => {
       interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
       edges: { smooth: false },
     };
-    const network = new vis.Network(container, { nodes, edges }, options);
+    let network = null;
+    add(data);  // fill the data sets first, so the initial layout runs before the first drawing
+    network = new vis.Network(container, { nodes, edges }, options);
     // a white background so a saved PNG reads well
     network.on("beforeDrawing", (ctx) => {
       const c = ctx.canvas;
@@ -275,14 +292,19 @@ const DG = (() => {
       ctx.fillRect(0, 0, c.width, c.height);
       ctx.restore();
     });
-    network.once("stabilizationIterationsDone", () => {
-      network.setOptions({ physics: { enabled: false } });
-      network.fit({ animation: false });
+    let fitted = false;
+    const settled = () => {
+      network.setOptions({ physics: { enabled: live() } });
+      if (!fitted) network.fit({ animation: false });
+      fitted = true;
       container.dataset.stabilized = "1";
-    });
+    };
+    network.on("stabilizationIterationsDone", settled);
+    network.on("stabilized", () => { if (container.dataset.stabilized !== "1") settled(); });
     let clickTimer = null;
+    let quietUntil = 0;  // a double click also reports its clicks: they must not open the node
     network.on("click", (p) => {
-      if (!p.nodes.length) return;
+      if (!p.nodes.length || Date.now() < quietUntil) return;
       const n = nodes.get(p.nodes[0]);
       const href = n && nodeHref(n.raw);
       if (!href) return;
@@ -291,6 +313,7 @@ const DG = (() => {
     });
     network.on("doubleClick", async (p) => {
       clearTimeout(clickTimer);
+      quietUntil = Date.now() + 600;
       if (!p.nodes.length) return;
       const n = nodes.get(p.nodes[0]).raw;
       let url = null;
@@ -299,7 +322,8 @@ const DG = (() => {
       if (!url) return;
       try {
         add(await api(url));
-        if (physics) network.setOptions({ physics: { enabled: true } });
+        container.dataset.stabilized = "0";
+        network.setOptions({ physics: { enabled: true } });
         network.stabilize(80);
       } catch (e) { /* a node without a page of its own: nothing to expand */ }
     });
@@ -310,10 +334,9 @@ const DG = (() => {
       const have = new Set(nodes.getIds());
       edges.update(more.links.filter((l) => have.has(l.source) && have.has(l.target)).map(visEdge));
       container.dataset.nodes = String(nodes.length);
-      if (onChange) onChange();
+      if (onChange && network) onChange();
     }
 
-    add(data);
     return { network, nodes, edges, add };
   }
 
@@ -336,6 +359,6 @@ const DG = (() => {
   return {
     NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, ApiError, links, pathArg, header,
     agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, shorten,
-    legend, graph, savePng, mark, nodeHref, enc, documents, docName,
+    legend, graph, savePng, mark, nodeHref, enc, documents, docName, method,
   };
 })();

@@ -21,7 +21,7 @@
     Object.entries(DG.AGENCY_TYPES).map(([k, v]) => h("option", { value: k }, v)));
   const limitSelect = h("select", { id: "f-limit" }, [100, 300, 1000, 5000].map((n) =>
     h("option", { value: n, selected: n === state.limit }, `每次 ${n} 项任务`)));
-  const physics = h("input", { id: "f-physics", type: "checkbox", checked: true });
+  const physics = h("input", { id: "f-physics", type: "checkbox", checked: params.get("physics") === "1" });
   const withIndicators = h("input", { id: "f-indicators", type: "checkbox", checked: params.get("indicators") === "1" });
   const status = h("span", { id: "status", class: "muted" }, "");
   const more = h("button", { id: "more", type: "button", class: "hidden", onclick: () => fetchPage(true) }, "显示更多");
@@ -36,7 +36,7 @@
       limitSelect,
       h("button", { type: "submit" }, "显示"),
       h("label", {}, withIndicators, " 显示指标"),
-      h("label", {}, physics, " 物理引擎"),
+      h("label", { title: "布局完成后仍持续模拟节点间的作用力" }, physics, " 物理引擎"),
       h("button", { type: "button", id: "save-png", onclick: () => DG.savePng(graphBox, "责任图谱") }, "保存为 PNG"),
       more, status),
     graphBox,
@@ -91,12 +91,13 @@
     state.total = data.total_tasks ?? data.total ?? 0;
     if (append && g) {
       g.add(data);
-      g.network.setOptions({ physics: { enabled: physics.checked } });
-      if (physics.checked) g.network.stabilize(60);
+      graphBox.dataset.stabilized = "0";
+      g.network.setOptions({ physics: { enabled: true } });
+      g.network.stabilize(60);
     } else {
       if (g) g.network.destroy();
       graphBox.replaceChildren();
-      g = DG.graph(graphBox, data, { physics: physics.checked });
+      g = DG.graph(graphBox, data, { live: () => physics.checked });
       window.DG_EXPLORE = g;
       g.network.once("afterDrawing", () => DG.mark("dg-explore"));
     }

@@ -9,6 +9,15 @@
   const target = (i) => (i.target == null ? (i.set_by_city ? "完成市下达目标" : "—")
     : `${CMP[i.comparator] || ""}${i.target}`);
 
+  /** The sum beside the city target, and how far apart they are. */
+  function compare(sum, ind) {
+    const city = `城市目标：${target(ind)}${ind.unit || ""}`;
+    if (ind.target == null) return city;
+    const gap = Math.round((sum - ind.target) * 1000) / 1000;
+    if (gap === 0) return `${city}，各区合计与之相等`;
+    return `${city}，各区合计${gap > 0 ? "多" : "少"} ${Math.abs(gap)}${ind.unit || ""}`;
+  }
+
   async function load() {
     let r;
     try {
@@ -33,7 +42,7 @@
       children.length
         ? h("table", { id: "children" },
           h("thead", {}, h("tr", {}, h("th", {}, "辖区"), h("th", {}, "指标"), h("th", { class: "n" }, "目标"),
-            h("th", {}, "单位"), h("th", {}, "所属任务"))),
+            h("th", {}, "单位"), h("th", {}, "所属任务"), h("th", {}, "对应依据"))),
           h("tbody", {}, children.map((c) => {
             const ci = c.indicator || {};
             const t = taskOf(c);
@@ -41,11 +50,13 @@
               h("td", {}, t.jurisdiction ? h("a", { href: links.district(t.jurisdiction) }, t.jurisdiction) : "—"),
               h("td", { title: ci.text || "" }, ci.name || ci.text || ""),
               h("td", { class: "n" }, target(ci)), h("td", {}, ci.unit || ""),
-              h("td", {}, t.id ? h("a", { href: links.task(t.id) }, DG.shorten(`${t.number ? t.number + "．" : ""}${t.text || ""}`, 40)) : "—"));
+              h("td", {}, t.id ? h("a", { href: links.task(t.id) }, DG.shorten(`${t.number ? t.number + "．" : ""}${t.title ? `【${t.title}】` : ""}${t.text || ""}`, 40)) : "—"),
+              h("td", { class: "small muted" }, DG.method(c.method),
+                c.confidence != null ? `（可信度 ${Math.round(c.confidence * 100)}%）` : ""));
           }),
           h("tr", { class: "sum" }, h("td", {}, "合计"), h("td", {}, ""),
             h("td", { class: "n", id: "sum" }, r.sum == null ? "—" : r.sum), h("td", {}, r.unit || ""),
-            h("td", { class: "muted small" }, r.sum == null ? "单位不一致或缺少数值，无法合计" : `城市目标：${target(ind)}${ind.unit || ""}`))))
+            h("td", { class: "muted small", colspan: 2 }, r.sum == null ? "单位不一致或缺少数值，无法合计" : compare(r.sum, ind)))))
         : h("p", { class: "muted" }, "没有下级指标汇总至此目标。"));
     DG.mark("dg-rollup");
   }

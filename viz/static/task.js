@@ -47,7 +47,7 @@
       h("span", { class: "no" }, r.number || ""),
       h("a", { href: links.task(r.id) }, DG.shorten(r.text, 100)),
       h("div", { class: "units" }, `${r.jurisdiction || ""}　${r.source || ""}　`,
-        r.method ? `依据：${r.method}` : "", r.confidence != null ? `　可信度 ${Math.round(r.confidence * 100)}%` : ""))));
+        r.method ? `依据：${DG.method(r.method)}` : "", r.confidence != null ? `　可信度 ${Math.round(r.confidence * 100)}%` : ""))));
   }
 
   async function load() {
