@@ -413,11 +413,7 @@ def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
     md.title = fields.get("名称") or fields.get("标题") or _title(lines)
     md.doc_number = _doc_number(fields.get("文号") or fields.get("发文字号") or "") or ""
     if not md.doc_number:
-        for line in lines:
-            num = _doc_number(line.norm)
-            if num:
-                md.doc_number = num
-                break
+        md.doc_number = _own_doc_number(lines)
     date_field = (
         fields.get("成文日期") or fields.get("公开日期") or fields.get("发布日期") or fields.get("印发日期")
     )
@@ -443,6 +439,22 @@ def _fields(reading: Reading) -> dict[str, str]:
                 value = re.split(r"\s{1,}索\s*引", value)[0].strip()
             out.setdefault(key, value)
     return out
+
+
+def _own_doc_number(lines: list[Line]) -> str:
+    """The document's own number: on a line of its own near the top, or in an attachment named after it.
+
+    Numbers cited inside the text ("根据《…》(武政〔2021〕5号)") are other documents' and are ignored.
+    """
+    for line in lines[:60]:
+        m = RE_DOC_NUMBER.search(line.norm)
+        if m and len(line.norm.strip()) - len(m.group(0)) <= 6:
+            return _doc_number(line.norm) or ""
+    for line in lines:
+        n = line.norm.strip()
+        if n.startswith("附件") and RE_TITLE.search(n):
+            return _doc_number(n) or ""
+    return ""
 
 
 def _doc_number(text: str) -> str | None:

@@ -250,3 +250,20 @@ def test_heading_levels(lines, section):
     text = "\n".join(["关于印发某某工作方案的通知", *lines])
     (item,) = structure.walk(read(text.encode(), "h.txt"), doc_title="关于印发某某工作方案的通知").items
     assert item.section == section
+
+
+@pytest.mark.parametrize(
+    "lines, number",
+    [
+        (["武汉市人民政府办公厅文件", "武政办〔2022〕7号", "关于印发某某方案的通知"], "武政办〔2022〕7号"),
+        (["关于印发某某方案的通知", "1.落实《某某意见》(武政〔2021〕5号)要求。(责任单位:市发改委)"], ""),
+        (
+            ["关于印发某某方案的通知", "附件:武政[2022]2號—市人民政府關于某某的實施意見.pdf"],
+            "武政〔2022〕2号",
+        ),
+        (["鄂政办发〔2023〕3 号", "湖北省人民政府办公厅关于某某的通知"], "鄂政办发〔2023〕3号"),
+    ],
+)
+def test_own_document_number(lines, number):
+    md, _ = structure.metadata(read("\n".join(lines).encode(), "x.txt"))
+    assert md.doc_number == number
