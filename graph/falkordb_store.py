@@ -21,14 +21,14 @@ from typing import Any
 
 import redis
 from falkordb import FalkorDB
-from redis.backoff import ExponentialBackoff
-from redis.retry import Retry
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 
 from graph.embedded import EmbeddedServer
-from graph.schema import LABELS, RANGE_INDEXES, REL_TYPES, UNIQUE_ID, empty_counts
+from graph.schema import RANGE_INDEXES, UNIQUE_ID, empty_counts
 from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError
 
 TX_SUFFIX = "__tx"
@@ -99,7 +99,7 @@ def chain(batch: Sequence[tuple[str, Params]]) -> tuple[str, Params]:
     params: Params = {}
     for n, (cypher, own) in enumerate(batch, start=1):
         prefix = f"s{n}_"
-        text = "".join(_PARAM.sub(lambda m: f"${prefix}{m.group(1)}", piece) if code else piece
+        text = "".join(_PARAM.sub(lambda m, p=prefix: f"${p}{m.group(1)}", piece) if code else piece
                        for code, piece in _outside_literals(cypher.strip().rstrip(";")))
         parts.append(text if n == 1 else f"WITH count(*) AS _dg_{n - 1}\n{text}")
         params.update({prefix + k: v for k, v in own.items()})
