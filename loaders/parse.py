@@ -216,6 +216,12 @@ class _Builder:
             self.attributed.add(id(task))
         elif item.district:
             self._district_owner(task, item)
+        elif "lead" in item.columns or "responsible" in item.columns:
+            self.warnings.append(f"{self.source}:{line.line_start}: 第{task.number}行没有填写责任单位")
+        else:
+            self.warnings.append(
+                f"{self.source}:{line.line_start}: 第{task.number}行所在表格没有单位列,也不属于某个区"
+            )
         return task
 
     def _district_owner(self, task: Task, item: structure.Item) -> None:

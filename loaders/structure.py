@@ -89,6 +89,7 @@ class _Walker:
         self.category = ""
         self.district: str | None = None
         self.in_annex = False
+        self.district_depth: int | None = None
         self.doc_title = re.sub(r"\s+", "", doc_title)
         self.title_seen = False
         self.inherited: dict[
@@ -112,6 +113,8 @@ class _Walker:
             self.items.append(Item("numbered", number, self.section(), [line], district=self.district))
         self.inherited.pop(depth, None)
         self.used.discard(depth)
+        if self.district_depth is not None and depth <= self.district_depth:
+            self.district, self.district_depth = None, None
 
     def push(self, rank: int, printed: str, norm: str, line: Line | None = None) -> None:
         while self.stack and self.stack[-1][0] >= rank:
@@ -122,6 +125,16 @@ class _Walker:
             if att.start < len(norm):  # the heading without its attribution
                 printed, norm = printed[: att.start], norm[: att.start]
         self.stack.append((rank, _clean(printed), _clean(norm)))
+
+    def set_district(self, name: str) -> None:
+        """The heading just pushed names a district: its rows belong to that district until the heading ends."""
+        self.district, self.district_depth = name, len(self.stack) - 1
+
+    def numbered_district(self, title: str) -> None:
+        """ "一、江岸区" heading a district's list inside an annex."""
+        compact = re.sub(r"\s+", "", title)
+        if self.in_annex and len(compact) <= 14 and RE_DISTRICT.match(compact):
+            self.set_district(compact)
 
     def heading_attribution(self) -> tuple[Line, attribution.Attribution] | None:
         self.used.update(d for d in self.inherited if d < len(self.stack))
@@ -219,19 +232,22 @@ class _Walker:
             return True
         if _is_district_heading(n, self.next_norm(i), self.in_annex):
             self.current, self.table, self.table_header, self.category = None, None, None, ""
-            self.district = re.sub(r"\s+", "", n)
             self.push(RANK_CHAPTER, line.text, n)
+            self.set_district(re.sub(r"\s+", "", n))
             return True
         if RE_CHINESE.match(n):
-            if self.table is not None and i + 1 < len(self.lines) and "\t" in self.lines[i + 1].text:
+            nxt = self.next_norm(i)
+            if self.table is not None and "\t" in nxt and not attribution.header_columns(nxt.split("\t")):
                 self.category = _clean(line.text)  # a category row written without cells
                 return True
             self.current, self.table, self.table_header = None, None, None
             self.push(RANK_CHAPTER, _heading_title(line.text, n), _heading_title(line.norm, n), line)
+            self.numbered_district(RE_CHINESE.sub("", n))
             return True
         if RE_PAREN.match(n):
             self.current, self.table, self.table_header = None, None, None
             self.push(RANK_SECTION, _heading_title(line.text, n), _heading_title(line.norm, n), line)
+            self.numbered_district(RE_PAREN.sub("", n))
             return True
         if RE_DASH.match(n) and len(n) <= 60:
             self.current = None

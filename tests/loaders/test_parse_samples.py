@@ -812,3 +812,31 @@ def test_a_unit_named_as_lead_and_responsible_only_leads():
     text = "武汉市人民政府关于印发任务的通知\n一、重点任务\n1.推进工作。(责任单位:市发改委、市财政局;牵头单位:市发改委)\n"
     (t,) = parse_bytes(text.encode(), "d.txt").tasks
     assert [(a.role, a.agency.name) for a in t.assignments] == [("support", "市财政局"), ("lead", "市发改委")]
+
+
+def test_numbered_district_headings_in_an_annex():
+    text = (
+        "武汉市人民政府办公厅关于印发2023年各区任务清单的通知\n附件2\n各区任务清单\n"
+        "一、江岸区\n序号\t重点任务\t主要内容\n1\t托育服务\t新建托育机构5所\n"
+        "二、东湖高新区\n序号\t重点任务\t主要内容\n1\t科技创新\t新增科技企业100家\n"
+    )
+    doc = parse_bytes(text.encode(), "nd.txt")
+    assert [(t.kind, t.jurisdiction, [a.agency.name for a in t.assignments]) for t in doc.tasks] == [
+        ("district_row", "江岸区", ["江岸区人民政府"]),
+        ("district_row", "东湖高新区", ["东湖高新区管委会"]),
+    ]
+
+
+def test_district_ends_with_its_heading():
+    text = (
+        "武汉市人民政府办公厅关于印发任务清单的通知\n附件1\n各区任务清单\n江岸区\n1.新建托育机构5所。\n"
+        "附件2\n市直部门任务清单\n1.推进工作。(责任单位:市发改委)\n"
+    )
+    doc = parse_bytes(text.encode(), "de.txt")
+    assert [(t.kind, t.jurisdiction) for t in doc.tasks] == [("district_row", "江岸区"), ("task", "武汉市")]
+
+
+def test_table_rows_without_owner_are_warned():
+    text = "武汉市2023年任务分工表\n序号\t重点任务\t主要内容\n1\t托育服务\t新建托育机构5所\n"
+    doc = parse_bytes(text.encode(), "nw.txt")
+    assert doc.warnings == ["nw.txt:3: 第1行所在表格没有单位列,也不属于某个区"]
