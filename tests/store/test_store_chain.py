@@ -17,6 +17,9 @@ from graph.falkordb_store import chain, chainable
     ("CREATE INDEX FOR (n:Task) ON (n.doc_id)", False),
     ("MATCH (a:Agency) SET a.x = 1 UNION MATCH (b:Task) SET b.x = 1", False),
     ("UNWIND [1] AS i CALL { MERGE (:X) } ", False),
+    ("MATCH (t:Task {doc_id: $doc}) DETACH DELETE t", False),
+    ("MATCH (t:Task) REMOVE t.deadline", False),
+    ("MERGE (t:Task {id: $id}) SET t.note = 'DELETE 只是文字'", True),
 ])
 def test_chainable(cypher: str, ok: bool) -> None:
     assert chainable([("CREATE (:Y)", {}), (cypher, {})]) is ok

@@ -156,3 +156,17 @@ def test_clear_removes_everything(store: GraphStore) -> None:
     store.write(load_batch())
     store.clear()
     assert set(store.counts().values()) == {0}
+
+
+def test_failed_batch_that_deletes_then_rewrites_leaves_graph_unchanged(store: GraphStore) -> None:
+    """The loader's pattern: drop a document's earlier version, write the new one; the write fails."""
+    store.write(load_batch())
+    before = dump(store)
+    with pytest.raises(QueryError):
+        store.write([
+            ("MATCH (t:Task) DETACH DELETE t", {}),
+            (TASK_MERGE, {"rows": TASKS}),
+            ("UNWIND $rows AS r MATCH (t:Task {id: r.id}) SET t.deadline = r.deadline",
+             {"rows": [{"id": "t-116", "deadline": "2024-12-31"}, {"id": "t-117", "deadline": {"年": 2024}}]}),
+        ])
+    assert dump(store) == before
