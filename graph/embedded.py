@@ -105,7 +105,7 @@ class EmbeddedServer:
         with self._start_lock():
             if self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=None, quiet=True):
                 record = self._read_record()
-                self.pid, self.owner = record.get("pid"), False
+                self.pid, self.owner, self._proc = record.get("pid"), False, None
                 owner = record.get("owner")
                 if self.pid and not (isinstance(owner, int) and _alive(owner)):
                     self._become_owner()  # its owner died without stopping it (SIGKILL): adopt it
