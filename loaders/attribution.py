@@ -10,9 +10,14 @@ Grammar covered:
 - labelled lines "牵头单位:A" / "责任单位:B" following a task;
 - labels 牵头/主办/承办 (lead), 责任 (lead alone, support beside a lead), 配合/协办/参与/协同 (support);
   单位 or 部门 after the stem;
-- "A牵头,B配合" phrasing inside a trailing group;
-- document-level rules "列第一位的责任单位为牵头单位" (first listed unit leads, the rest support);
-- table columns 牵头单位 / 责任单位 / 配合单位 / 完成时限.
+- the same labels without brackets at the end of a task ("…。牵头单位:A;责任单位:B"), and a group inside
+  the text ("…(牵头单位:A),年底前完成。");
+- "A牵头,B配合", "(A负责)", "(由A牵头)" phrasing in a trailing group;
+- document-level rules "列第一位的责任单位为牵头单位" / "排名第一的…" (first listed unit leads, the rest
+  support), also when printed in a table header;
+- table columns 牵头单位 / 责任单位 / 配合单位 / 协办单位 / 完成时限 (header notes in brackets ignored);
+  a row with an empty lead cell makes its 责任单位 co-leads.
+A "(牵头)" marker after a name ("市发改委(牵头)、市财政局") is handled in loaders.parse after resolution.
 """
 
 from __future__ import annotations

@@ -4,6 +4,12 @@ Every `Line` keeps the original text (for display and provenance) next to a *nor
 same length (full-width → half-width, Traditional → Simplified), so that an offset found in the
 normalised text slices the original exactly. Lines broken mid-sentence are joined into one `Line`
 that remembers which original 1-based line each of its pieces came from.
+
+Encodings: BOMs (UTF-8, UTF-16), UTF-16 without BOM, UTF-8 (a few damaged bytes tolerated and warned),
+then GBK / GB18030 / Big5 (the most plausible decoding wins), then charset-normalizer. Dropped as page
+furniture: running headers (short lines repeated ≥3 times, page numbers blanked), page numbers, web-page
+boilerplate and the web-page tail ("源:… 制作:… 回复 举报"). CSV files become one tab-joined line per
+record; Markdown pipe rows become tab rows.
 """
 
 from __future__ import annotations

@@ -4,8 +4,15 @@ Works on `reading.Line`s. Headings rank by their *kind*, not by absolute depth, 
 at "(六)" or skips a level still nests correctly:
     0 annex ("附件1")   1 part title ("…工作方案")   2 "一、" / district heading / unnumbered heading
     3 "(一)"            4 "——…"                      5 "(1)"
-Section titles are kept as printed (outer spaces stripped); an annex heading and its title line are two
-levels ("附件 1", "市直部门…工作任务清单").
+Section titles are kept as printed (outer spaces stripped; a run-in heading "(一)推动…。各部门要…" keeps its
+first sentence; a trailing attribution group is left out); an annex heading and its title line are two
+levels ("附件 1", "市直部门…工作任务清单"). A part title is a level only when it is not the document title.
+
+Items: "1." / "1、" numbered lines (with the paragraphs that follow until the attribution closes the item),
+"(1)" lines that carry an attribution (the "1." line above them becomes a heading), headings that carry an
+attribution and have no items under them, unnumbered paragraphs ending in an attribution, and table rows.
+A heading's attribution applies to the items under it that have none. Under a district heading (a bare
+"江岸区" line above a table or numbered list, or "一、江岸区" in an annex) items belong to that district.
 """
 
 from __future__ import annotations
