@@ -14,6 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
+from api.errors import ApiError
 from graph.settings import Settings
 from graph.store import DutyGraphError, GraphStore
 
@@ -33,6 +34,10 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
             raise
         except DutyGraphError as e:
             err.print(f"[red]错误：[/red]{e}", highlight=False)
+            raise typer.Exit(1)
+        except ApiError as e:
+            hint = f"（您是不是要找：{'、'.join(e.suggestions)}）" if e.suggestions else ""
+            err.print(f"[red]错误：[/red]{e.detail}{hint}", highlight=False)
             raise typer.Exit(1)
         except Exception as e:  # noqa: BLE001 — the last line of defence, reported as internal
             err.print(f"[red]内部错误：[/red]{type(e).__name__}: {e}", highlight=False)
@@ -146,7 +151,7 @@ def serve(
             for r in load_paths(store=store, paths=[settings.dutygraph_samples]):
                 err.print(f"  {r.source}: {r.status} {r.counts.get('tasks', 0)} 项任务" + (f" {r.error}" if r.error else ""))
         err.print(f"[green]责任图谱已启动：[/green] http://{host}:{port}/ （API 文档：/docs）")
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="info")
 
 
 @app.command()
@@ -208,11 +213,18 @@ def viz(
     depth: Annotated[int, typer.Option(help="展开层数")] = 1,
 ) -> None:
     """把某单位的关系图写成可离线打开的单个 HTML 页面。"""
-    from api.graphs import agency_graph
+    from api.deps import Services
+    from api.names import Names, load_resolver
+    from api.routes.graph import agency_graph
+    from graph.catalogue import Catalogue
     from viz.static_page import write_page
 
-    with opened_store() as store:
-        graph = agency_graph(store, name, depth=depth)
+    settings = Settings()
+    catalogue = Catalogue.load(settings.dutygraph_queries)
+    with opened_store(settings) as store:
+        resolver = load_resolver()
+        services = Services(settings, store, catalogue, Names(store, catalogue, resolver), resolver, owns_store=False)
+        graph = agency_graph(name, services, depth=depth)
     write_page(graph=graph, out=out_file, title=f"{name} · 责任图谱")
     err.print(f"已写出 {out_file}（{len(graph['nodes'])} 个节点）")
 

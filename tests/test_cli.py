@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -122,3 +123,17 @@ def test_serve_loads_the_samples_into_an_empty_graph_and_answers_health(env):
         proc.terminate()
         proc.wait(timeout=30)
         proc.stdout.close()
+
+
+def test_viz_writes_a_self_contained_page_and_names_a_miss(env, tmp_path):
+    assert run(env, "load", str(SAMPLES / "003_0cb12dbbb4b3a502.txt")).returncode == 0
+    page = tmp_path / "wjw.html"
+    result = run(env, "viz", "市卫健委", "--out", str(page))
+    assert result.returncode == 0, result.stderr
+    html = page.read_text(encoding="utf-8")
+    assert "市卫健委" in html and "new vis.Network" in html
+    assert not re.search(r"<(script|link)[^>]+(src|href)=\"https?://", html)
+
+    missing = run(env, "viz", "市卫生健康局局", "--out", str(tmp_path / "x.html"))
+    assert missing.returncode == 1
+    assert "找不到" in missing.stderr
