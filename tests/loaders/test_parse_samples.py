@@ -840,3 +840,11 @@ def test_table_rows_without_owner_are_warned():
     text = "武汉市2023年任务分工表\n序号\t重点任务\t主要内容\n1\t托育服务\t新建托育机构5所\n"
     doc = parse_bytes(text.encode(), "nw.txt")
     assert doc.warnings == ["nw.txt:3: 第1行所在表格没有单位列,也不属于某个区"]
+
+
+def test_missing_file_is_a_load_error(tmp_path):
+    from loaders.parse import parse_file
+
+    with pytest.raises(LoadError) as e:
+        parse_file(tmp_path / "nope.txt")
+    assert "无法读取文件" in e.value.reason and e.value.source.endswith("nope.txt")
