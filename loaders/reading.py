@@ -280,6 +280,7 @@ def read(data: bytes, source: str) -> Reading:
     prev: Line | None = None
     blank_run = 0
     width = _line_width(raw_lines)
+    wrapped = _is_wrapped(raw_lines, width)
     for no, raw in enumerate(raw_lines, start=1):
         if no in dropped:
             continue
@@ -293,7 +294,7 @@ def read(data: bytes, source: str) -> Reading:
         if _PIPE_ROW.match(piece):
             piece = piece.strip("|｜").replace("｜", "\t").replace("|", "\t")  # a Markdown table row: cells
         norm = normalise(piece, simplified=traditional)
-        if prev is not None and _continues(prev, norm, blank_run, width):
+        if prev is not None and _continues(prev, norm, blank_run, width, wrapped):
             prev.pieces.append((len(prev.text), no))
             prev.text += piece
             prev.norm += norm
@@ -343,13 +344,25 @@ def _line_width(raw_lines: list[str]) -> int:
     return lengths[int(len(lengths) * 0.8)]
 
 
-def _continues(prev: Line, norm: str, blank_run: int, width: int) -> bool:
-    """Whether a physical line continues the previous logical line (a sentence broken across lines)."""
+def _is_wrapped(raw_lines: list[str], width: int) -> bool:
+    """Whether the text was wrapped at a fixed width (most lines about as long as the widest ones)."""
+    lengths = [len(r.strip()) for r in raw_lines if r.strip() and "\t" not in r]
+    if width >= 10**6 or not lengths:
+        return False
+    return sum(1 for n in lengths if 0.85 * width <= n <= 1.1 * width) >= 0.5 * len(lengths)
+
+
+def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool = False) -> bool:
+    """Whether a physical line continues the previous logical line (a sentence broken across lines).
+
+    In text wrapped at a fixed width, a line that fills the width continues even after a full stop.
+    """
     p = prev.norm.rstrip()
-    if "\t" in p or "\t" in norm or not p:
+    if "\t" in p or "\t" in norm or not p or STRUCTURAL_START.match(norm):
         return False
-    if p[-1] in TERMINAL or STRUCTURAL_START.match(norm):
-        return False
+    if p[-1] in TERMINAL:
+        full = len(prev.norm[prev.pieces[-1][0] :].strip()) >= 0.93 * width
+        return wrapped and full and p[-1] in "。;!?" and not _is_heading_like(prev.norm) and blank_run <= 4
     if _is_heading_like(prev.norm):
         return False
     current = norm.strip()

@@ -129,7 +129,9 @@ def test_samples_001_measure_spans_its_lines():
     measure = next(line for line in reading.lines if line.norm.startswith("1.构建稳定充分"))
     raw = reading.raw_lines
     assert raw[measure.line_start - 1].strip().startswith("１．构建稳定充分的就业创业格局")
-    assert raw[measure.line_end - 1].strip().endswith("促进创业带动就业。")  # a sentence ends: the line ends
+    # wrapped at a fixed width: a full line that ends a sentence does not end the paragraph
+    assert raw[measure.line_end - 1].strip().endswith("新增高校毕业生留汉就业创业 １５０ 万人。")
+    assert "\n" not in measure.text
     assert "实施就业优先战略" in measure.text
 
 
