@@ -35,13 +35,16 @@ STEMS = LEAD_STEMS + RESPONSIBLE_STEMS + SUPPORT_STEMS
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限")
 
 _STEM_ALT = "|".join(STEMS)
-LABEL = re.compile(rf"({_STEM_ALT})(?:单位|部门)\s*[:]\s*")
+_UNIT = "(?:单位|部门|处室|科室)"
+LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
+# Parts that name people or contacts, not units: they end the unit list before them and are dropped.
+OTHER_LABEL = re.compile(r"(?:(?:牵头|责任|分管|联系|主要)(?:领导|人|负责人)|联系电话|责任人|备注)\s*[:]\s*")
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
-GROUP_START = re.compile(rf"[(\[【]\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
-LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT})(?:单位|部门)|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+GROUP_START = re.compile(rf"[(\[【〔]\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]")
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
-TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT})(?:单位|部门)\s*:[^。()]*)[。]?\s*$")
+TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT}){_UNIT}\s*:[^。()]*)[。]?\s*$")
 # "(市发改委负责)", "(由市发改委、市财政局牵头)"
 VERB_SINGLE = re.compile(r"[(]\s*(由?[^()。,;]{2,200}?)\s*(牵头|负责)\s*[)]\s*[。.]?\s*$")
 # "(市发改委牵头,市财政局、市经信局配合)"
@@ -188,6 +191,8 @@ def _fill_parts(
         marks.append((m.start(), m.end(), m.group(1)))
     for m in DEADLINE.finditer(norm, start, end):
         marks.append((m.start(), m.end(), "deadline"))
+    for m in OTHER_LABEL.finditer(norm, start, end):
+        marks.append((m.start(), m.end(), "other"))
     marks.sort()
     for i, (_, list_start, stem) in enumerate(marks):
         list_end = marks[i + 1][0] if i + 1 < len(marks) else end
@@ -197,7 +202,7 @@ def _fill_parts(
             continue
         if stem == "deadline":
             att.deadline = (list_start, list_end)
-        else:
+        elif stem != "other":
             att.parts.append(Part("lead", stem, list_start, list_end))
     _assign_roles(att.parts, doc_rule)
     att.rule = _rule_name(prefix, att.parts, doc_rule)

@@ -118,6 +118,18 @@ def parts_of(text: str, doc_rule: str | None = None):
             [("lead", "牵头", "市民政局"), ("support", "责任", "各区人民政府")],
             "inline:牵头+责任",
         ),
+        # a person named beside the units is not a unit
+        (
+            "13.推进工作。(牵头单位:市发改委;责任领导:张三;责任单位:市财政局)",
+            [("lead", "牵头", "市发改委"), ("support", "责任", "市财政局")],
+            "inline:牵头+责任",
+        ),
+        # 处室 instead of 单位, 〔〕 brackets
+        (
+            "14.推进工作。〔牵头处室:办公室;配合处室:财务处〕",
+            [("lead", "牵头", "办公室"), ("support", "配合", "财务处")],
+            "inline:牵头+配合",
+        ),
         # "X牵头,Y配合" phrasing
         (
             "12.建设平台。(市发改委牵头,市财政局、市经信局配合)",
