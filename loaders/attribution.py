@@ -39,10 +39,13 @@ _UNIT = "(?:单位|部门|处室|科室)"
 LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 # Parts that name people or contacts, not units: they end the unit list before them and are dropped.
 OTHER_LABEL = re.compile(r"(?:(?:牵头|责任|分管|联系|主要)(?:领导|人|负责人)|联系电话|责任人|备注)\s*[:]\s*")
+LABEL_LINE = re.compile(
+    rf"^\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)}|(?:牵头|责任|分管|联系)(?:领导|人)|联系电话)\s*[:]"
+)
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
 GROUP_START = re.compile(rf"[(\[【〔]\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]")
-LABEL_LINE = re.compile(rf"^\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
 TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT}){_UNIT}\s*:[^。()]*)[。]?\s*$")
 # "(市发改委负责)", "(由市发改委、市财政局牵头)"

@@ -203,6 +203,16 @@ def test_document_rule_makes_responsible_list_one_part():
     assert rule == "doc_rule:first_is_lead"
 
 
+def test_labelled_lines_with_a_person():
+    lines = ["1.加快建设项目。", "牵头单位:市发改委", "责任领导:张三", "责任单位:市财政局"]
+    first, atts = attribution.find_labelled_lines([normalise(x) for x in lines])
+    assert first == 1
+    assert [(p.role, lines[1 + k][p.start : p.end]) for k, a in enumerate(atts) for p in a.parts] == [
+        ("lead", "市发改委"),
+        ("support", "市财政局"),
+    ]
+
+
 def test_labelled_lines():
     lines = ["1.加快建设项目。", "牵头单位：市发改委", "责任单位：市财政局、市经信局", "完成时限：2023年底"]
     first, atts = attribution.find_labelled_lines([normalise(x) for x in lines])
