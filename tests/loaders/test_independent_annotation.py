@@ -125,6 +125,9 @@ def test_annex1_row(row: dict) -> None:
     assert len(hits) == 1, f"附件1 row {row['number']} found {len(hits)} times"
     task = hits[0]
     assert _norm(task.title) == _norm(row["title"])
+    assert _norm(task.category) == _norm(row["category"]), (
+        f"category {task.category!r}, annotated {row['category']}"
+    )
     _assert_units(task, row["leads"], row["supports"])
     _assert_lines(task, row)
 
