@@ -5,9 +5,10 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -86,7 +87,7 @@ def load(paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")]
 @handles_errors
 def export(
     format: Annotated[str, typer.Option("--format", help="导出格式（jsonl）")] = "jsonl",
-    out_file: Annotated[Optional[Path], typer.Option("--out", help="输出文件，缺省为标准输出")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="输出文件，缺省为标准输出")] = None,
 ) -> None:
     """导出整个图谱为 JSON Lines。"""
     from graph.export import export_jsonl
@@ -106,8 +107,8 @@ def export(
 @app.command()
 @handles_errors
 def query(
-    name: Annotated[Optional[str], typer.Argument(help="查询名称")] = None,
-    param: Annotated[list[str], typer.Option("--param", "-p", help="参数 k=v，可重复")] = [],
+    name: Annotated[str | None, typer.Argument(help="查询名称")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", "-p", help="参数 k=v，可重复")] = None,
     list_: Annotated[bool, typer.Option("--list", help="列出所有查询")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False,
 ) -> None:
@@ -122,7 +123,7 @@ def query(
             table.add_row(q.name, q.title, ", ".join(p.name for p in q.params))
         out.print(table)
         return
-    params = dict(_split_param(p) for p in param)
+    params = dict(_split_param(p) for p in param or [])
     with opened_store(settings) as store:
         rows = catalogue.run(store, name, params)
     if as_json:

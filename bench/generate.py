@@ -17,16 +17,81 @@ from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
 
-CITY_UNITS = (
-    "市发改委 市教育局 市科技局 市经信局 市公安局 市民政局 市司法局 市财政局 市人社局 市自然资源规划局 市生态环境局 "
-    "市房管局 市城建局 市城管执法委 市交通运输局 市水务局 市农业农村局 市商务局 市文旅局 市卫健委 市退役军人局 "
-    "市市场监管局 市体育局 市医保局 市园林林业局 市地方金融局 市政府国资委 团市委 市妇联 市残联 市总工会 武汉城发集团 "
-    "武汉城建集团 武汉地铁集团 市城投公司"
-).split()
+CITY_UNITS = [
+    "市发改委",
+    "市教育局",
+    "市科技局",
+    "市经信局",
+    "市公安局",
+    "市民政局",
+    "市司法局",
+    "市财政局",
+    "市人社局",
+    "市自然资源规划局",
+    "市生态环境局",
+    "市房管局",
+    "市城建局",
+    "市城管执法委",
+    "市交通运输局",
+    "市水务局",
+    "市农业农村局",
+    "市商务局",
+    "市文旅局",
+    "市卫健委",
+    "市退役军人局",
+    "市市场监管局",
+    "市体育局",
+    "市医保局",
+    "市园林林业局",
+    "市地方金融局",
+    "市政府国资委",
+    "团市委",
+    "市妇联",
+    "市残联",
+    "市总工会",
+    "武汉城发集团",
+    "武汉城建集团",
+    "武汉地铁集团",
+    "市城投公司",
+]
 CITY_GROUPS = ["各区人民政府", "各新城区人民政府", "各中心城区人民政府"]
-DISTRICT_UNITS = "区发改局 区教育局 区科经局 区建设局 区商务局 区房管局 区金融局 区人资局 区卫健局 区民政局 区城管局 区水务湖泊局".split()
-DISTRICTS = "江岸区 江汉区 硚口区 汉阳区 武昌区 青山区 洪山区 东西湖区 蔡甸区 江夏区 黄陂区 新洲区".split()
-CATEGORIES = ["一、幼有所育", "二、学有所教", "三、劳有所得", "四、病有所医", "五、老有所养", "六、住有所居", "七、弱有所扶"]
+DISTRICT_UNITS = [
+    "区发改局",
+    "区教育局",
+    "区科经局",
+    "区建设局",
+    "区商务局",
+    "区房管局",
+    "区金融局",
+    "区人资局",
+    "区卫健局",
+    "区民政局",
+    "区城管局",
+    "区水务湖泊局",
+]
+DISTRICTS = [
+    "江岸区",
+    "江汉区",
+    "硚口区",
+    "汉阳区",
+    "武昌区",
+    "青山区",
+    "洪山区",
+    "东西湖区",
+    "蔡甸区",
+    "江夏区",
+    "黄陂区",
+    "新洲区",
+]
+CATEGORIES = [
+    "一、幼有所育",
+    "二、学有所教",
+    "三、劳有所得",
+    "四、病有所医",
+    "五、老有所养",
+    "六、住有所居",
+    "七、弱有所扶",
+]
 CN_NUM = "一二三四五六七八九十"
 
 
@@ -81,10 +146,19 @@ def district_plan(rng: random.Random, bank: list[str], district: str, serial: in
     lines = [
         f"{district}人民政府办公室关于印发{district}重点工作任务分工方案的通知",
         f"文  号: {short}政办〔{2020 + serial % 6}〕{serial}号",
-        "", f"{district}重点工作任务分工方案", "", "主要指标分工", "", "(一)约束性指标", "",
+        "",
+        f"{district}重点工作任务分工方案",
+        "",
+        "主要指标分工",
+        "",
+        "(一)约束性指标",
+        "",
     ]
     for n in range(1, rng.randint(4, 8)):
-        lines += [f"{n}.{rng.choice(bank)}达到{rng.randint(10, 99)}.{rng.randint(0, 9)}%。(责任单位:{rng.choice(DISTRICT_UNITS)})", ""]
+        lines += [
+            f"{n}.{rng.choice(bank)}达到{rng.randint(10, 99)}.{rng.randint(0, 9)}%。(责任单位:{rng.choice(DISTRICT_UNITS)})",
+            "",
+        ]
     lines += ["二、主要任务分工", ""]
     for chapter in range(1, 7):
         lines += [f"({CN_NUM[chapter - 1]}){rng.choice(bank)}", ""]
@@ -98,17 +172,23 @@ def district_plan(rng: random.Random, bank: list[str], district: str, serial: in
 
 def gazette(rng: random.Random, bank: list[str], year: int, serial: int) -> str:
     lines = [
-        "武汉市人民政府办公厅文件", f"武政办〔{year}〕{serial}号",
-        f"市人民政府办公厅关于印发{rng.choice(bank)}工作方案的通知", "",
-        "附件 1", "", "市直部门工作任务清单", "", "序号\t重点项目\t主要内容\t牵头单位\t责任单位",
+        "武汉市人民政府办公厅文件",
+        f"武政办〔{year}〕{serial}号",
+        f"市人民政府办公厅关于印发{rng.choice(bank)}工作方案的通知",
+        "",
+        "附件 1",
+        "",
+        "市直部门工作任务清单",
+        "",
+        "序号\t重点项目\t主要内容\t牵头单位\t责任单位",
     ]
     row = 1
     for category in rng.sample(CATEGORIES, 4):
         lines.append(category + "\t\t\t\t")
         for _ in range(rng.randint(3, 6)):
             named = units(rng, CITY_UNITS, 2, 6)
-            lead = " ".join(named[:1 + (rng.random() < 0.2)])
-            support = "、".join(named[len(lead.split()):]) + ",各区人民政府"
+            lead = " ".join(named[: 1 + (rng.random() < 0.2)])
+            support = "、".join(named[len(lead.split()) :]) + ",各区人民政府"
             lines.append(f"{row}\t{rng.choice(bank)}\t{sentence(rng, bank)}\t{lead}\t{support}")
             row += 1
     lines += ["", "附件 2", "", f"{year}年各区工作任务清单", ""]

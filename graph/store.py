@@ -11,7 +11,8 @@ Errors:
 
 from __future__ import annotations
 
-from typing import Any, Protocol, Sequence, runtime_checkable
+from collections.abc import Sequence
+from typing import Any, Protocol, runtime_checkable
 
 Params = dict[str, Any]
 Statement = tuple[str, Params]

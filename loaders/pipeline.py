@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 from graph.model import Indicator, ParsedDocument, Provenance, Task
 from graph.store import DutyGraphError, GraphStore, LoadError

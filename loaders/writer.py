@@ -7,7 +7,8 @@ and a failed load leaves the graph as it was.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from graph.model import Agency, ParsedDocument, Provenance, RollUp, Task, stable_id
 from graph.store import Statement

@@ -26,7 +26,7 @@ def env(tmp_path):
 
 
 def run(env, *args, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([str(DUTYGRAPH), *args], env=env, capture_output=True, text=True, timeout=300, input=input)
+    return subprocess.run([str(DUTYGRAPH), *args], env=env, capture_output=True, text=True, timeout=300, input=input, check=False)
 
 
 def test_load_export_stats_reset(env, tmp_path):
