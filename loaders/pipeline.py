@@ -22,6 +22,8 @@ OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
 RETURN t {.*} AS task, collect(i {.*}) AS indicators
 """
 
+ALREADY_LOADED = "MATCH (d:Document) WHERE d.id = $id OR d.source = $source RETURN count(d) AS n"
+
 EXISTING_SIGNATURES = """
 MATCH (d:Document) WHERE d.duplicate_of IS NULL
 RETURN d.id AS id, d.source AS source, d.signature AS signature
@@ -86,6 +88,7 @@ class Loader:
             lookup_agency=self.resolver.lookup,
             lookup_district=self.resolver.district_info,
             extra_props={"signature": signature},
+            replace=self.store.read(ALREADY_LOADED, {"id": doc.id, "source": doc.source})[0]["n"] > 0,
         )
         try:
             self.store.write(statements)

@@ -112,11 +112,17 @@ def document_statements(
     lookup_agency: AgencyLookup,
     lookup_district: DistrictLookup,
     extra_props: dict[str, Any] | None = None,
+    replace: bool = True,
 ) -> list[Statement]:
-    """All statements for one document, in the order they must run."""
+    """All statements for one document, in the order they must run.
+
+    `replace=False` leaves out the removal of an earlier version, for a document known to be new.
+    """
     doc = parsed.document
     parsed.assign_ids()
-    statements: list[Statement] = [(q, {"id": doc.id, "source": doc.source}) for q in DELETE_PREVIOUS]
+    statements: list[Statement] = []
+    if replace:
+        statements += [(q, {"id": doc.id, "source": doc.source}) for q in DELETE_PREVIOUS]
     props = {
         "source": doc.source, "title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number,
         "date": doc.date, "fingerprint": doc.fingerprint, "encoding": doc.encoding,
