@@ -33,6 +33,12 @@ EDGE_STYLE: dict[str, tuple[str, str, bool]] = {  # type → (Chinese label, col
     "ROLLS_UP_TO": ("汇总至", "#7c3aed", False),
     "MEMBER_OF": ("隶属", "#2563eb", True),
 }
+AGENCY_TYPES = {
+    "department": "部门", "district_government": "区人民政府", "zone_committee": "功能区管委会",
+    "state_firm": "国有企业", "party_organ": "党委机构", "mass_organisation": "群团组织",
+    "leading_group": "领导小组", "group": "单位组", "branch": "派出机构", "other": "其他",
+}
+_TYPE_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)*\b")
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"
 _EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.IGNORECASE)
 
@@ -51,7 +57,7 @@ def build_network(graph: dict[str, Any], *, title: str) -> Network:
         net.add_node(
             n["id"],
             label=_short(text) if n.get("type") == "Task" else text,
-            title=n.get("title") or text,
+            title=_TYPE_CODE.sub(lambda m: AGENCY_TYPES.get(m[0], m[0]), n.get("title") or text),
             color=colour,
             shape=shape,
             size=9 if n.get("type") == "Task" else 12,

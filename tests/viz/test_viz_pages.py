@@ -68,7 +68,9 @@ def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server,
         nodes: Number(document.querySelector('#graph').dataset.nodes)})""")
     (artifacts / "ui_timing_agency.json").write_text(json.dumps(timing, ensure_ascii=False, indent=2))
     print("市卫健委 page timing (ms since navigation start):", timing)
-    page.wait_for_timeout(800)  # let the layout settle for a readable screenshot
+    agency_tips = page.evaluate("window.DG_GRAPH.nodes.get().filter(n => n.raw.type === 'Agency').map(n => n.title)")
+    assert latin_words(agency_tips) == []  # e.g. "市卫健委（武汉市，部门）", not "department"
+    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
     page.screenshot(path=artifacts / "ui_02_agency_lead.png")
     assert latin_words(chrome_text(page)) == []
 

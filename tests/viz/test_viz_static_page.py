@@ -73,6 +73,8 @@ def test_agency_graph_from_the_api_as_a_static_page(ui_server, tmp_path, page, a
     blocked = _open_offline(page, out.as_uri())
     page.wait_for_selector("#mynetwork canvas")
     assert page.evaluate("nodes.length") == len(graph["nodes"]) > 15
+    titles = " ".join(page.evaluate("nodes.get().filter(n => n.shape === 'box').map(n => n.title)"))
+    assert re.findall(r"[A-Za-z]{2,}", titles) == []  # agency tooltips name their type in Chinese
     assert blocked == [] and page.errors == []
     page.wait_for_timeout(1000)
     page.screenshot(path=artifacts / "static_page_wjw.png")

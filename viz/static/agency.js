@@ -10,15 +10,19 @@
   const state = { role: "lead", doc: "", graphRole: "", agencyType: "", lists: {}, taskInfo: new Map() };
 
   async function load() {
+    // every request starts at once: the API resolves aliases itself
+    const profileP = api(`/agencies/${enc(name)}`);
+    const listsP = Promise.all(["lead", "support"].map((role) =>
+      api(`/agencies/${enc(name)}/tasks?role=${role}&limit=1000`).catch(() => ({ items: [], total: 0 }))));
+    const graphP = api(`/graph/agency/${enc(name)}?depth=2`).catch((e) => e);
     let profile;
     try {
-      profile = await api(`/agencies/${enc(name)}`);
+      profile = await profileP;
     } catch (e) {
       DG.showError(main, e, `单位“${name}”`);
       return;
     }
-    const [lead, support] = await Promise.all(["lead", "support"].map((role) =>
-      api(`/agencies/${enc(profile.name)}/tasks?role=${role}&limit=1000`).catch(() => ({ items: [], total: 0 }))));
+    const [lead, support] = await listsP;
     state.lists = { lead: lead.items || [], support: support.items || [] };
     state.docs = new Map((profile.documents || []).map((d) => [d.doc_id, { id: d.doc_id, source: d.source, title: d.title }]));
     for (const role of ["lead", "support"]) {
@@ -28,7 +32,7 @@
     }
     render(profile);
     DG.mark("dg-list");
-    loadGraph(profile);
+    loadGraph(profile, graphP);
   }
 
   function render(p) {
@@ -101,12 +105,11 @@
   }
 
   let g = null;
-  async function loadGraph(p) {
+  async function loadGraph(p, graphP) {
     const box = document.getElementById("graph");
-    let data;
-    try {
-      data = await api(`/graph/agency/${enc(p.name)}?depth=2`);
-    } catch (e) {
+    const data = await graphP;
+    DG.mark("dg-graph-data");
+    if (data instanceof Error) {
       box.replaceChildren(h("p", { class: "error" }, "无法加载关系图。"));
       return;
     }

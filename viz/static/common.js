@@ -215,6 +215,12 @@ const DG = (() => {
     return compact && m ? m[1] : shorten(label, 14);
   }
 
+  /** Tooltip text, with any agency-type code (e.g. "department") shown by its Chinese name. */
+  function tooltip(n) {
+    const text = n.title || n.label || "";
+    return text.replace(/\b[a-z]+(?:_[a-z]+)*\b/g, (w) => AGENCY_TYPES[w] || w);
+  }
+
   function visNode(n, centreId, compact) {
     const style = NODE_TYPES[n.type] || { color: "#999", shape: "dot" };
     const centre = n.id === centreId;
@@ -224,7 +230,7 @@ const DG = (() => {
     return {
       id: n.id,
       label,
-      title: n.title || n.label,
+      title: tooltip(n),
       shape: style.shape,
       color: {
         background: centre ? "#b42318" : style.color,
@@ -235,6 +241,7 @@ const DG = (() => {
       font: { color: style.shape === "box" ? "#fff" : "#1f2933", size: centre ? 18 : 13,
         face: "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif" },
       size: centre ? 22 : n.type === "Task" ? 9 : 12,
+      centre,
       raw: n,
     };
   }
@@ -263,25 +270,77 @@ const DG = (() => {
   }
 
   /** Draw a node-link graph; click opens a node's page, double-click merges its neighbours in. */
-  /** `live()` says whether physics keeps running once the initial layout has settled. */
+  const GOLDEN = Math.PI * (3 - Math.sqrt(5));
+  const HUBS = new Set(["Agency", "Document", "District"]);
+  const LARGE = 400;  // above this many nodes the first drawing uses the seeded layout as it is
+
+  /** Starting positions, in O(nodes + links): hubs (agencies, documents, districts) on a sunflower
+   *  spiral by degree, each task around the centre of its hubs, each target beside its task.
+   *  `known` holds positions already on screen; new nodes are placed next to their known neighbours. */
+  function seed(newNodes, links, known, slots) {
+    const adj = new Map();
+    for (const l of links) {
+      for (const [a, b] of [[l.source, l.target], [l.target, l.source]]) {
+        if (!adj.has(a)) adj.set(a, []);
+        adj.get(a).push(b);
+      }
+    }
+    const crowd = new Map();
+    const around = (cx, cy, step) => {
+      const key = `${Math.round(cx)},${Math.round(cy)}`;
+      const k = (crowd.get(key) || 0) + 1;
+      crowd.set(key, k);
+      const r = step * Math.sqrt(k);
+      return { x: cx + r * Math.cos(k * GOLDEN), y: cy + r * Math.sin(k * GOLDEN) };
+    };
+    const spiral = () => {
+      const i = slots.next++;
+      const r = slots.spacing * Math.sqrt(i);
+      return { x: r * Math.cos(i * GOLDEN), y: r * Math.sin(i * GOLDEN) };
+    };
+    const rank = (n) => (HUBS.has(n.raw.type) ? 0 : n.raw.type === "Indicator" ? 2 : 1);
+    const degree = (n) => (adj.get(n.id) || []).length;
+    const order = [...newNodes].sort((a, b) => rank(a) - rank(b) || (b.centre - a.centre) || degree(b) - degree(a));
+    for (const n of order) {
+      const near = (adj.get(n.id) || []).map((m) => known.get(m)).filter(Boolean);
+      let p;
+      if (rank(n) === 0 && (n.centre || !near.length)) p = spiral();
+      else if (near.length) {
+        const cx = near.reduce((t, q) => t + q.x, 0) / near.length;
+        const cy = near.reduce((t, q) => t + q.y, 0) / near.length;
+        p = around(cx, cy, rank(n) === 2 ? 9 : rank(n) === 0 ? 40 : 16);
+      } else p = spiral();
+      n.x = p.x;
+      n.y = p.y;
+      known.set(n.id, p);
+    }
+  }
+
+  /** Draw a node-link graph; click opens a node's page, double-click merges its neighbours in.
+   *  `live()` says whether physics keeps running once the layout has settled. */
   function graph(container, data, { centreId = null, live = () => false, onChange = null } = {}) {
     const nodes = new vis.DataSet();
     const edges = new vis.DataSet();
-    const big = data.nodes.length > 150;
+    const large = data.nodes.length > LARGE;
+    const hubs = data.nodes.filter((n) => HUBS.has(n.type)).length;
+    const slots = { next: 0, spacing: hubs > 60 ? 110 : 160 };
+    const known = new Map();
     const options = {
       autoResize: true,
-      layout: { improvedLayout: !big },
+      layout: { improvedLayout: false },
       physics: {
-        enabled: true,
-        solver: "forceAtlas2Based",
-        forceAtlas2Based: { gravitationalConstant: -40, springLength: 90, avoidOverlap: 0.2 },
-        stabilization: { enabled: true, iterations: big ? 120 : 200, updateInterval: 50 },
+        enabled: !large,
+        solver: "barnesHut",
+        barnesHut: { gravitationalConstant: -2500, springLength: 110, springConstant: 0.03, avoidOverlap: 0.1 },
+        // small graphs settle before the first drawing; larger ones are drawn seeded and settle on screen
+        stabilization: { enabled: data.nodes.length <= 150, iterations: 150, updateInterval: 25 },
+        minVelocity: 1.5,
       },
-      interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: big, hideEdgesOnZoom: big },
+      interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: large, hideEdgesOnZoom: large },
       edges: { smooth: false },
     };
     let network = null;
-    add(data);  // fill the data sets first, so the initial layout runs before the first drawing
+    add(data);  // fill the data sets first, so the layout is settled (or seeded) before the first drawing
     network = new vis.Network(container, { nodes, edges }, options);
     // a white background so a saved PNG reads well
     network.on("beforeDrawing", (ctx) => {
@@ -294,6 +353,7 @@ const DG = (() => {
     });
     let fitted = false;
     const settled = () => {
+      for (const [id, p] of Object.entries(network.getPositions())) known.set(id, p);
       network.setOptions({ physics: { enabled: live() } });
       if (!fitted) network.fit({ animation: false });
       fitted = true;
@@ -301,6 +361,8 @@ const DG = (() => {
     };
     network.on("stabilizationIterationsDone", settled);
     network.on("stabilized", () => { if (container.dataset.stabilized !== "1") settled(); });
+    if (large) network.once("afterDrawing", settled);
+    else network.once("afterDrawing", () => network.fit({ animation: false }));
     let clickTimer = null;
     let quietUntil = 0;  // a double click also reports its clicks: they must not open the node
     network.on("click", (p) => {
@@ -321,23 +383,33 @@ const DG = (() => {
       else if (n.type === "Task") url = `/graph/task/${enc(n.id)}`;
       if (!url) return;
       try {
+        for (const [id, q] of Object.entries(network.getPositions())) known.set(id, q);
         add(await api(url));
-        container.dataset.stabilized = "0";
-        network.setOptions({ physics: { enabled: true } });
-        network.stabilize(80);
+        relayout();
       } catch (e) { /* a node without a page of its own: nothing to expand */ }
     });
 
+    /** Settle newly merged nodes: a short physics run on small graphs, none on large ones. */
+    function relayout() {
+      if (nodes.length > LARGE && !live()) return;
+      container.dataset.stabilized = "0";
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(40);
+    }
+
     function add(more) {
       const compact = nodes.length + more.nodes.length > 40;
-      nodes.update(more.nodes.filter((n) => !nodes.get(n.id)).map((n) => visNode(n, centreId, compact)));
+      if (network) for (const [id, q] of Object.entries(network.getPositions())) known.set(id, q);
+      const fresh = more.nodes.filter((n) => !nodes.get(n.id)).map((n) => visNode(n, centreId, compact));
+      seed(fresh, more.links, known, slots);
+      nodes.update(fresh);
       const have = new Set(nodes.getIds());
       edges.update(more.links.filter((l) => have.has(l.source) && have.has(l.target)).map(visEdge));
       container.dataset.nodes = String(nodes.length);
       if (onChange && network) onChange();
     }
 
-    return { network, nodes, edges, add };
+    return { network, nodes, edges, add, relayout };
   }
 
   /** Save the graph canvas as a PNG download. */

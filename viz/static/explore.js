@@ -91,9 +91,7 @@
     state.total = data.total_tasks ?? data.total ?? 0;
     if (append && g) {
       g.add(data);
-      graphBox.dataset.stabilized = "0";
-      g.network.setOptions({ physics: { enabled: true } });
-      g.network.stabilize(60);
+      g.relayout();
     } else {
       if (g) g.network.destroy();
       graphBox.replaceChildren();
