@@ -62,8 +62,23 @@ class Paging:
     offset: int
 
     def page(self, rows: list[Any]) -> dict[str, Any]:
+        """A page of rows the query returned in full."""
         return {"items": rows[self.offset : self.offset + self.limit], "total": len(rows),
                 "limit": self.limit, "offset": self.offset}
+
+    def run(self, s: Services, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        """A page from a query that pages itself (`offset`/`limit` parameters, `total` column)."""
+        rows = s.run(name, {**params, "offset": self.offset, "limit": self.limit})
+        if rows:
+            total = rows[0]["total"]
+        elif self.offset == 0:
+            total = 0
+        else:  # past the end: ask for the first row only to learn the total
+            first = s.run(name, {**params, "offset": 0, "limit": 1})
+            total = first[0]["total"] if first else 0
+        for row in rows:
+            row.pop("total", None)
+        return {"items": rows, "total": total, "limit": self.limit, "offset": self.offset}
 
 
 def get_paging(

@@ -1,9 +1,11 @@
 // name: agency_tasks
 // title: 某单位的任务（牵头/配合）
 // description: 一个单位牵头或配合的全部任务，含经由所属群组（如“各区人民政府”）下达的任务，
-//   这类任务以 via 标明群组名。role 为该单位在任务中的角色。
+//   这类任务以 via 标明群组名。role 为该单位在任务中的角色；total 为分页前的总数。
 // param: name: string — 单位名称（规范名或别名），例：市卫健委
 // param: role: string = any — lead | support | any
+// param: offset: int = 0 — 跳过前多少条（分页）
+// param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"name": "市卫健委", "role": "lead"}
 MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
@@ -16,15 +18,22 @@ WITH t, collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
 WITH t, [x IN hits WHERE $role = 'any' OR x.role = $role] AS hits
 WHERE size(hits) > 0
 WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
+WITH t,
+     CASE WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
+          WHEN size(direct) > 0 THEN 'support'
+          WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
+          ELSE 'support' END AS role,
+     CASE WHEN size(direct) > 0 THEN null ELSE hits[0].via END AS via
+ORDER BY t.source, t.line_start, t.number
+WITH collect(t) AS tasks, collect([role, via]) AS marks
+WITH tasks, marks, size(tasks) AS total
+UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
+WITH tasks[pos] AS t, marks[pos][0] AS role, marks[pos][1] AS via, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start,
        [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
        [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
-       CASE WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
-            WHEN size(direct) > 0 THEN 'support'
-            WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
-            ELSE 'support' END AS role,
-       CASE WHEN size(direct) > 0 THEN null ELSE hits[0].via END AS via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
-ORDER BY source, line_start, number
+       role, via,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       total

@@ -3,6 +3,8 @@
 // description: 一个区的区政府及其区属单位承担的任务：直接点名的、经由“各区人民政府”“各新城区人民政府”
 //   “各中心城区人民政府”等群组下达的（via 标明群组），以及该区的任务清单行（如公报附件2中的分区任务）。
 // param: district: string — 区名，例：江岸区
+// param: offset: int = 0 — 跳过前多少条（分页）
+// param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"district": "江岸区"}
 MATCH (u:Agency)
 WITH u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
@@ -22,17 +24,24 @@ WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
          {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
           via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits
 WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
+WITH t,
+     CASE WHEN size(hits) = 0 THEN null
+          WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
+          WHEN size(direct) > 0 THEN 'support'
+          WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
+          ELSE 'support' END AS role,
+     CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE hits[0].via END AS via,
+     [x IN direct | x.unit] AS unit_names
+ORDER BY t.source, t.line_start, t.number
+WITH collect(t) AS tasks, collect([role, via, unit_names]) AS marks
+WITH tasks, marks, size(tasks) AS total
+UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
+WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start,
        [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
        [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
-       CASE WHEN size(hits) = 0 THEN null
-            WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
-            WHEN size(direct) > 0 THEN 'support'
-            WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
-            ELSE 'support' END AS role,
-       CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE hits[0].via END AS via,
-       [x IN direct | x.unit] AS units,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
-ORDER BY source, line_start, number
+       m[0] AS role, m[1] AS via, m[2] AS units,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       total

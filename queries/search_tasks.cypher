@@ -5,17 +5,24 @@
 // param: document: string = null — 文件 id、文件名或其前缀
 // param: jurisdiction: string = null — 武汉市 或区名
 // param: section: string = null — 章节标题包含的文字
+// param: offset: int = 0 — 跳过前多少条（分页）
+// param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"q": "托育", "document": "003"}
 MATCH (t:Task)
 WHERE ($q IS NULL OR t.text CONTAINS $q OR coalesce(t.title, '') CONTAINS $q)
   AND ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
   AND ($jurisdiction IS NULL OR t.jurisdiction = $jurisdiction)
   AND ($section IS NULL OR any(s IN coalesce(t.section, []) WHERE s CONTAINS $section))
+WITH t ORDER BY t.source, t.line_start, t.number
+WITH collect(t) AS tasks
+WITH tasks, size(tasks) AS total
+UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
+WITH tasks[pos] AS t, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start,
        [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
        [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
        null AS role, null AS via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
-ORDER BY source, line_start, number
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       total

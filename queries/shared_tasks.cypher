@@ -4,6 +4,8 @@
 //   role/via 描述单位 a 的角色，other_role/other_via 描述单位 b 的角色。
 // param: a: string — 第一个单位，例：市卫健委
 // param: b: string — 第二个单位，例：市民政局
+// param: offset: int = 0 — 跳过前多少条（分页）
+// param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"a": "市卫健委", "b": "市民政局"}
 MATCH (x:Agency)
 WHERE x.name = $a OR $a IN coalesce(x.aliases, [])
@@ -23,16 +25,23 @@ WITH t, ahits, [(k:Agency)-[rb:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bg
                  via: CASE WHEN k IN bunits THEN null ELSE k.name END}] AS bhits
 WHERE size(bhits) > 0
 WITH t, ahits, bhits, [h IN ahits WHERE h.via IS NULL] AS adirect, [h IN bhits WHERE h.via IS NULL] AS bdirect
+WITH t,
+     CASE WHEN any(h IN adirect WHERE h.role = 'lead') THEN 'lead' WHEN size(adirect) > 0 THEN 'support'
+          WHEN any(h IN ahits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS role,
+     CASE WHEN size(adirect) > 0 THEN null ELSE ahits[0].via END AS via,
+     CASE WHEN any(h IN bdirect WHERE h.role = 'lead') THEN 'lead' WHEN size(bdirect) > 0 THEN 'support'
+          WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role,
+     CASE WHEN size(bdirect) > 0 THEN null ELSE bhits[0].via END AS other_via
+ORDER BY t.source, t.line_start, t.number
+WITH collect(t) AS tasks, collect([role, via, other_role, other_via]) AS marks
+WITH tasks, marks, size(tasks) AS total
+UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
+WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start,
        [(l:Agency)-[:LEADS]->(t) | l.name] AS leads,
        [(s:Agency)-[:SUPPORTS]->(t) | s.name] AS supports,
-       CASE WHEN any(h IN adirect WHERE h.role = 'lead') THEN 'lead' WHEN size(adirect) > 0 THEN 'support'
-            WHEN any(h IN ahits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS role,
-       CASE WHEN size(adirect) > 0 THEN null ELSE ahits[0].via END AS via,
-       CASE WHEN any(h IN bdirect WHERE h.role = 'lead') THEN 'lead' WHEN size(bdirect) > 0 THEN 'support'
-            WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role,
-       CASE WHEN size(bdirect) > 0 THEN null ELSE bhits[0].via END AS other_via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
-ORDER BY source, line_start, number
+       m[0] AS role, m[1] AS via, m[2] AS other_role, m[3] AS other_via,
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       total

@@ -3,13 +3,20 @@
 // description: 没有任何牵头或配合单位的任务（分区清单行由所在区承担，默认不计）；可按文件筛选。
 // param: document: string = null — 文件 id、文件名或其前缀，留空为全部
 // param: include_rows: bool = false — 是否包括分区清单行（kind = district_row）
+// param: offset: int = 0 — 跳过前多少条（分页）
+// param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"document": "001"}
 MATCH (t:Task)
 WHERE ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
   AND ($include_rows OR t.kind IS NULL OR t.kind <> 'district_row')
   AND NOT (t)<-[:LEADS|SUPPORTS]-(:Agency)
+WITH t ORDER BY t.source, t.line_start, t.number
+WITH collect(t) AS tasks
+WITH tasks, size(tasks) AS total
+UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
+WITH tasks[pos] AS t, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, [] AS leads, [] AS supports, null AS role, null AS via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators
-ORDER BY source, line_start, number
+       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       total

@@ -29,13 +29,13 @@ def agency(name: str, s: ServicesDep) -> dict:
 @router.get("/{name}/tasks", response_model=Page[TaskItem], summary="单位的任务（牵头/配合，含经由群组的任务）")
 def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, role: Role = "any") -> dict:
     canonical = s.names.agency(name)
-    return paging.page(s.run("agency_tasks", {"name": canonical, "role": role}))
+    return paging.run(s, "agency_tasks", {"name": canonical, "role": role})
 
 
 @router.get("/{a}/shared/{b}", response_model=Page[TaskItem], summary="两个单位共同承担的任务")
 def shared(a: str, b: str, s: ServicesDep, paging: PagingDep) -> dict:
     first, second = s.names.agency(a), s.names.agency(b)
-    return paging.page(s.run("shared_tasks", {"a": first, "b": second}))
+    return paging.run(s, "shared_tasks", {"a": first, "b": second})
 
 
 @router.get("/{name}/neighbours", response_model=Page[NeighbourItem], summary="协同单位（共同任务数为权重）")

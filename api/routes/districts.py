@@ -16,4 +16,4 @@ def list_districts(s: ServicesDep) -> list[str]:
 @router.get("/{name}/tasks", response_model=Page[TaskItem], summary="某区承担的全部任务（含各区群组任务与分区清单行）")
 def district_tasks(name: str, s: ServicesDep, paging: PagingDep) -> dict:
     district = s.names.district(name)
-    return paging.page(s.run("district_tasks", {"district": district}))
+    return paging.run(s, "district_tasks", {"district": district})

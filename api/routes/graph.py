@@ -66,7 +66,7 @@ def _agencies(s: Services, names: set[str]) -> dict[str, dict[str, Any]]:
 @router.get("/agency/{name}", response_model=NodeLink, summary="单位周边的图（depth=1：任务与群组；2：再加协同单位与指标）")
 def agency_graph(name: str, s: ServicesDep, depth: Annotated[int, Query(ge=1, le=2)] = 1) -> dict:
     canonical = s.names.agency(name)
-    tasks = s.run("agency_tasks", {"name": canonical, "role": "any"})[:MAX_TASKS]
+    tasks = s.run("agency_tasks", {"name": canonical, "role": "any", "limit": MAX_TASKS})
     names = {canonical} | {t["via"] for t in tasks if t["via"]}
     if depth >= 2:
         for t in tasks:

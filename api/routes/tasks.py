@@ -28,14 +28,14 @@ def search(
         "jurisdiction": jurisdiction or None,
         "section": normalise(section) if section else None,
     }
-    return paging.page(s.run("search_tasks", params))
+    return paging.run(s, "search_tasks", params)
 
 
 @router.get("/unowned", response_model=Page[TaskItem], summary="无责任单位的任务")
 def unowned(
     s: ServicesDep, paging: PagingDep, source: Text = None, include_rows: bool = False
 ) -> dict:
-    return paging.page(s.run("unowned_tasks", {"document": source or None, "include_rows": include_rows}))
+    return paging.run(s, "unowned_tasks", {"document": source or None, "include_rows": include_rows})
 
 
 @router.get("/{task_id}", response_model=TaskDetail, summary="任务详情（单位、指标、上下级对应、出处）")

@@ -26,6 +26,8 @@ CASES: list[tuple[str, dict[str, Any], Callable[[Rows], bool]]] = [
      lambda r: {(x["id"], x["via"]) for x in r} == {("t-202", "各区人民政府"), ("t-212", "各区人民政府"),
                                                     ("t-215", "各区人民政府"), ("t-237", "各区人民政府"),
                                                     ("t-m23", "各区人民政府"), ("t-c1", "各中心城区人民政府")}),
+    ("agency_tasks", {"name": "市卫健委", "offset": 4, "limit": 10},
+     lambda r: [x["id"] for x in r] == ["t-237", "t-m23"] and {x["total"] for x in r} == {6}),
     ("agency_profile", {"name": "市卫健委"},
      lambda r: r[0]["counts"] == {"lead": 5, "support": 1, "via_group": 0} and r[0]["documents"][0]["lead"] == 5),
     ("shared_tasks", {"a": "市卫健委", "b": "市城管执法委"}, lambda r: ids(r) == {"t-215", "t-237"}),

@@ -103,6 +103,11 @@ def test_pagination(small: httpx.Client) -> None:
     rest = small.get("/agencies/市卫健委/tasks", params={"limit": 2, "offset": 2}).json()
     assert (first["total"], first["limit"], first["offset"]) == (6, 2, 0)
     assert [t["id"] for t in first["items"] + rest["items"]] == [t["id"] for t in everything["items"][:4]]
+    past = small.get("/agencies/市卫健委/tasks", params={"offset": 50}).json()
+    assert (past["items"], past["total"], past["offset"]) == ([], 6, 50)
+    district = small.get("/districts/江岸区/tasks", params={"limit": 3, "offset": 6}).json()
+    assert (len(district["items"]), district["total"]) == (2, 8)
+    assert "total" not in district["items"][0]
     assert small.get("/agencies/市卫健委/tasks", params={"limit": 1001}).status_code == 422
     assert small.get("/agencies/市卫健委/tasks", params={"role": "boss"}).status_code == 422
 
