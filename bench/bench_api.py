@@ -44,17 +44,18 @@ def lookups(store: GraphStore, catalogue: Catalogue) -> list[tuple[str, str, str
     """(label, HTTP path, catalogue query, params) for the lookups users make most."""
     task = store.read("MATCH (a:Agency {name: '市卫健委'})-[:LEADS]->(t:Task) RETURN t.id AS id LIMIT 1")
     indicator = store.read("MATCH (c:Indicator)-[:ROLLS_UP_TO]->(i:Indicator) RETURN i.id AS id LIMIT 1")
+    page = {"offset": 0, "limit": 100}  # the API's default page
     items = [
-        ("agency tasks (lead)", "/agencies/市卫健委/tasks?role=lead&limit=1000", "agency_tasks",
-         {"name": "市卫健委", "role": "lead"}),
-        ("agency tasks (full name)", "/agencies/武汉市卫生健康委员会/tasks?limit=1000", "agency_tasks",
-         {"name": "市卫健委", "role": "any"}),
+        ("agency tasks (lead)", "/agencies/市卫健委/tasks?role=lead", "agency_tasks",
+         {"name": "市卫健委", "role": "lead", **page}),
+        ("agency tasks (full name)", "/agencies/武汉市卫生健康委员会/tasks", "agency_tasks",
+         {"name": "市卫健委", "role": "any", **page}),
         ("agency profile", "/agencies/市卫健委", "agency_profile", {"name": "市卫健委"}),
-        ("shared tasks", "/agencies/市卫健委/shared/市民政局?limit=1000", "shared_tasks", {"a": "市卫健委", "b": "市民政局"}),
-        ("district tasks", "/districts/江岸区/tasks?limit=1000", "district_tasks", {"district": "江岸区"}),
-        ("search tasks", "/tasks?q=托育&limit=1000", "search_tasks",
-         {"q": "托育", "document": None, "jurisdiction": None, "section": None}),
-        ("workload", "/stats/workload?limit=1000", "workload", {"document": None, "limit": 1_000_000}),
+        ("shared tasks", "/agencies/市卫健委/shared/市民政局", "shared_tasks", {"a": "市卫健委", "b": "市民政局", **page}),
+        ("district tasks", "/districts/江岸区/tasks", "district_tasks", {"district": "江岸区", **page}),
+        ("search tasks", "/tasks?q=托育", "search_tasks",
+         {"q": "托育", "document": None, "jurisdiction": None, "section": None, **page}),
+        ("workload", "/stats/workload", "workload", {"document": None, "limit": 1_000_000}),
     ]
     if task:
         items.append(("task detail", f"/tasks/{task[0]['id']}", "task_detail", {"id": task[0]["id"]}))
