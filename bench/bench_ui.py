@@ -5,7 +5,8 @@
 1. The busiest agency's page (by /stats/workload) over the samples: time from navigation start to the
    task lists being rendered and to the first drawing of the ego graph (median of --runs).
 2. The explorer with up to 5,000 tasks from a synthetic corpus (--scale × the samples): time to the
-   first drawing, node count, and the time one zoom redraw takes once the layout has settled.
+   first drawing, node count, and the time one zoom redraw takes once the layout has settled — for the
+   default view (aggregated by unit above 1,500 nodes) and for the raw view of every task.
 Writes bench/results/ui.json.
 """
 
@@ -92,12 +93,15 @@ def agency_page(browser, origin: str, runs: int) -> dict[str, Any]:
     }
 
 
-def explorer(browser, origin: str, limit: int) -> dict[str, Any]:
+def explorer(browser, origin: str, limit: int, aggregate: bool | None = None) -> dict[str, Any]:
+    """The explorer's default view (aggregate=None: by unit above 1,500 nodes), then the raw view."""
     page = browser.new_page(viewport={"width": 1400, "height": 900})
     start = time.perf_counter()
-    page.goto(f"{origin}/ui/explore?limit={limit}")
+    flag = "" if aggregate is None else f"&aggregate={int(aggregate)}"
+    page.goto(f"{origin}/ui/explore?limit={limit}{flag}")
     page.wait_for_function("window.DG_TIMING && window.DG_TIMING['dg-explore'] > 0", timeout=300_000)
     first_draw = page.evaluate("window.DG_TIMING['dg-explore']")
+    data_ms = page.evaluate("window.DG_TIMING['dg-explore-data']")
     page.wait_for_function("document.querySelector('#graph').dataset.stabilized === '1'", timeout=600_000)
     settled_s = time.perf_counter() - start
     redraw_ms = page.evaluate("""() => new Promise(resolve => {
@@ -109,8 +113,11 @@ def explorer(browser, origin: str, limit: int) -> dict[str, Any]:
     nodes = page.evaluate("window.DG_EXPLORE.nodes.length")
     status = page.locator("#status").inner_text()
     page.close()
-    return {"limit": limit, "nodes": nodes, "first_draw_ms": first_draw, "layout_settled_s": round(settled_s, 2),
-            "zoom_redraw_ms": round(redraw_ms, 1), "status": status}
+    row = {"limit": limit, "data_ms": data_ms, "first_draw_ms": first_draw, "nodes": nodes, "status": status,
+           "layout_settled_s": round(settled_s, 2), "zoom_redraw_ms": round(redraw_ms, 1)}
+    if aggregate is None:
+        row["raw_view"] = explorer(browser, origin, limit, aggregate=False)
+    return row
 
 
 def main() -> None:

@@ -225,3 +225,25 @@ def test_graph_double_click_expands_and_click_opens(ui_server, page, artifacts):
     page.wait_for_selector("#passage")
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_explorer_aggregates_by_agency(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/explore?limit=1000")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示 586')")
+    page.check("#f-aggregate")
+    page.wait_for_function("document.querySelector('#status').textContent.includes('按单位聚合')")
+    nodes = page.evaluate("window.DG_EXPLORE.nodes.get().map(n => ({id: n.id, type: n.raw.type, label: n.raw.label}))")
+    assert {n["type"] for n in nodes} == {"Agency"}
+    labels = {n["label"] for n in nodes}
+    # 市卫健委 holds 15 tasks as lead and 6 as support directly (see LEAD_NUMBERS / SUPPORT_NUMBERS).
+    assert "市卫健委（21）" in labels
+    # Shared directly by 市卫健委 and 市民政局: 003 237; 000 附件1 rows 9, 14, 15.
+    ids = {n["label"].split("（")[0]: n["id"] for n in nodes}
+    weight = page.evaluate(
+        "([a, b]) => window.DG_EXPLORE.edges.get().filter(e => (e.from === a && e.to === b) || (e.from === b && e.to === a))"
+        ".map(e => e.title)", [ids["市卫健委"], ids["市民政局"]])
+    assert weight == ["共同承担 4 项任务"]
+    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
+    page.screenshot(path=artifacts / "ui_10_explore_by_agency.png")
+    assert page.errors == []
+    assert page.foreign(ui_server) == []

@@ -17,6 +17,7 @@ const DG = (() => {
     MEMBER_OF: { label: "隶属", color: "#2563eb", dashes: [2, 4], width: 1 },
     BRANCH_OF: { label: "分支", color: "#2563eb", dashes: [2, 4], width: 1 },
     IN_DISTRICT: { label: "所在区", color: "#7c3aed", dashes: [2, 4], width: 1 },
+    SHARED: { label: "共同承担", color: "#94a3b8", dashes: false, width: 1 },
   };
   const AGENCY_TYPES = {
     department: "部门",
@@ -201,11 +202,11 @@ const DG = (() => {
     return s.length > n ? s.slice(0, n - 1) + "…" : s;
   }
 
-  function legend(box, nodeTypes) {
+  function legend(box, nodeTypes, edgeTypes = ["LEADS", "SUPPORTS"]) {
     box.replaceChildren(...Object.entries(NODE_TYPES)
       .filter(([k]) => !nodeTypes || nodeTypes.has(k))
       .map(([, v]) => h("span", {}, h("span", { class: "swatch", style: `background:${v.color}` }), v.label)),
-      ...["LEADS", "SUPPORTS"].map((k) => h("span", {},
+      ...edgeTypes.map((k) => h("span", {},
         h("span", { class: "swatch", style: `background:${EDGE_TYPES[k].color};height:3px` }), `${EDGE_TYPES[k].label}关系`)));
   }
 
@@ -241,6 +242,7 @@ const DG = (() => {
       font: { color: style.shape === "box" ? "#fff" : "#1f2933", size: centre ? 18 : 13,
         face: "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif" },
       size: centre ? 22 : n.type === "Task" ? 9 : 12,
+      ...(n.count ? { shape: "dot", size: 6 + 3 * Math.sqrt(n.count), font: { color: "#1f2933", size: 14 } } : {}),
       centre,
       raw: n,
     };
@@ -254,9 +256,9 @@ const DG = (() => {
       to: l.target,
       color: { color: style.color, opacity: 0.8 },
       dashes: style.dashes,
-      width: style.width,
+      width: l.weight ? Math.min(8, 1 + Math.log2(l.weight)) : style.width,
       arrows: l.type === "ROLLS_UP_TO" ? "to" : undefined,
-      title: style.label || l.type,
+      title: l.title || style.label || l.type,
       type: l.type,
     };
   }
