@@ -32,6 +32,9 @@ Scores and thresholds (chosen on the samples, where every distinct 附件2 row t
 
 from __future__ import annotations
 
+import functools
+import heapq
+import itertools
 import math
 import re
 import unicodedata
@@ -45,9 +48,35 @@ MIN_CONFIDENCE = 0.40
 LOW_CONFIDENCE = 0.60
 TARGET_MIN = 0.45  # task→2025 target: one-line tasks need a clearer subject match
 MAX_CANDIDATES = 30
+NEAR_CHILDREN = 100  # earlier tasks re-examined per new parent
+MAX_PARENTS = 3  # roll-ups kept per child and load, best first (one per parent document)
+CATEGORY_SCAN = 60  # above this many city rows in a category, only the bigram candidates among them are scored
+POSTINGS = 64
+RAREST = 24  # candidates are found through a task's rarest bigrams only (prefix filtering), so cost stays flat
 COMMON_BIGRAM_SHARE = 0.2  # bigrams found in more than this share of parents don't select candidates
 GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快", "推动", "开展", "工作", "服务", "体系", "全面", "健全",
            "持续", "深入", "进一步"}
+
+
+def reset() -> None:
+    """Forget the indexes kept between calls (a new process starts this way)."""
+    _sync({})
+    _LINKED.clear()
+
+
+def _sync(existing: dict[str, Task]) -> None:
+    """Bring the kept indexes up to `existing` by difference: only added or removed tasks cost anything."""
+    for tid in _KNOWN.keys() - existing.keys():
+        task = _KNOWN.pop(tid)
+        _PARENTS.remove(task)
+        _CHILDREN.remove(task)
+        _LINKED.pop(tid, None)
+    for tid in existing.keys() - _KNOWN.keys():
+        task = _KNOWN[tid] = existing[tid]
+        if _is_parent(task):
+            _PARENTS.add(task)
+        if _is_child(task):
+            _CHILDREN.add(task)
 
 
 def low_confidence(rollups: Iterable[RollUp]) -> list[RollUp]:
@@ -59,39 +88,45 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
     """Roll-ups among the new document's tasks and between them and tasks already in the graph, both ways.
 
     Indexes of earlier calls are kept and updated by id, so loading document after document costs about
-    O(new tasks x candidates), not O(all pairs).
+    O(new tasks x candidates), not O(all pairs). Each child keeps at most MAX_PARENTS task roll-ups (the best,
+    one per parent document); a district row whose own document has city rows of its category links only there.
     """
     new_ids = {t.id for t in new}
-    old = [t for t in existing if t.id not in new_ids]
-    _PARENTS.sync([t for t in old if _is_parent(t)])
-    _CHILDREN.sync([t for t in old if _is_child(t)])
+    _sync({t.id: t for t in existing if t.id not in new_ids})
+    for tid in new_ids & _LINKED.keys():
+        del _LINKED[tid]  # a reloaded document starts afresh
     new_parents = _Index([t for t in new if _is_parent(t)])
-    new_indicator_ids = {i.id for t in new_parents.tasks.values() for i in t.indicators}
     everyone = _Union(_PARENTS, new_parents)
     out: list[RollUp] = []
     for child in new:
-        links = _link_task(child, everyone)
+        links = _link_task(child, everyone)[:MAX_PARENTS]
+        _LINKED[child.id] = len(links)
         out.extend(links)
         out.extend(_link_indicators(child, links, everyone))
     if new_parents.tasks:
-        # Earlier children against everyone, keeping only edges into the new document: the result is the
-        # same whichever document was loaded first.
+        # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
+        # its district lists). Per parent document the best parent is the same whichever came first.
         for child in _CHILDREN.near(new_parents):
-            links = _link_task(child, everyone)
-            inds = _link_indicators(child, links, everyone)
-            out.extend(r for r in links if r.parent_id in new_parents.tasks)
-            out.extend(r for r in inds if r.parent_id in new_indicator_ids)
+            room = MAX_PARENTS - _LINKED.get(child.id, 0)
+            if room <= 0 or (child.kind == "district_row" and _category_rows(child, _PARENTS, own=True)):
+                continue  # full, or a 附件2 row already served by its own gazette's 附件1
+            links = _link_task(child, new_parents, context=everyone)[:room]
+            _LINKED[child.id] = _LINKED.get(child.id, 0) + len(links)
+            out.extend(links)
+            out.extend(_link_indicators(child, links, new_parents))
     return _dedupe(out)
 
 
 # ---- text features -------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=200_000)
 def subject(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"^\s*[一二三四五六七八九十]+、", "", text)
     return re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
 
 
+@functools.lru_cache(maxsize=200_000)
 def bigrams(text: str) -> frozenset[str]:
     s = subject(text)
     if len(s) < 2:
@@ -118,22 +153,22 @@ class _Features:
     head: frozenset[str]  # first sentence of a measure: its subject line
     category: str
     target_year: int | None
+    source_text: str  # the text these were computed from (a task rebuilt with other text is recomputed)
 
 
-_features: dict[tuple[str, str], _Features] = {}
+_features: dict[str, _Features] = {}
 
 
 def _f(task: Task) -> _Features:
-    key = (task.id, task.text[:64])
-    f = _features.get(key)
-    if f is None:
+    f = _features.get(task.id)
+    if f is None or f.source_text is not task.text:
         years = [i.year for i in task.indicators if i.year] + [int(y) for y in re.findall(r"(20\d\d)\s*年", task.text)]
         head = re.split(r"[。]", task.text, maxsplit=1)[0]
         f = _Features(bigrams(task.title), bigrams(task.text), bigrams(head), category_key(task.category),
-                      max(years) if years else None)
-        if len(_features) > 200_000:
+                      max(years) if years else None, task.text)
+        if len(_features) > 500_000:
             _features.clear()
-        _features[key] = f
+        _features[task.id] = f
     return f
 
 
@@ -154,33 +189,29 @@ class _Index:
 
     def __init__(self, tasks: Iterable[Task] = ()):
         self.tasks: dict[str, Task] = {}
-        self.by_category: dict[str, set[str]] = defaultdict(set)
-        self.by_bigram: dict[str, set[str]] = defaultdict(set)
+        self.by_category: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        self.by_bigram: dict[str, dict[str, None]] = defaultdict(dict)  # insertion-ordered postings
+        self._cache: dict[str, list[Task]] = {}  # candidates per child, valid until the index changes
         for t in tasks:
             self.add(t)
 
     def add(self, t: Task) -> None:
+        self._cache.clear()
         f = _f(t)
         self.tasks[t.id] = t
         if t.title and f.category:
-            self.by_category[f.category].add(t.id)
+            self.by_category[f.category][_source(t)].add(t.id)
         for g in f.text | f.title:
-            self.by_bigram[g].add(t.id)
+            self.by_bigram[g][t.id] = None
 
     def remove(self, t: Task) -> None:
-        f = _f(t)
-        self.tasks.pop(t.id, None)
-        self.by_category.get(f.category, set()).discard(t.id)
+        if t.id not in self.tasks:
+            return
+        self._cache.clear()
+        f = _f(self.tasks.pop(t.id))
+        self.by_category.get(f.category, {}).get(_source(t), set()).discard(t.id)
         for g in f.text | f.title:
-            self.by_bigram.get(g, set()).discard(t.id)
-
-    def sync(self, tasks: Sequence[Task]) -> None:
-        wanted = {t.id: t for t in tasks}
-        for tid in [tid for tid in self.tasks if tid not in wanted]:
-            self.remove(self.tasks[tid])
-        for tid, t in wanted.items():
-            if tid not in self.tasks:
-                self.add(t)
+            self.by_bigram.get(g, {}).pop(t.id, None)
 
     def get(self, task_id: str) -> Task | None:
         return self.tasks.get(task_id)
@@ -191,31 +222,51 @@ class _Index:
     def df(self, g: str) -> int:
         return len(self.by_bigram.get(g, ()))
 
-    def in_category(self, category: str) -> list[Task]:
-        return [self.tasks[i] for i in sorted(self.by_category.get(category, ()))]
+    def in_category(self, category: str, source: str | None = None) -> list[Task]:
+        by_source = self.by_category.get(category, {})
+        ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
+        return [self.tasks[i] for i in sorted(ids)]
 
     def candidates_for(self, child: Task) -> list[Task]:
+        cached = self._cache.get(child.id)
+        if cached is None:
+            cached = self._cache[child.id] = self._candidates(child)
+        return cached
+
+    def _candidates(self, child: Task) -> list[Task]:
         f = _f(child)
         limit = max(5, int(len(self.tasks) * COMMON_BIGRAM_SHARE))
         counts: dict[str, int] = defaultdict(int)
-        for g in f.text | f.title:
-            ids = self.by_bigram.get(g, ())
-            if len(ids) <= limit:
-                for i in ids:
-                    counts[i] += 1
+        for g in self._rarest(f.text | f.title, limit):
+            for i in self._postings(g):
+                counts[i] += 1
         best = sorted(counts, key=lambda i: (-counts[i], i))[:MAX_CANDIDATES]
         return [self.tasks[i] for i in best if i != child.id]
 
+    def _postings(self, g: str) -> Iterable[str]:
+        """The newest POSTINGS tasks holding bigram `g`: a very common bigram costs no more than a rare one."""
+        return itertools.islice(reversed(self.by_bigram[g]), POSTINGS)
+
+    def _rarest(self, grams: Iterable[str], limit: int) -> list[str]:
+        postings = self.by_bigram
+        present = []
+        for g in grams:
+            ids = postings.get(g)
+            if ids and len(ids) <= limit:
+                present.append((len(ids), g))
+        return [g for _, g in heapq.nsmallest(RAREST, present)]
+
     def near(self, other: _Index) -> list[Task]:
-        """Tasks here that share a category or a not-too-common bigram with any task of `other`."""
+        """Tasks here that may roll up to a task of `other`: same category, or sharing its rarest bigrams."""
         limit = max(5, int(len(self.tasks) * COMMON_BIGRAM_SHARE))
         found: set[str] = set()
-        for category in other.by_category:
-            found |= self.by_category.get(category, set())
-        for g in other.by_bigram:
-            ids = self.by_bigram.get(g, set())
-            if len(ids) <= limit:
-                found |= ids
+        for t in other.tasks.values():
+            f = _f(t)
+            counts: dict[str, int] = defaultdict(int)
+            for g in self._rarest(f.text | f.title, limit):
+                for i in self._postings(g):
+                    counts[i] += 1
+            found.update(sorted(counts, key=lambda i: (-counts[i], i))[:NEAR_CHILDREN])
         return [self.tasks[i] for i in sorted(found)]
 
 
@@ -234,8 +285,8 @@ class _Union:
     def df(self, g: str) -> int:
         return sum(p.df(g) for p in self.parts)
 
-    def in_category(self, category: str) -> list[Task]:
-        return [t for p in self.parts for t in p.in_category(category)]
+    def in_category(self, category: str, source: str | None = None) -> list[Task]:
+        return [t for p in self.parts for t in p.in_category(category, source)]
 
     def candidates_for(self, child: Task) -> list[Task]:
         return [t for p in self.parts for t in p.candidates_for(child)]
@@ -243,13 +294,16 @@ class _Union:
 
 _PARENTS = _Index()
 _CHILDREN = _Index()
+_KNOWN: dict[str, Task] = {}  # the tasks the two indexes hold, by id
+_LINKED: dict[str, int] = {}  # task roll-ups each child got in earlier calls of this process
 
 
 # ---- task roll-ups -------------------------------------------------------------------------------
 
-def _link_task(child: Task, parents: _Index | _Union) -> list[RollUp]:
+def _link_task(child: Task, parents: _Index | _Union, context: _Index | _Union | None = None) -> list[RollUp]:
+    """Roll-ups of `child` into `parents`; `context` (all parents) decides the district-row fallback."""
     if child.jurisdiction != CITY and child.kind == "district_row":
-        return _district_row(child, parents)
+        return _district_row(child, parents, context or parents)
     if child.jurisdiction == CITY and child.kind != "measure" and child.title:
         return _best_per_source(child, [p for p in parents.candidates_for(child) if p.kind == "measure"],
                                 _measure_score, "row→measure", MIN_CONFIDENCE)
@@ -260,14 +314,32 @@ def _link_task(child: Task, parents: _Index | _Union) -> list[RollUp]:
     return []
 
 
-def _district_row(child: Task, parents: _Index | _Union) -> list[RollUp]:
-    f = _f(child)
-    rows = [p for p in parents.in_category(f.category) if p.kind != "measure" and p.id != child.id]
+def _district_row(child: Task, parents: _Index | _Union, context: _Index | _Union) -> list[RollUp]:
+    """附件2 row → 附件1 row of the same category, in the row's own gazette when it has one; else a measure."""
+    own = _category_rows(child, context, own=True)
+    if own:
+        rows = own if context is parents else _category_rows(child, parents, own=True)
+    else:
+        rows = _category_rows(child, parents)
     out = _best_per_source(child, rows, _row_score, "category+title", MIN_CONFIDENCE)
     if out:
         return out
+    known = own or (_category_rows(child, context) if context is not parents else [])
+    if context is not parents and _best_per_source(child, known, _row_score, "category+title", MIN_CONFIDENCE):
+        return []  # a city row elsewhere takes this row; the measure fallback is not wanted
     measures = [p for p in parents.candidates_for(child) if p.kind == "measure"]
     return _best_per_source(child, measures, _measure_score, "subject→measure", MIN_CONFIDENCE)
+
+
+def _category_rows(child: Task, parents: _Index | _Union, *, own: bool = False) -> list[Task]:
+    """City rows of the child's category (only those of its own document with `own`)."""
+    category = _f(child).category
+    rows = [p for p in parents.in_category(category, _source(child) if own else None)
+            if p.kind != "measure" and p.id != child.id and p.jurisdiction == CITY]
+    if len(rows) > CATEGORY_SCAN:
+        near = {p.id for p in parents.candidates_for(child)}
+        rows = [p for p in rows if p.id in near]
+    return rows
 
 
 def _row_score(child: Task, parent: Task) -> float:
@@ -291,13 +363,17 @@ def _target_scorer(parents: _Index | _Union):
     def weight(g: str) -> float:
         return math.log(1 + total / (1 + parents.df(g)))
 
+    weights: dict[str, dict[str, float]] = {}
+
     def score(child: Task, parent: Task) -> float:
-        c, p = _f(child), _f(parent)
-        specific = c.text - GENERIC
-        if len(specific) < 3:
+        w = weights.get(child.id)
+        if w is None:
+            w = weights[child.id] = {g: weight(g) for g in _f(child).text - GENERIC}
+        if len(w) < 3:
             return 0.0
-        mass = sum(weight(g) for g in specific)
-        return sum(weight(g) for g in specific & p.text) / mass if mass else 0.0
+        mass = sum(w.values())
+        target = _f(parent).text
+        return sum(v for g, v in w.items() if g in target) / mass if mass else 0.0
 
     return score
 
@@ -318,7 +394,7 @@ def _best_per_source(child: Task, candidates: list[Task], score, method: str, mi
     for p in candidates:
         if p.id != child.id:
             by_source[_source(p)].append((score(child, p), p))
-    out = []
+    out: list[RollUp] = []
     for scored in by_source.values():
         scored.sort(key=lambda sp: (-sp[0], sp[1].id))
         raw, parent = scored[0]
@@ -330,7 +406,7 @@ def _best_per_source(child: Task, candidates: list[Task], score, method: str, mi
             confidence *= 0.85 + 1.5 * (raw - runner)
         if confidence >= minimum:
             out.append(RollUp(child.id, parent.id, "task", method, round(confidence, 3)))
-    return out
+    return sorted(out, key=lambda r: (-r.confidence, r.parent_id))
 
 
 # ---- indicator roll-ups --------------------------------------------------------------------------
@@ -345,38 +421,39 @@ def _link_indicators(child: Task, task_links: list[RollUp], parents: _Index | _U
     pool = preferred if child.jurisdiction == CITY else preferred + [
         p for p in parents.candidates_for(child) if p.id not in linked_parents
     ]
+    by_unit: dict[str, list[tuple[str, Indicator, Task]]] = defaultdict(list)
+    for task in pool:
+        for cand in task.indicators:
+            if cand.id:
+                by_unit[cand.unit or ""].append((subject(cand.name), cand, task))
     out = []
     for ind in child.indicators:
-        match = _best_indicator(ind, pool, linked_parents)
-        if match is not None:
-            out.append(match(ind))
+        out.extend(_best_indicators(ind, by_unit.get(ind.unit or "", []), linked_parents))
     return out
 
 
-def _best_indicator(ind: Indicator, pool: list[Task], preferred: set[str]):
-    if ind.set_by_city or not ind.name:
-        return None
+def _best_indicators(ind: Indicator, same_unit: list[tuple[str, Indicator, Task]],
+                     preferred: set[str]) -> list[RollUp]:
+    """The same-name (or very similar name) indicator with the same unit, best one per parent document."""
+    if ind.set_by_city or not ind.name or not ind.id:
+        return []
     name = subject(ind.name)
-    best: tuple[float, str, str] | None = None
-    for task in pool:
+    grams = bigrams(name)
+    best: dict[str, tuple[float, str, str]] = {}
+    for other, cand, task in same_unit:
         bonus = 0.05 if task.id in preferred else 0.0
-        for cand in task.indicators:
-            if not cand.id or (cand.unit or "") != (ind.unit or ""):
+        if name == other:
+            score, method = 0.95 + bonus, "same name+unit"
+        else:
+            sim = dice(grams, bigrams(other))
+            if sim < 0.75:
                 continue
-            other = subject(cand.name)
-            if name == other:
-                score, method = 0.95 + bonus, "same name+unit"
-            else:
-                sim = dice(bigrams(name), bigrams(other))
-                if sim < 0.75:
-                    continue
-                score, method = 0.85 * sim + bonus, "similar name+unit"
-            if best is None or score > best[0]:
-                best = (score, cand.id, method)
-    if best is None:
-        return None
-    score, parent_id, method = best
-    return lambda i: RollUp(i.id, parent_id, "indicator", method, round(min(score, 1.0), 3))
+            score, method = 0.85 * sim + bonus, "similar name+unit"
+        source = _source(task)
+        if source not in best or (score, cand.id) > (best[source][0], best[source][1]):
+            best[source] = (score, cand.id, method)
+    ranked = sorted(best.values(), key=lambda b: (-b[0], b[1]))[:MAX_PARENTS]
+    return [RollUp(ind.id, pid, "indicator", method, round(min(score, 1.0), 3)) for score, pid, method in ranked]
 
 
 def _dedupe(rollups: list[RollUp]) -> list[RollUp]:
