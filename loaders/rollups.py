@@ -121,9 +121,14 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
 
 @functools.lru_cache(maxsize=200_000)
 def subject(text: str) -> str:
+    """CJK and Latin letters only; a quoted number ("323" 攻坚行动) is a name, so it is kept, spelt as letters."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"^\s*[一二三四五六七八九十]+、", "", text)
+    text = re.sub(r"“(\d+)”", lambda m: m.group(1).translate(DIGITS_AS_LETTERS), text)
     return re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
+
+
+DIGITS_AS_LETTERS = str.maketrans("0123456789", "abcdefghij")
 
 
 @functools.lru_cache(maxsize=200_000)
