@@ -39,7 +39,7 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.model import CITY, Indicator, RollUp, Task
@@ -106,10 +106,8 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
     if new_parents.tasks:
         # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
         # its district lists). Per parent document the best parent is the same whichever came first.
-        for child in _CHILDREN.near(new_parents):
+        for child in _CHILDREN.near(new_parents, _open_child):
             room = MAX_PARENTS - _LINKED.get(child.id, 0)
-            if room <= 0 or (child.kind == "district_row" and _category_rows(child, _PARENTS, own=True)):
-                continue  # full, or a 附件2 row already served by its own gazette's 附件1
             links = _link_task(child, new_parents, context=everyone)[:room]
             _LINKED[child.id] = _LINKED.get(child.id, 0) + len(links)
             out.extend(links)
@@ -183,6 +181,13 @@ def _is_parent(t: Task) -> bool:
 
 def _source(t: Task) -> str:
     return t.provenance.source if t.provenance else ""
+
+
+def _open_child(t: Task) -> bool:
+    """An earlier task that may still gain a parent: not full, and not a 附件2 row its own 附件1 serves."""
+    if _LINKED.get(t.id, 0) >= MAX_PARENTS:
+        return False
+    return not (t.kind == "district_row" and _category_rows(t, _PARENTS, own=True))
 
 
 def _is_child(t: Task) -> bool:
@@ -261,16 +266,21 @@ class _Index:
                 present.append((len(ids), g))
         return [g for _, g in heapq.nsmallest(RAREST, present)]
 
-    def near(self, other: _Index) -> list[Task]:
-        """Tasks here that may roll up to a task of `other`: same category, or sharing its rarest bigrams."""
+    def near(self, other: _Index, eligible: Callable[[Task], bool]) -> list[Task]:
+        """Eligible tasks here that may roll up to a task of `other`: those sharing its rarest bigrams."""
         limit = max(5, int(len(self.tasks) * COMMON_BIGRAM_SHARE))
         found: set[str] = set()
+        verdict: dict[str, bool] = {}
         for t in other.tasks.values():
             f = _f(t)
             counts: dict[str, int] = defaultdict(int)
             for g in self._rarest(f.text | f.title, limit):
                 for i in self._postings(g):
-                    counts[i] += 1
+                    ok = verdict.get(i)
+                    if ok is None:
+                        ok = verdict[i] = eligible(self.tasks[i])
+                    if ok:
+                        counts[i] += 1
             found.update(sorted(counts, key=lambda i: (-counts[i], i))[:NEAR_CHILDREN])
         return [self.tasks[i] for i in sorted(found)]
 
