@@ -35,6 +35,7 @@ GOVERNMENT_SUFFIXES = ("区人民政府", "人民政府", "区政府", "政府")
 COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
 NOTE = re.compile(r"^(含|包括|下同|不含|以下|牵头)")
 SUB_OFFICE = re.compile(r"(科|处|室|股|组|中心)$")
+LEADING_GROUP = re.compile(r"(领导小组|指挥部|工作专班|联席会议)(办公室)?$")
 MASS = re.compile(r"(团市委|团区委|妇联|残联|总工会|工商联|科协|文联|侨联|社科联|红十字会)$")
 GROUP_START = ("各", "相关", "有关")
 GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部门", "有关部门", "有关单位", "各执法单位")
@@ -289,10 +290,11 @@ class Resolver:
             return self._units[self._index[key]].agency()
         if key in self._proper:
             return self._proper[key].agency()
-        if key.startswith("武汉市") and "市" + key[3:] in self._index:
-            return self._units[self._index["市" + key[3:]]].agency()
-        if key.startswith("武汉市"):
-            return self._resolve_key("市" + key[3:], jurisdiction)
+        if key.startswith(self.city) and "市" + key[len(self.city):] in self._index:
+            return self._units[self._index["市" + key[len(self.city):]]].agency()
+        if key.startswith(self.city):  # "武汉市卫生健康委员会", "武汉市武昌区发展和改革局"
+            rest = key[len(self.city):]
+            return self._resolve_key("市" + rest, jurisdiction) or self._place_prefixed(rest)
         place = self._place_index.get(key)
         if place is not None:
             return self._units[place.owner].agency()
@@ -311,8 +313,12 @@ class Resolver:
             local = self._district_unit(key, jurisdiction)
             if local is not None:
                 return local
+        if key.startswith("中共") and len(key) > 4:
+            return self._resolve_key(key[2:], jurisdiction)
         if _is_group(key) and not key.startswith("区"):
             return Agency(name=key, jurisdiction=CITY, type="group")
+        if key.startswith("市") and LEADING_GROUP.search(key):  # groups are set up per document: accept them
+            return Agency(name=key, jurisdiction=CITY, type="leading_group")
         return None
 
     def _branch(self, key: str) -> Agency | None:
@@ -373,6 +379,8 @@ class Resolver:
             return Agency(name=district + key[1:], jurisdiction=district, type="group", district=district)
         if key.startswith(GROUP_START) or key.endswith(GROUP_END):
             return Agency(name=district + key, jurisdiction=district, type="group", district=district)
+        if key.startswith("区") and LEADING_GROUP.search(key):
+            return Agency(name=district + key[1:], jurisdiction=district, type="leading_group", district=district)
         if key.startswith(("区", "团区委")) and UNIT_END.search(key):
             return Agency(name=district + key.removeprefix("区"), jurisdiction=district, type=_guess_type(key),
                           district=district)
@@ -447,7 +455,7 @@ def _is_group(key: str) -> bool:
 def _guess_type(name: str) -> AgencyType:
     if _is_group(name):
         return "group"
-    if re.search(r"(领导小组|指挥部|联席会议)(办公室)?$", name):
+    if LEADING_GROUP.search(name):
         return "leading_group"
     if MASS.search(name):
         return "mass_organisation"

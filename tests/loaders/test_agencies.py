@@ -131,6 +131,15 @@ def test_written_is_the_printed_item(r: Resolver) -> None:
         ("东湖高新区管委会", CITY, "东湖高新区管委会", "zone_committee", "东湖高新区"),
         ("市消防救援支队", CITY, "市消防救援支队", "department", CITY),
         ("武汉广电台", CITY, "武汉广电台", "other", CITY),
+        # names from other documents and years
+        ("市保障和改善民生工作领导小组", CITY, "市保障和改善民生工作领导小组", "leading_group", CITY),  # 001 l.439
+        ("区防汛抗旱指挥部", "武昌区", "武昌区防汛抗旱指挥部", "leading_group", "武昌区"),
+        ("中共武昌区委组织部", "武昌区", "武昌区委组织部", "party_organ", "武昌区"),
+        ("武汉市武昌区发展和改革局", CITY, "武昌区发改局", "department", "武昌区"),
+        ("武昌区人民政府办公室", CITY, "武昌区政府办", "department", "武昌区"),
+        ("市卫计委", CITY, "市卫健委", "department", CITY),  # the name before 2019
+        ("市食药监局", CITY, "市市场监管局", "department", CITY),
+        ("市建委", CITY, "市城建局", "department", CITY),
     ],
 )
 def test_resolve(r: Resolver, name: str, jurisdiction: str, canonical: str, type_: str,
