@@ -117,6 +117,7 @@ class Resolver:
         self._district_units: dict[str, tuple[str, AgencyType]] = {}  # "区X" form → (canonical "区Y", type)
         self._proper: dict[str, _Unit] = {}  # named units inside one district
         self._place_index: dict[str, District] = {}
+        self._places_sorted: list[tuple[str, District]] = []
         self._build(table)
 
     # ---- construction -------------------------------------------------------------------------
@@ -173,6 +174,11 @@ class Resolver:
             for member in unit.members:
                 if member in self._units and unit.name not in self._units[member].member_of:
                     self._units[member].member_of.append(unit.name)
+
+    def _places_longest_first(self) -> list[tuple[str, District]]:
+        if len(self._places_sorted) != len(self._place_index):
+            self._places_sorted = sorted(self._place_index.items(), key=lambda kv: -len(kv[0]))
+        return self._places_sorted
 
     def _add_district(self, d: District) -> None:
         self._districts[d.name] = d
@@ -343,7 +349,7 @@ class Resolver:
 
     def _place_prefixed(self, key: str) -> Agency | None:
         """'武昌区公安分局', '武昌社保处', '东湖高新区管委会': a place name followed by a unit."""
-        for form, d in sorted(self._place_index.items(), key=lambda kv: -len(kv[0])):
+        for form, d in self._places_longest_first():
             if not key.startswith(form) or key == form:
                 continue
             rest = key[len(form):]
@@ -410,7 +416,7 @@ class Resolver:
             n = normalise(nxt)
             if n in self._place_index:
                 continue
-            for form, d in sorted(self._place_index.items(), key=lambda kv: -len(kv[0])):
+            for form, d in self._places_longest_first():
                 if n.startswith(form) and n != form and d.kind == place.kind:
                     rest = n[len(form):]
                     if d.kind == "district" and form == d.short:
