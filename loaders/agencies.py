@@ -13,7 +13,7 @@ import difflib
 import functools
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -233,6 +233,8 @@ class Resolver:
         if not key:
             return Agency(name=name.strip(), jurisdiction=jurisdiction, resolved=False)
         base, inner = _strip_brackets(key)
+        if not base and len(inner) == 1 and inner[0]:  # "(市发改委)"
+            return self.resolve(inner[0], jurisdiction=jurisdiction)
         if base and base != key and key not in self._index and key not in self._proper:
             found = self._resolve_key(base, jurisdiction)
             if found is not None:
@@ -248,7 +250,7 @@ class Resolver:
 
     def resolve_list(self, text: str, *, jurisdiction: str = CITY) -> list[tuple[str, Agency]]:
         """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
-        items = split_units(text)
+        items = split_units(text, is_whole=self._is_whole)
         out: list[tuple[str, Agency]] = []
         seen: set[str] = set()
         for pos, item in enumerate(items):
@@ -257,6 +259,12 @@ class Resolver:
                     seen.add(agency.id)
                     out.append((item, agency))
         return out
+
+    def _is_whole(self, piece: str) -> bool:
+        """Could `piece` stand alone as a unit (or a place whose unit comes from a shared suffix)?"""
+        key = normalise(piece)
+        base, _ = _strip_brackets(key)
+        return bool(UNIT_END.search(base)) or base in self._place_index or base in self._index or _is_group(base)
 
     def lookup(self, query: str) -> Agency | None:
         """An agency by canonical name, alias, full official name, Traditional or full-width form; else None."""
@@ -426,10 +434,14 @@ class Resolver:
         return None
 
 
-def split_units(text: str) -> list[str]:
-    """Split a unit list at top-level separators (、,;，； and runs of spaces), never inside brackets."""
+def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> list[str]:
+    """Split a unit list at top-level separators (、,;，； and runs of spaces), never inside brackets.
+
+    A space also occurs inside one name in extracted text ("市 发改委"): with `is_whole` given, a piece that
+    was cut at a space and is not a whole unit name is joined to the piece after it.
+    """
     text = unicodedata.normalize("NFKC", text).strip()
-    items: list[str] = []
+    pieces: list[tuple[str, bool]] = []  # (piece, cut at a space)
     depth = 0
     buf: list[str] = []
     for ch in text:
@@ -438,13 +450,22 @@ def split_units(text: str) -> list[str]:
         elif ch in CLOSE:
             depth = max(0, depth - 1)
         if depth == 0 and (ch in SEPARATORS or ch.isspace()):
-            items.append("".join(buf))
+            pieces.append(("".join(buf), ch.isspace()))
             buf = []
             continue
         buf.append(ch)
-    items.append("".join(buf))
-    cleaned = [ROLE_LABEL.sub("", i.strip()).strip() for i in items]
-    return [i for i in cleaned if i and i not in {"等", "和"}]
+    pieces.append(("".join(buf), False))
+    cleaned = [(ROLE_LABEL.sub("", p.strip()).strip(), space) for p, space in pieces]
+    cleaned = [(p, space) for p, space in cleaned if p and p not in {"等", "和"}]
+    if is_whole is not None:
+        joined: list[tuple[str, bool]] = []
+        for p, space in cleaned:
+            if joined and joined[-1][1] and not is_whole(joined[-1][0]):
+                joined[-1] = (joined[-1][0] + p, space)
+            else:
+                joined.append((p, space))
+        cleaned = joined
+    return [p for p, _ in cleaned]
 
 
 def _strip_brackets(key: str) -> tuple[str, list[str]]:
