@@ -46,7 +46,7 @@ VERBS: dict[str, str] = {
     "增加至": GE, "增长到": GE, "增至": GE, "不低于": GE, "不少于": GE, "至少": GE, "超过": GT, "突破": GT,
     "大于": GT, "高于": GT, "控制在": LE, "降至": LE, "降到": LE, "下降到": LE, "下降至": LE, "降低到": LE,
     "降低至": LE, "减少到": LE, "不超过": LE, "不高于": LE, "小于": LT, "低于": LT, "保持在": EQ, "稳定在": EQ,
-    "巩固在": EQ, "维持在": EQ, "均在": EQ,
+    "巩固在": EQ, "维持在": EQ, "均在": EQ, "≥": GE, ">=": GE, "≤": LE, "<=": LE, ">": GT, "<": LT,
 }
 OF_SHARE = re.compile(r"(不少于|不低于|不超过|不高于|达到)([\u4e00-\u9fff]{1,10})的$")
 SHARE = re.compile(r"占[\u4e00-\u9fff]{0,6}$")  # "人数占总人口 50%": the share belongs to the name
@@ -62,6 +62,8 @@ LEAD = re.compile(
 SET_BY_CITY = re.compile(r"(完成|达到)(省|市|省市|上级|国家|省级|市级)?下达(的)?(目标|任务|指标)(任务)?")
 SUBITEM = re.compile(r"(?:(?<=^)|(?<=[。;;\s]))\d{1,2}[.、．](?!\d)")
 YEAR = re.compile(r"(20\d\d)\s*年")
+FIVE_YEAR_END = re.compile(r"十四五[”\"]?\s*(末|期末|时期末)")
+INLINE_TYPE = re.compile(r"[(\[【]\s*(约束性|预期性)(?:指标)?\s*[)\]】]")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
 
 
@@ -74,11 +76,15 @@ def extract_indicators(
     (target None) rather than disappearing.
     """
     norm = _halfwidth(text)
+    stated = INLINE_TYPE.search(norm)  # "(约束性)" written in the row itself
+    if stated and not type:
+        type = stated.group(1)
+        norm = norm[: stated.start()] + " " * (stated.end() - stated.start()) + norm[stated.end():]
     found: list[Indicator] = []
     for start, end in _clauses(norm):
         found.extend(_from_clause(norm, start, end, type))
     if not found and type:
-        name = _clean_name(_strip_subitem(norm.strip().rstrip("。")))
+        name = _clean_name(_strip_subitem(norm.strip().rstrip("。 ")))
         found.append(Indicator(name=name, text=text.strip(), type=type))
     for ind in found:
         ind.provenance = _span(provenance, ind.text) if provenance else None
@@ -284,8 +290,10 @@ def _is_year(text: str, m: re.Match[str]) -> bool:
 
 def _year(text: str, start: int) -> int | None:
     sentence_start = max(text.rfind("。", 0, start), _last_subitem(text, start), 0)
-    years = YEAR.findall(text[sentence_start:start + 1])
-    return int(years[-1]) if years else None
+    before = text[sentence_start:start + 1]
+    years = [(m.start(), int(m.group(1))) for m in YEAR.finditer(before)]
+    years += [(m.start(), 2025) for m in FIVE_YEAR_END.finditer(before)]  # 到“十四五”末
+    return max(years)[1] if years else None
 
 
 def _last_subitem(text: str, before: int) -> int:

@@ -65,6 +65,10 @@ Row = tuple[str, float | None, str | None, str | None, int | None]  # name, targ
         ("全市每周参加 3 次及以上体育锻炼的人数占总人口 50%及以上。",
          [("每周参加3次及以上体育锻炼的人数占总人口", 50, "%", ">=", None)]),
         ("高校专职保安数量不少于师生总人数的 4‰", [("高校专职保安数量占师生总人数", 4, "‰", ">=", None)]),
+        # symbols and period words of other documents
+        ("城镇登记失业率≤5%", [("城镇登记失业率", 5, "%", "<=", None)]),
+        ("森林覆盖率≥15%", [("森林覆盖率", 15, "%", ">=", None)]),
+        ("到“十四五”末,人均公园绿地面积达到8.9平方米", [("人均公园绿地面积", 8.9, "平方米", ">=", 2025)]),
         # numbers that are not targets
         ("加快建设“15分钟养老服务圈”。", []),
         ("实施影响群众健康突出问题“323”攻坚行动。", []),
@@ -87,6 +91,11 @@ def test_extract(text: str, expected: list[Row]) -> None:
 def test_set_by_city(text: str, name: str) -> None:
     [ind] = extract_indicators(text, type="约束性")
     assert (ind.name, ind.target, ind.set_by_city, ind.type) == (name, None, True, "约束性")
+
+
+def test_type_written_in_the_row() -> None:
+    [ind] = extract_indicators("城镇调查失业率小于6%(预期性)")
+    assert (ind.name, ind.target, ind.type) == ("城镇调查失业率", 6.0, "预期性")
 
 
 def test_indicator_row_without_number_is_kept() -> None:
