@@ -390,10 +390,9 @@ class Resolver:
             if parent is not None and d is not None:
                 return self._make_branch(parent.name, d)
         if key.startswith("区") and _is_group(key):
-            return Agency(name=key, jurisdiction=district, type="group", district=district,
-                          aliases=[district + key[1:]])
+            return Agency(name=district + key[1:], jurisdiction=district, type="group", district=district)
         if key.startswith(GROUP_START) or key.endswith(GROUP_END):
-            return Agency(name=key, jurisdiction=district, type="group", district=district, aliases=[district + key])
+            return Agency(name=district + key, jurisdiction=district, type="group", district=district)
         if key.startswith("区") and LEADING_GROUP.search(key):
             return Agency(name=district + key[1:], jurisdiction=district, type="leading_group", district=district)
         if key.startswith(("区", "团区委")) and UNIT_END.search(key):
