@@ -87,6 +87,7 @@ class AgencyDocument(BaseModel):
 
 
 class AgencySection(BaseModel):
+    doc_id: str | None = None
     section: str
     lead: int
     support: int

@@ -1,28 +1,29 @@
 // name: agency_profile
 // title: 单位概况
-// description: 一个单位的基本信息与任务统计：按角色（牵头、配合、经由群组）、按文件、按章节（最外层标题）计数。
+// description: 一个单位的基本信息与任务统计：按角色（牵头、配合、经由群组）、按文件、按文件内章节（最外层标题）计数。
 // param: name: string — 单位名称，例：市卫健委
 // example: {"name": "市卫健委"}
 MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
 WITH a ORDER BY a.name LIMIT 1
 OPTIONAL MATCH (a)-[r:LEADS|SUPPORTS]->(t:Task)
-WITH a, collect({doc: t.doc_id, source: t.source, section: coalesce(t.section[0], ''), kind: type(r)}) AS hits
-WITH a, [h IN hits WHERE h.kind IS NOT NULL] AS hits
+WITH a, t.doc_id AS doc, coalesce(t.section[0], '') AS section, type(r) AS kind
+WITH a, doc, section, count(CASE WHEN kind = 'LEADS' THEN 1 END) AS lead,
+     count(CASE WHEN kind = 'SUPPORTS' THEN 1 END) AS support
+WITH a, doc, collect({doc_id: doc, section: section, lead: lead, support: support}) AS secs,
+     toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
+OPTIONAL MATCH (d:Document {id: doc})
+WITH a, doc, d, secs, lead, support ORDER BY d.source
+WITH a, collect(CASE WHEN doc IS NULL THEN null ELSE
+                  {doc_id: doc, source: d.source, title: d.title, lead: lead, support: support} END) AS documents,
+     collect(CASE WHEN doc IS NULL THEN [] ELSE secs END) AS secs,
+     toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
 OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)-[:LEADS|SUPPORTS]->(gt:Task)
-WITH a, hits, count(DISTINCT gt) AS via_group
-OPTIONAL MATCH (d:Document)
-WITH a, hits, via_group, collect({id: d.id, source: d.source, title: d.title}) AS docs
+WITH a, documents, secs, lead, support, count(DISTINCT gt) AS via_group
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases, coalesce(a.written, []) AS written,
        [(m:Agency)-[:MEMBER_OF]->(a) | m.name] AS members,
        [(a)-[:MEMBER_OF]->(grp:Agency) | grp.name] AS member_of,
-       {lead: size([h IN hits WHERE h.kind = 'LEADS']), support: size([h IN hits WHERE h.kind = 'SUPPORTS']),
-        via_group: via_group} AS counts,
-       [d IN docs WHERE any(h IN hits WHERE h.doc = d.id) |
-          {doc_id: d.id, source: d.source, title: d.title,
-           lead: size([h IN hits WHERE h.doc = d.id AND h.kind = 'LEADS']),
-           support: size([h IN hits WHERE h.doc = d.id AND h.kind = 'SUPPORTS'])}] AS documents,
-       [s IN reduce(acc = [], h IN hits | CASE WHEN h.section IN acc THEN acc ELSE acc + [h.section] END) |
-          {section: s, lead: size([h IN hits WHERE h.section = s AND h.kind = 'LEADS']),
-           support: size([h IN hits WHERE h.section = s AND h.kind = 'SUPPORTS'])}] AS sections
+       {lead: lead, support: support, via_group: via_group} AS counts,
+       documents,
+       reduce(acc = [], x IN secs | acc + x) AS sections

@@ -121,6 +121,10 @@ def test_agency_profile(small: httpx.Client) -> None:
     ja = small.get("/agencies/江岸区人民政府").json()
     assert sorted(ja["member_of"]) == ["各中心城区人民政府", "各区人民政府"]
     assert ja["counts"]["via_group"] == 6
+    assert sorted((x["section"], x["lead"], x["support"]) for x in a["sections"]) == [
+        ("(十)民生", 4, 0), ("(十一)治理", 0, 1), ("民生实事", 1, 0)]
+    idle = small.get("/agencies/市档案馆").json()
+    assert idle["counts"] == {"lead": 0, "support": 0, "via_group": 0} and idle["documents"] == idle["sections"] == []
     group = small.get("/agencies/各区人民政府").json()
     assert sorted(group["members"]) == ["武昌区人民政府", "江岸区人民政府"]
 
