@@ -30,11 +30,14 @@ def _open_store(settings: Settings) -> GraphStore:
 
 
 def create_app(settings: Settings | None = None, *, store: GraphStore | None = None) -> FastAPI:
-    """The app; pass `store` to serve an already-open store (it is then not closed on shutdown)."""
+    """The app; pass `store` to serve an already-open store (it is then not closed on shutdown).
+
+    Settings are read when the app is created (CORS needs them then); the store, catalogue and
+    resolver are built in the lifespan, so importing this module touches nothing."""
+    cfg = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        cfg = settings or Settings()
         graph = store or _open_store(cfg)
         catalogue = Catalogue.load(cfg.dutygraph_queries)
         resolver = load_resolver()
@@ -60,9 +63,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
     )
     if local_docs:
         docs.install(app, local_docs)
-    origins = (settings or Settings()).dutygraph_cors_origins
-    if origins:
-        app.add_middleware(CORSMiddleware, allow_origins=origins, allow_methods=["*"], allow_headers=["*"])
+    if cfg.dutygraph_cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=cfg.dutygraph_cors_origins, allow_methods=["*"],
+                           allow_headers=["*"])
     errors.install(app)
     for router in ROUTERS:
         app.include_router(router)
