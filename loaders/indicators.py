@@ -174,6 +174,8 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
         span_end = (suffix.end() if suffix else 0) + values[-1].end()
         span = body[name_from:span_end].strip(" ,、")
         for k, v in enumerate(values if len(values) == len(names) else values[:1] * len(names)):
+            if not _meaningful(names[k]) and not type:
+                continue
             out.append(Indicator(
                 name=names[k], text=span, target=_num(v), unit=_unit(v), comparator=cmp_, year=year, type=type,
             ))
@@ -208,7 +210,7 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
         elif not left_clean:
             left_clean = prefix
         name = _clean_name(left_clean + right) if right else left_clean
-        if len(re.findall(r"[\u4e00-\u9fff]", name)) < 2:
+        if not _meaningful(name):
             continue
         cmp_ = SUFFIX_CMP[suffix.group(1)] if suffix else (GE if at_least else EQ)
         out.append(Indicator(name=name, text=body[a:b].strip(" 、"), target=_num(n), unit=_unit(n),
@@ -278,6 +280,12 @@ def _clean_name(name: str) -> str:
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
     return name
+
+
+def _meaningful(name: str) -> bool:
+    """A measured quantity needs a few words: "认定" or "新城区" alone names nothing."""
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", name))
+    return cjk >= 3 and not re.fullmatch(r"(中心城区|新城区|各区|全市|全区|每年|其中)", name)
 
 
 def _strip_subitem(text: str) -> str:
