@@ -30,7 +30,7 @@ from graph.model import Indicator, Provenance
 UNITS = (
     "个百分点", "平方米/人", "千米/平方公里", "公里/平方公里", "座/平方公里", "/10万", "/万", "万平方米", "平方公里",
     "平方米", "万人次", "万人", "万个", "万套", "万户", "万辆", "万亩", "万元", "亿元", "万吨", "万张", "万间",
-    "人次", "场次", "户", "个", "所", "家", "场", "套", "间", "人", "张", "台", "座", "条", "项", "支", "批", "处",
+    "人次", "场次", "批次", "户", "个", "所", "家", "场", "套", "间", "人", "张", "台", "座", "条", "项", "支", "批", "处",
     "名", "件", "亩", "公里", "千米", "米", "次", "辆", "年", "岁", "天", "分钟", "小时", "%", "‰", "倍", "元", "吨",
     "床", "栋", "班", "万",
 )
@@ -254,18 +254,17 @@ def _share_suffix(parts: list[str]) -> list[str]:
     "基本医疗保险和生育保险参保人数" → both get "参保人数"; "孕产妇和婴儿死亡率" → both get "死亡率".
     """
     last = parts[-1]
-    if not re.search(r"(率|数|量|比|例|积|平)$", parts[0]):
-        tail = next((q for q in QUANTITY if last.endswith(q) and len(last) > len(q)), None)
-        if tail:
-            return [p + tail for p in parts[:-1]] + [last]
     tail2 = parts[0][-2:]
     if last.endswith(tail2) or len(tail2) < 2:
         return parts
     pos = last.rfind(tail2)
-    if pos < 0:
-        return parts
-    suffix = last[pos + 2:]
-    return [p + suffix for p in parts[:-1]] + [last]
+    if pos >= 0:  # "公办幼儿园和普惠性民办幼儿园在园幼儿占比": the first item ends where the last one's head does
+        return [p + last[pos + 2:] for p in parts[:-1]] + [last]
+    if not re.search(r"(率|数|量|比|例|积|平)$", parts[0]):
+        tail = next((q for q in QUANTITY if last.endswith(q) and len(last) > len(q)), None)
+        if tail:
+            return [p + tail for p in parts[:-1]] + [last]
+    return parts
 
 
 def _clean_name(name: str) -> str:
