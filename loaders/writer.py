@@ -141,7 +141,8 @@ def document_statements(
 
     agencies = _with_related(parsed.agencies(), lookup_agency)
     statements.append((MERGE_DISTRICTS, {"rows": _district_rows(agencies, lookup_district)}))
-    statements.append((MERGE_AGENCIES, {"rows": [_agency_row(a, parsed) for a in agencies]}))
+    written = _written_forms(parsed)
+    statements.append((MERGE_AGENCIES, {"rows": [_agency_row(a, written.get(a.id, [])) for a in agencies]}))
     for rel, rows in _agency_link_rows(agencies).items():
         statements.append((MERGE_AGENCY_LINKS[rel], {"rows": rows}))
     for rel, rows in _assignment_rows(parsed).items():
@@ -218,8 +219,16 @@ def _with_related(agencies: list[Agency], lookup: AgencyLookup) -> list[Agency]:
     return sorted(found.values(), key=lambda a: a.id)
 
 
-def _agency_row(agency: Agency, parsed: ParsedDocument) -> dict[str, Any]:
-    written = sorted({a.written for t in parsed.tasks for a in t.assignments if a.agency.id == agency.id})
+def _written_forms(parsed: ParsedDocument) -> dict[str, list[str]]:
+    """Agency id → every form in which the document printed it."""
+    forms: dict[str, set[str]] = {}
+    for task in parsed.tasks:
+        for a in task.assignments:
+            forms.setdefault(a.agency.id, set()).add(a.written)
+    return {k: sorted(v) for k, v in forms.items()}
+
+
+def _agency_row(agency: Agency, written: list[str]) -> dict[str, Any]:
     return {
         "id": agency.id, "name": agency.name, "jurisdiction": agency.jurisdiction, "type": agency.type,
         "resolved": agency.resolved, "aliases": sorted(set(agency.aliases)), "written": written,
