@@ -66,11 +66,15 @@ def reset() -> None:
 
 def _sync(existing: dict[str, Task]) -> None:
     """Bring the kept indexes up to `existing` by difference: only added or removed tasks cost anything."""
-    for tid in _KNOWN.keys() - existing.keys():
+    gone = _KNOWN.keys() - existing.keys()
+    for tid in gone:
         task = _KNOWN.pop(tid)
         _PARENTS.remove(task)
         _CHILDREN.remove(task)
         _LINKED.pop(tid, None)
+    if gone:  # a reloaded or removed document took its parents along: their children may link again
+        for parents in _LINKED.values():
+            parents -= gone
     for tid in existing.keys() - _KNOWN.keys():
         task = _KNOWN[tid] = existing[tid]
         if _is_parent(task):
@@ -100,16 +104,16 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
     out: list[RollUp] = []
     for child in new:
         links = _link_task(child, everyone)[:MAX_PARENTS]
-        _LINKED[child.id] = len(links)
+        _LINKED[child.id] = {r.parent_id for r in links}
         out.extend(links)
         out.extend(_link_indicators(child, links, everyone))
     if new_parents.tasks:
         # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
         # its district lists). Per parent document the best parent is the same whichever came first.
         for child in _CHILDREN.near(new_parents, _open_child):
-            room = MAX_PARENTS - _LINKED.get(child.id, 0)
+            room = MAX_PARENTS - len(_LINKED.get(child.id, ()))
             links = _link_task(child, new_parents, context=everyone)[:room]
-            _LINKED[child.id] = _LINKED.get(child.id, 0) + len(links)
+            _LINKED.setdefault(child.id, set()).update(r.parent_id for r in links)
             out.extend(links)
             out.extend(_link_indicators(child, links, new_parents))
     return _dedupe(out)
@@ -185,7 +189,7 @@ def _source(t: Task) -> str:
 
 def _open_child(t: Task) -> bool:
     """An earlier task that may still gain a parent: not full, and not a 附件2 row its own 附件1 serves."""
-    if _LINKED.get(t.id, 0) >= MAX_PARENTS:
+    if len(_LINKED.get(t.id, ())) >= MAX_PARENTS:
         return False
     return not (t.kind == "district_row" and _category_rows(t, _PARENTS, own=True))
 
@@ -310,7 +314,7 @@ class _Union:
 _PARENTS = _Index()
 _CHILDREN = _Index()
 _KNOWN: dict[str, Task] = {}  # the tasks the two indexes hold, by id
-_LINKED: dict[str, int] = {}  # task roll-ups each child got in earlier calls of this process
+_LINKED: dict[str, set[str]] = {}  # task parents each child got in earlier calls of this process
 
 
 # ---- task roll-ups -------------------------------------------------------------------------------

@@ -168,3 +168,12 @@ def test_samples_end_to_end() -> None:
     ind_pairs = {(inds[r.child_id][1].name, inds[r.child_id][0].jurisdiction, inds[r.parent_id][0].jurisdiction)
                  for r in found if r.kind == "indicator"}
     assert ("每千人口拥有3岁以下婴幼儿托位数", "武昌区", CITY) in ind_pairs
+
+
+def test_reloading_the_city_document_links_its_district_rows_again() -> None:
+    """The pipeline passes the graph's other tasks as `existing`; a reloaded document's old tasks are gone."""
+    rollups.reset()
+    rollups.link(CITY_ROWS, [])
+    first = edges(rollups.link([D_YOU, D_KUN], CITY_ROWS))
+    again = edges(rollups.link(CITY_ROWS, [D_YOU, D_KUN]))  # 000 loaded again: its rows are new once more
+    assert first == again and first
