@@ -54,3 +54,35 @@ def find_duplicate(sig: list[int], candidates: dict[str, list[int]]) -> tuple[st
         if score >= THRESHOLD and (best is None or score > best[1]):
             best = (doc_id, score)
     return best
+
+
+class SignatureIndex:
+    """The signatures of documents loaded so far, indexed by hash.
+
+    A copy (similarity ≥ THRESHOLD) shares at least THRESHOLD × len(signature) hashes with its original,
+    so a lookup compares only the documents that share that many: loading N documents costs about N
+    lookups in the index, not N² comparisons.
+    """
+
+    def __init__(self) -> None:
+        self._signatures: dict[str, list[int]] = {}
+        self._by_hash: dict[int, set[str]] = {}
+
+    def add(self, doc_id: str, sig: list[int]) -> None:
+        self.discard(doc_id)
+        self._signatures[doc_id] = sig
+        for h in sig:
+            self._by_hash.setdefault(h, set()).add(doc_id)
+
+    def discard(self, doc_id: str) -> None:
+        for h in self._signatures.pop(doc_id, []):
+            self._by_hash[h].discard(doc_id)
+
+    def find(self, sig: list[int], *, exclude: set[str] = frozenset()) -> tuple[str, float] | None:
+        shared: dict[str, int] = {}
+        for h in sig:
+            for doc_id in self._by_hash.get(h, ()):
+                shared[doc_id] = shared.get(doc_id, 0) + 1
+        floor = THRESHOLD * len(sig)
+        candidates = {d: self._signatures[d] for d, n in shared.items() if n >= floor and d not in exclude}
+        return find_duplicate(sig, candidates)

@@ -62,7 +62,8 @@ class Loader:
         self.store = store
         self.resolver = resolver or Resolver.default()
         self._tasks: dict[str, Task] | None = None
-        self._signatures: dict[str, tuple[str, list[int]]] | None = None  # doc id -> (source, signature)
+        self._copies: duplicates.SignatureIndex | None = None
+        self._sources: dict[str, str] = {}  # doc id -> file name, for the documents in _copies
 
     def load_bytes(self, data: bytes, source: str) -> LoadResult:
         try:
@@ -76,8 +77,9 @@ class Loader:
         parsed.assign_ids()
         signature = duplicates.signature(parsed.text)
         # A file with the same name replaces its earlier version; it is not a copy of it.
-        others = {k: sig for k, (source, sig) in self.signatures().items() if source != doc.source}
-        copy_of = duplicates.find_duplicate(signature, others)
+        copies = self.copies()
+        same_file = {k for k, source in self._sources.items() if source == doc.source}
+        copy_of = copies.find(signature, exclude=same_file)
         if copy_of:
             doc.duplicate_of = copy_of[0]
             parsed.tasks = []
@@ -105,22 +107,27 @@ class Loader:
             self._tasks = {row["task"]["id"]: task_from_row(row) for row in self.store.read(EXISTING_TASKS)}
         return self._tasks
 
-    def signatures(self) -> dict[str, tuple[str, list[int]]]:
-        if self._signatures is None:
-            rows = self.store.read(EXISTING_SIGNATURES)
-            self._signatures = {r["id"]: (r["source"], r["signature"]) for r in rows if r["signature"]}
-        return self._signatures
+    def copies(self) -> duplicates.SignatureIndex:
+        if self._copies is None:
+            self._copies = duplicates.SignatureIndex()
+            for row in self.store.read(EXISTING_SIGNATURES):
+                if row["signature"]:
+                    self._copies.add(row["id"], row["signature"])
+                    self._sources[row["id"]] = row["source"]
+        return self._copies
 
     def _remember(self, parsed: ParsedDocument, signature: list[int]) -> None:
         tasks = self.tasks()
         for key in [k for k, t in tasks.items() if t.provenance.source == parsed.document.source]:
             del tasks[key]
         tasks.update({t.id: t for t in parsed.tasks})
-        signatures = self.signatures()
-        for key in [k for k, (source, _) in signatures.items() if source == parsed.document.source]:
-            del signatures[key]
+        copies = self.copies()
+        for key in [k for k, source in self._sources.items() if source == parsed.document.source]:
+            copies.discard(key)
+            del self._sources[key]
         if not parsed.document.duplicate_of:
-            signatures[parsed.document.id] = (parsed.document.source, signature)
+            copies.add(parsed.document.id, signature)
+            self._sources[parsed.document.id] = parsed.document.source
 
 
 def load_paths(
