@@ -33,8 +33,6 @@ UNIT_END = re.compile(
 )
 GOVERNMENT_SUFFIXES = ("区人民政府", "人民政府", "区政府", "政府")
 COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
-NOTE = re.compile(r"^(含|包括|下同|不含|以下|牵头)")
-SUB_OFFICE = re.compile(r"(科|处|室|股|组|中心)$")
 LEADING_GROUP = re.compile(r"(领导小组|指挥部|工作专班|联席会议)(办公室)?$")
 MASS = re.compile(r"(团市委|团区委|妇联|残联|总工会|工商联|科协|文联|侨联|社科联|红十字会)$")
 GROUP_START = ("各", "相关", "有关")
