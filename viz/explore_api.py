@@ -85,7 +85,7 @@ def explore_graph(
         number = f"{t['number']}. " if t.get("number") else ""
         nodes[t["id"]] = {"id": t["id"], "label": number + (text if len(text) <= 24 else text[:23] + "…"), "type": "Task", "group": t.get("doc_id") or "",
                           "number": t.get("number"), "source": t.get("source"),
-                          "title": f"{number}{text}（{t.get('source') or ''}）"}
+                          "title": f"{number}{text if len(text) <= 100 else text[:99] + '…'}（{t.get('source') or ''}）"}
     if ids:
         for r in store.read(_ASSIGNMENTS, {"ids": ids, "agency_type": params["agency_type"]}):
             nodes.setdefault(r["agency_id"], {"id": r["agency_id"], "label": r["name"], "name": r["name"],
