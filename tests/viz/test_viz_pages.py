@@ -247,3 +247,15 @@ def test_explorer_aggregates_by_agency(ui_server, page, artifacts):
     page.screenshot(path=artifacts / "ui_10_explore_by_agency.png")
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_home_suggests_districts_and_opens_them(ui_server, page):
+    page.goto(ui_server + "/ui/")
+    page.fill("#q", "武昌")
+    district = page.locator("#suggest a.sg-district", has_text="武昌区")
+    district.first.wait_for()
+    district.first.click()
+    page.wait_for_url(re.compile(r"/ui/district/"))
+    page.wait_for_selector("#district-tasks")
+    assert page.locator("h1").inner_text() == "武昌区"
+    assert page.foreign(ui_server) == []
