@@ -105,6 +105,8 @@ def test_unknown_agency_offers_suggestions(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/agency/卫健")
     page.wait_for_selector(".error")
     assert "未找到" in page.locator(".error").inner_text()
+    assert "您是不是要找" in page.locator(".error").inner_text()
+    assert "市卫健委" in page.locator(".error a").all_inner_texts()
     page.screenshot(path=artifacts / "ui_05_agency_not_found.png")
     assert page.foreign(ui_server) == []
 
