@@ -61,7 +61,7 @@ class Loader:
     def __init__(self, store: GraphStore, resolver: Resolver | None = None):
         self.store = store
         self.resolver = resolver or Resolver.default()
-        self._tasks: dict[str, Task] | None = None
+        self._tasks: dict[str, list[Task]] | None = None  # file name -> its tasks in the graph
         self._copies: duplicates.SignatureIndex | None = None
         self._sources: dict[str, str] = {}  # doc id -> file name, for the documents in _copies
 
@@ -83,8 +83,8 @@ class Loader:
         if copy_of:
             doc.duplicate_of = copy_of[0]
             parsed.tasks = []
-        tasks = {k: t for k, t in self.tasks().items() if t.provenance.source != doc.source}
-        parsed.rollups = rollups.link(parsed.tasks, list(tasks.values()))
+        others = [t for source, tasks in self.tasks().items() if source != doc.source for t in tasks]
+        parsed.rollups = rollups.link(parsed.tasks, others)
         statements = document_statements(
             parsed,
             lookup_agency=self.resolver.lookup,
@@ -102,9 +102,12 @@ class Loader:
             counts=_counts(parsed), warnings=parsed.warnings, encoding=doc.encoding, parsed=parsed,
         )
 
-    def tasks(self) -> dict[str, Task]:
+    def tasks(self) -> dict[str, list[Task]]:
         if self._tasks is None:
-            self._tasks = {row["task"]["id"]: task_from_row(row) for row in self.store.read(EXISTING_TASKS)}
+            self._tasks = {}
+            for row in self.store.read(EXISTING_TASKS):
+                task = task_from_row(row)
+                self._tasks.setdefault(task.provenance.source, []).append(task)
         return self._tasks
 
     def copies(self) -> duplicates.SignatureIndex:
@@ -117,10 +120,7 @@ class Loader:
         return self._copies
 
     def _remember(self, parsed: ParsedDocument, signature: list[int]) -> None:
-        tasks = self.tasks()
-        for key in [k for k, t in tasks.items() if t.provenance.source == parsed.document.source]:
-            del tasks[key]
-        tasks.update({t.id: t for t in parsed.tasks})
+        self.tasks()[parsed.document.source] = parsed.tasks
         copies = self.copies()
         for key in [k for k, source in self._sources.items() if source == parsed.document.source]:
             copies.discard(key)
