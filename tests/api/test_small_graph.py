@@ -305,10 +305,10 @@ def test_openapi_and_docs(small: httpx.Client) -> None:
     assert "/agencies/{name}/tasks" in spec["paths"] and "/cypher" in spec["paths"]
     page = small.get("/docs")
     assert page.status_code == 200 and "/openapi.json" in page.text
-    if "/docs/assets/" in page.text:  # swagger-ui-bundle installed: nothing from a CDN
-        assert "cdn.jsdelivr" not in page.text
-        assert small.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
-        assert small.get("/docs/assets/../app.py").status_code == 404
+    # swagger-ui-bundle is a dependency: the docs load nothing from a CDN
+    assert "/docs/assets/" in page.text and "cdn.jsdelivr" not in page.text
+    assert small.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
+    assert small.get("/docs/assets/../app.py").status_code == 404
 
 
 def test_cors_off_by_default(small: httpx.Client) -> None:
