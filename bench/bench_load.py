@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bench.generate import generate
 from graph.connect import open_store
+from graph.schema import LABELS
 from graph.settings import REPO_ROOT, Settings
 from loaders.parse import parse_file
 from loaders.pipeline import load_paths
@@ -45,8 +46,8 @@ def measure_load(files: list[Path]) -> dict[str, float]:
         finally:
             store.close()
     failed = [r.source for r in results if r.status == "failed"]
-    return {"load_s": seconds, "failed": len(failed), "nodes": sum(v for k, v in counts.items() if k[0].isupper() and not k.isupper()),
-            "Task": counts.get("Task", 0), "Agency": counts.get("Agency", 0)}
+    return {"load_s": seconds, "failed": len(failed), "nodes": sum(counts[label] for label in LABELS),
+            "Task": counts["Task"], "Agency": counts["Agency"]}
 
 
 def run(scale: float, skip_load: bool) -> dict[str, dict[str, float]]:

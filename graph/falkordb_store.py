@@ -29,7 +29,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from graph.embedded import EmbeddedServer
-from graph.schema import RANGE_INDEXES, UNIQUE_ID, empty_counts
+from graph.schema import RANGE_INDEXES, UNIQUE_ID, count_all
 from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError
 
 TX_SUFFIX = "__tx"
@@ -235,12 +235,7 @@ class FalkorDBStore:
             self._persist()
 
     def counts(self) -> dict[str, int]:
-        out = empty_counts()
-        for row in self.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
-            out[row["label"]] = row["n"]
-        for row in self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"):
-            out[row["type"]] = row["n"]
-        return out
+        return count_all(self.read)
 
     def close(self) -> None:
         try:

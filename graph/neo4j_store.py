@@ -16,7 +16,7 @@ from neo4j import GraphDatabase, ManagedTransaction, unit_of_work
 from neo4j.exceptions import DriverError, Neo4jError
 from neo4j.graph import Node, Path, Relationship
 
-from graph.schema import RANGE_INDEXES, UNIQUE_ID, empty_counts, index_name
+from graph.schema import RANGE_INDEXES, UNIQUE_ID, count_all, index_name
 from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError
 
 READ_ONLY_CODES = (
@@ -132,12 +132,7 @@ class Neo4jStore:
         self.write([("MATCH (n) DETACH DELETE n", {})])
 
     def counts(self) -> dict[str, int]:
-        out = empty_counts()
-        for row in self.read("MATCH (n) UNWIND labels(n) AS label RETURN label, count(*) AS n"):
-            out[row["label"]] = row["n"]
-        for row in self.read("MATCH ()-[r]->() RETURN type(r) AS type, count(*) AS n"):
-            out[row["type"]] = row["n"]
-        return out
+        return count_all(self.read)
 
     def close(self) -> None:
         self._driver.close()

@@ -8,6 +8,9 @@ creates only what is missing, so `ensure_schema` is idempotent.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 LABELS: tuple[str, ...] = ("Document", "Section", "Task", "Indicator", "Agency", "District")
 
 REL_TYPES: tuple[str, ...] = (
@@ -41,6 +44,19 @@ RANGE_INDEXES: tuple[tuple[str, str], ...] = (
 def empty_counts() -> dict[str, int]:
     """Zero for every schema label and relationship type (the shape `counts()` returns)."""
     return {name: 0 for name in (*LABELS, *REL_TYPES)}
+
+
+COUNT_LABELS = "MATCH (n) UNWIND labels(n) AS label RETURN label AS name, count(*) AS n"
+COUNT_TYPES = "MATCH ()-[r]->() RETURN type(r) AS name, count(*) AS n"
+
+
+def count_all(read: Callable[[str], list[dict[str, Any]]]) -> dict[str, int]:
+    """Nodes per label and relationships per type, through a backend's read path (same on both engines)."""
+    out = empty_counts()
+    for query in (COUNT_LABELS, COUNT_TYPES):
+        for row in read(query):
+            out[row["name"]] = row["n"]
+    return out
 
 
 def index_name(label: str, prop: str, kind: str = "idx") -> str:
