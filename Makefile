@@ -14,7 +14,7 @@ run: $(VENV)/.installed
 test: $(VENV)/.installed-test browser
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.run_all
 
 $(VENV)/bin/python:
