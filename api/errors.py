@@ -54,20 +54,22 @@ def _body(status: int, error: str, detail: Any, suggestions: list[str] | None = 
     return JSONResponse({"error": error, "detail": detail, "suggestions": suggestions or []}, status_code=status)
 
 
+# Most specific first: ReadOnlyViolation is a QueryError.
+STATUS_OF: tuple[tuple[type[DutyGraphError], int, str], ...] = (
+    (UnknownQuery, 404, "unknown_query"),
+    (ParameterError, 400, "bad_parameter"),
+    (ReadOnlyViolation, 403, "read_only"),
+    (QueryError, 400, "query_error"),
+    (LoadError, 422, "load_error"),
+    (StoreError, 503, "store_error"),
+)
+
+
 def from_dutygraph(exc: DutyGraphError) -> tuple[int, str]:
     """Status and error code for an error raised below the API."""
-    if isinstance(exc, UnknownQuery):
-        return 404, "unknown_query"
-    if isinstance(exc, ParameterError):
-        return 400, "bad_parameter"
-    if isinstance(exc, ReadOnlyViolation):
-        return 403, "read_only"
-    if isinstance(exc, QueryError):
-        return 400, "query_error"
-    if isinstance(exc, LoadError):
-        return 422, "load_error"
-    if isinstance(exc, StoreError):
-        return 503, "store_error"
+    for kind, status, code in STATUS_OF:
+        if isinstance(exc, kind):
+            return status, code
     return 500, "internal_error"
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 CITY = "武汉市"
+LOW_CONFIDENCE = 0.6  # roll-ups below this are kept but listed for review
 
 AgencyType = Literal[
     "department",  # 市卫健委, 武昌区发改局

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.model import LOW_CONFIDENCE
 from graph.store import GraphStore
-
-LOW_CONFIDENCE = 0.6
 
 DOCUMENTS = """
 MATCH (d:Document)

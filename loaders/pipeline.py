@@ -39,7 +39,6 @@ class LoadResult:
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
-    parsed: ParsedDocument | None = None
 
 
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
@@ -99,7 +98,7 @@ class Loader:
         self._remember(parsed, signature)
         return LoadResult(
             source=doc.source, doc_id=doc.id, status="duplicate" if copy_of else "loaded",
-            counts=_counts(parsed), warnings=parsed.warnings, encoding=doc.encoding, parsed=parsed,
+            counts=_counts(parsed), warnings=parsed.warnings, encoding=doc.encoding,
         )
 
     def tasks(self) -> dict[str, list[Task]]:

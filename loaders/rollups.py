@@ -42,10 +42,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from graph.model import CITY, Indicator, RollUp, Task
+from graph.model import CITY, LOW_CONFIDENCE, Indicator, RollUp, Task
 
 MIN_CONFIDENCE = 0.40
-LOW_CONFIDENCE = 0.60
 TARGET_MIN = 0.45  # task→2025 target: one-line tasks need a clearer subject match
 MAX_CANDIDATES = 30
 NEAR_CHILDREN = 100  # earlier tasks re-examined per new parent
