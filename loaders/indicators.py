@@ -21,11 +21,13 @@ Names are the measured quantity: leading context (到2025年, 实现, 确保, �
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
-import unicodedata
+from functools import lru_cache
 
 from graph.model import Indicator, Provenance
+from loaders.reading import fold_width
 
 UNITS = (
     "个百分点", "平方米/人", "千米/平方公里", "公里/平方公里", "座/平方公里", "/10万", "/万", "万平方米", "平方公里",
@@ -75,7 +77,7 @@ def extract_indicators(
     With `type` given the text is an indicator row, so a row with no number still yields one Indicator
     (target None) rather than disappearing.
     """
-    norm = _halfwidth(text)
+    norm = fold_width(text)
     stated = INLINE_TYPE.search(norm)  # "(约束性)" written in the row itself
     if stated and not type:
         type = stated.group(1)
@@ -91,26 +93,21 @@ def extract_indicators(
     return found
 
 
-def _halfwidth(text: str) -> str:
-    """NFKC per character, so offsets in the result match offsets in `text`."""
-    out = []
-    for ch in text:
-        n = unicodedata.normalize("NFKC", ch)
-        out.append(n if len(n) == 1 else ch)
-    return "".join(out)
+_CLAUSE_MARK = re.compile(r"[(“《)”》,;。\n]")
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Offsets of clauses: split at ,;。 and before sub-item numbers, never inside brackets or quotes."""
     cuts = [0]
     depth = 0
-    for i, ch in enumerate(text):
+    for m in _CLAUSE_MARK.finditer(text):
+        ch = m.group()
         if ch in "(“《":
             depth += 1
         elif ch in ")”》":
             depth = max(0, depth - 1)
-        elif depth == 0 and ch in ",;。\n":
-            cuts.append(i + 1)
+        elif depth == 0:
+            cuts.append(m.end())
     for m in SUBITEM.finditer(text):
         cuts.append(m.start())
     cuts = sorted(set(cuts)) + [len(text)]
@@ -304,8 +301,14 @@ def _year(text: str, start: int) -> int | None:
 
 
 def _last_subitem(text: str, before: int) -> int:
-    starts = [m.start() for m in SUBITEM.finditer(text) if m.start() <= before]
-    return starts[-1] if starts else 0
+    starts = _subitem_starts(text)
+    i = bisect.bisect_right(starts, before)
+    return starts[i - 1] if i else 0
+
+
+@lru_cache(maxsize=16)
+def _subitem_starts(text: str) -> tuple[int, ...]:
+    return tuple(m.start() for m in SUBITEM.finditer(text))
 
 
 def _num(m: re.Match[str]) -> float:

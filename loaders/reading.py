@@ -29,6 +29,9 @@ TERMINAL = set("。;；!！?？:：)）】〕>》…")
 
 _PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
+_SPACE = re.compile(r"\s")
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc less \t\n\v\f\r
 
 # Structural starts (on normalised text): a line starting with one of these never continues the previous one.
 STRUCTURAL_START = re.compile(
@@ -191,20 +194,21 @@ def _plausibility(text: str) -> int:
 
 
 def _looks_chinese(text: str, threshold: float = 0.2) -> bool:
-    chars = [c for c in text if not c.isspace()]
-    return bool(chars) and sum(1 for c in chars if _CJK.match(c)) / len(chars) >= threshold
+    visible = len(text) - len(_SPACE.findall(text))
+    return visible > 0 and len(_CJK.findall(text)) / visible >= threshold
 
 
 def _mostly_printable(text: str) -> bool:
-    chars = [c for c in text if not c.isspace()]
-    return bool(chars) and sum(1 for c in chars if c.isprintable()) / len(chars) > 0.95
+    visible = [c for c in text if not c.isspace()]
+    return bool(visible) and sum(1 for c in visible if c.isprintable()) / len(visible) > 0.95
 
 
 def _checked(text: str, enc: str, source: str) -> str:
     """Reject decoded text that is really binary (control characters) or has nothing to read."""
-    bad = [i for i, c in enumerate(text) if unicodedata.category(c) == "Cc" and c not in "\t\n\r\f\v"]
+    bad = _CONTROL.findall(text)
     if len(bad) > max(3, len(text) // 200):
-        raise LoadError(source, text.count("\n", 0, bad[0]) + 1, "不是文本文件(含有二进制数据)")
+        first = _CONTROL.search(text).start()
+        raise LoadError(source, text.count("\n", 0, first) + 1, "不是文本文件(含有二进制数据)")
     if not text.strip():
         raise LoadError(source, None, "文件为空")
     return text
@@ -222,16 +226,28 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=1)
+def _width_table() -> dict[int, str]:
+    """Every BMP character whose NFKC form is one other character (full-width forms, ①, compatibility ideographs)."""
+    table = {}
+    for cp in range(0x10000):
+        if 0xD800 <= cp <= 0xDFFF:
+            continue
+        n = unicodedata.normalize("NFKC", chr(cp))
+        if len(n) == 1 and n != chr(cp):
+            table[cp] = n
+    return table
+
+
+def _fold_astral(m: re.Match[str]) -> str:
+    n = unicodedata.normalize("NFKC", m.group())
+    return n if len(n) == 1 else m.group()
+
+
 def fold_width(text: str) -> str:
     """Full-width → half-width, NFKC-style, one character for one (so offsets stay valid)."""
-    out = []
-    for c in text:
-        if c == "\u3000":
-            out.append(" ")
-            continue
-        n = unicodedata.normalize("NFKC", c)
-        out.append(n if len(n) == 1 else c)
-    return "".join(out)
+    folded = text.translate(_width_table())
+    return _ASTRAL.sub(_fold_astral, folded) if _ASTRAL.search(folded) else folded
 
 
 def to_simplified(text: str) -> str:
