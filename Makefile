@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test browser bench neo4j-test clean
+.PHONY: run test browser bench eval neo4j-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/dutygraph serve --host $(HOST) --port $(PORT)
@@ -16,6 +16,10 @@ test: $(VENV)/.installed-test browser
 
 bench: $(VENV)/.installed-test browser
 	$(BIN)/python -m bench.run_all
+
+# The loader's figure on the hand-annotated development set (tests/devset): P/R/F1 per document and convention.
+eval: $(VENV)/.installed
+	$(BIN)/python -m tests.devset.score
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
