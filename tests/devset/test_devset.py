@@ -14,8 +14,8 @@ import pytest
 
 from devset.score import DOCS, Report, annotation_paths, load_annotation, parse, score, score_document
 
-FLOOR_F1 = 0.40  # main at the first landing of the dev set: 0.46 overall
-FLOOR_DOCS = 10
+FLOOR_F1 = 0.40  # main when the floor was last raised: 0.449 overall on 18 documents
+FLOOR_DOCS = 18
 
 
 @pytest.fixture(scope="module")
