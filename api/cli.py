@@ -61,14 +61,20 @@ def opened_store(settings: Settings | None = None) -> Iterator[GraphStore]:
 
 @app.command()
 @handles_errors
-def load(paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")]) -> None:
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="文件或文件夹")],
+    jurisdiction: Annotated[
+        str | None, typer.Option("--jurisdiction", help="发文地区（如 立山区），文件中看不出时指定")
+    ] = None,
+) -> None:
     """载入文件（每个文件整体成功或整体不变）。"""
     from loaders.pipeline import expand_paths, load_paths
 
     files = expand_paths(paths)
     with opened_store() as store, _progress() as progress:
         bar = progress.add_task("载入", total=len(files))
-        results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar))
+        results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar),
+                             jurisdiction=jurisdiction)
     table = Table("文件", "状态", "编码", "任务", "指标", "牵头", "配合", "单位", "未识别", "无责任单位", "上卷")
     for r in results:
         c = r.counts
@@ -189,14 +195,23 @@ def report(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         return
-    table = Table("文件", "任务", "指标", "牵头", "配合", "未识别单位", "无责任单位", "重复于", "低置信上卷")
+    table = Table("文件", "发文地区（依据）", "任务", "指标", "牵头", "配合", "未识别单位", "无责任单位", "重复于",
+                  "低置信上卷")
     for r in rows:
         table.add_row(
-            r["source"], str(r["tasks"]), str(r["indicators"]), str(r["leads"]), str(r["supports"]),
+            r["source"], _place_cell(r), str(r["tasks"]), str(r["indicators"]), str(r["leads"]), str(r["supports"]),
             "、".join(r["unresolved"]) or "—", str(len(r["unowned"])), r["duplicate_of"] or "—",
             str(len(r["low_confidence_rollups"])),
         )
     out.print(table)
+    for r in rows:
+        if r.get("layouts"):
+            out.print(f"  {r['source']} 识别的分工格式：{'、'.join(r['layouts'])}", highlight=False)
+        if not r.get("jurisdiction"):
+            out.print(f"  [yellow]{r['source']} 未识别发文地区：单位名称按原文保留（可用 --jurisdiction 指定）[/yellow]",
+                      highlight=False)
+        if r.get("kept_as_written"):
+            out.print(f"  {r['source']} 按原文保留的名称：{'、'.join(r['kept_as_written'])}", highlight=False)
     for r in rows:
         for u in r["low_confidence_rollups"]:
             out.print(
@@ -204,6 +219,18 @@ def report(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出
                 f"{u['child_jurisdiction'] or ''} {u['child_text'][:24]} → {u['parent_source']} {u['parent_text'][:24]}",
                 highlight=False,
             )
+
+
+_EVIDENCE = {"override": "用户指定", "issuer": "发文机关/落款", "header": "文头/印发行", "title": "标题",
+             "addressee": "主送单位", "units": "单位前缀"}
+_LEVEL = {"province": "省级", "city": "市级", "district": "区级", "county": "县级"}
+
+
+def _place_cell(r: dict[str, Any]) -> str:
+    name = r.get("jurisdiction") or "未识别"
+    level = _LEVEL.get(r.get("jurisdiction_level") or "", "")
+    evidence = _EVIDENCE.get(r.get("jurisdiction_evidence") or "", "")
+    return f"{name}{f'·{level}' if level else ''}（{evidence or '无依据'}）"
 
 
 @app.command()

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
 
-CITY = "武汉市"
+CITY = "武汉市"  # the sample city: roll-up and name look-ups still prefer it (not a default jurisdiction)
 LOW_CONFIDENCE = 0.6  # roll-ups below this are kept but listed for review
 
 AgencyType = Literal[
@@ -50,7 +50,7 @@ class Agency:
     """A resolved unit. `name` is canonical; `written` keeps every form seen in documents."""
 
     name: str
-    jurisdiction: str = CITY
+    jurisdiction: str = ""
     type: AgencyType = "other"
     aliases: list[str] = field(default_factory=list)
     members: list[str] = field(default_factory=list)  # canonical names, for groups
@@ -125,6 +125,11 @@ class Document:
     traditional: bool = False
     duplicate_of: str | None = None  # id of the document this one copies
     line_count: int = 0
+    jurisdiction: str = ""  # the issuing place as written (立山区, 咸阳市); "" when the document does not show it
+    jurisdiction_level: str = ""  # province | city | district | county | ""
+    jurisdiction_evidence: str = ""  # how it was found: override | issuer | header | title | addressee | units
+    layouts: list[str] = field(default_factory=list)  # attribution rules recognised (e.g. "line:牵头+责任")
+    kept_as_written: list[str] = field(default_factory=list)  # unit names no rule placed
 
     @property
     def id(self) -> str:

@@ -10,7 +10,9 @@ from graph.store import GraphStore
 DOCUMENTS = """
 MATCH (d:Document)
 OPTIONAL MATCH (t:Task {doc_id: d.id})
-RETURN d.id AS id, d.source AS source, d.duplicate_of AS duplicate_of, count(t) AS tasks
+RETURN d.id AS id, d.source AS source, d.duplicate_of AS duplicate_of, count(t) AS tasks,
+       d.jurisdiction AS jurisdiction, d.jurisdiction_level AS jurisdiction_level,
+       d.jurisdiction_evidence AS jurisdiction_evidence, d.layouts AS layouts, d.kept_as_written AS kept_as_written
 ORDER BY source
 """
 
@@ -40,7 +42,8 @@ ORDER BY confidence
 
 def document_report(store: GraphStore) -> list[dict[str, Any]]:
     docs = {
-        d["id"]: {**d, "indicators": 0, "leads": 0, "supports": 0, "unresolved": [], "unowned": [],
+        d["id"]: {**d, "layouts": d.get("layouts") or [], "kept_as_written": d.get("kept_as_written") or [],
+                  "indicators": 0, "leads": 0, "supports": 0, "unresolved": [], "unowned": [],
                   "low_confidence_rollups": []}
         for d in store.read(DOCUMENTS)
     }

@@ -12,45 +12,32 @@ from __future__ import annotations
 import difflib
 import functools
 import re
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import opencc
 import yaml
 
-from graph.model import CITY, Agency, AgencyType, stable_id
-
-DEFAULT_ALIASES = Path(__file__).parent / "data" / "aliases.yaml"
-
-OPEN, CLOSE = "(〈《【〔[", ")〉》】〕]"
-SEPARATORS = "、,;，；"
-ROLE_LABEL = re.compile(r"^(?:牵头|责任|配合|协办|主办|参与|协同)单位\s*[::]?")
-UNIT_END = re.compile(
-    r"(局|委|办|厅|署|中心|院|处|所|队|站|室|社|馆|台|会|联|部|公司|集团|小组|指挥部|单位|街道|科|组|政府|分局)$"
+from graph.model import Agency, AgencyType, stable_id
+from loaders.names import (
+    COMMITTEE_SUFFIXES,
+    GOVERNMENT_SUFFIXES,
+    GROUP_END,
+    GROUP_START,
+    LEADING_GROUP,
+    ROLE_LABEL,
+    UNIT_END,
+    normalise,
+    split_units,
 )
-GOVERNMENT_SUFFIXES = ("区人民政府", "人民政府", "区政府", "政府")
-COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
-LEADING_GROUP = re.compile(r"(领导小组|指挥部|工作专班|联席会议)(办公室)?$")
-MASS = re.compile(r"(团市委|团区委|妇联|残联|总工会|工商联|科协|文联|侨联|社科联|红十字会)$")
-GROUP_START = ("各", "相关", "有关")
-GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部门", "有关部门", "有关单位", "各执法单位")
+from loaders.names import guess_type as _guess_type
+from loaders.names import is_group as _is_group
+from loaders.names import strip_brackets as _strip_brackets
 
+CITY = "武汉市"  # the place of the default table, when a table does not name its own
 
-@functools.lru_cache(maxsize=1)
-def _t2s() -> opencc.OpenCC:
-    return opencc.OpenCC("t2s")
-
-
-@functools.lru_cache(maxsize=50_000)
-def normalise(text: str) -> str:
-    """Half-width, Simplified, no spaces: the form every comparison uses (display keeps the original)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = _t2s().convert(text)
-    return re.sub(r"\s+", "", text).rstrip("。.:").lstrip(":")
-
+DEFAULT_ALIASES = Path(__file__).parent / "data" / "places" / "武汉市.yaml"
 
 @dataclass(frozen=True)
 class District:
@@ -153,11 +140,11 @@ class Resolver:
                 self._add_unit(_Unit(d.owner, "zone_committee", d.name, aliases, district=d.name))
         for u in table.get("units", []):
             self._add_unit(_Unit(
-                u["name"], u.get("type", "other"), CITY, [*u.get("aliases", []), *u.get("full", [])],
+                u["name"], u.get("type", "other"), self.city, [*u.get("aliases", []), *u.get("full", [])],
                 branch_name=u.get("branch_name"),
             ))
         for g in table.get("groups", []):
-            self._add_unit(_Unit(g["name"], "group", CITY, list(g.get("aliases", [])),
+            self._add_unit(_Unit(g["name"], "group", self.city, list(g.get("aliases", [])),
                                  members=self._members(g)))
         for u in table.get("district_units", []):
             if u.get("proper"):
@@ -201,10 +188,18 @@ class Resolver:
         if rule.startswith("ring:"):
             return [d.owner for d in live if d.kind == "district" and d.ring == rule[5:]]
         if rule == "city_departments":
-            return [u.name for u in self._units.values() if u.type == "department" and u.jurisdiction == CITY]
+            return [u.name for u in self._units.values() if u.type == "department" and u.jurisdiction == self.city]
         return []
 
     # ---- public API -----------------------------------------------------------------------------
+
+    def covers(self, place: str, parent: str = "") -> bool:
+        """Whether this table is the place data of a document issued by `place` (in `parent`)."""
+        if not place:
+            return False
+        if parent:
+            return parent == self.city or (place == self.city and not parent.endswith("市"))
+        return place == self.city or place in self._districts
 
     def districts(self) -> list[District]:
         """The districts and function zones, in table order."""
@@ -225,8 +220,9 @@ class Resolver:
             return self._units[d.owner].agency()
         return self.resolve(heading, jurisdiction=self.city)
 
-    def resolve(self, name: str, *, jurisdiction: str = CITY) -> Agency:
+    def resolve(self, name: str, *, jurisdiction: str = "") -> Agency:
         """One unit name as printed → its canonical Agency (resolved=False if it cannot be placed)."""
+        jurisdiction = jurisdiction or self.city
         key = normalise(ROLE_LABEL.sub("", normalise(name)))
         if not key:
             return Agency(name=name.strip(), jurisdiction=jurisdiction, resolved=False)
@@ -242,12 +238,13 @@ class Resolver:
         found = self._resolve_key(key, jurisdiction)
         if found is not None:
             return found
-        where = jurisdiction if jurisdiction != self.city else CITY
+        where = jurisdiction if jurisdiction != self.city else self.city
         return Agency(name=key, jurisdiction=where, type=_guess_type(key), resolved=False,
                       district=jurisdiction if jurisdiction in self._districts else None)
 
-    def resolve_list(self, text: str, *, jurisdiction: str = CITY) -> list[tuple[str, Agency]]:
+    def resolve_list(self, text: str, *, jurisdiction: str = "") -> list[tuple[str, Agency]]:
         """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
+        jurisdiction = jurisdiction or self.city
         items = split_units(text, is_whole=self._is_whole)
         out: list[tuple[str, Agency]] = []
         seen: set[str] = set()
@@ -328,9 +325,9 @@ class Resolver:
         if key.startswith("中共") and len(key) > 4:
             return self._resolve_key(key[2:], jurisdiction)
         if _is_group(key) and not key.startswith("区"):
-            return Agency(name=key, jurisdiction=CITY, type="group")
+            return Agency(name=key, jurisdiction=self.city, type="group")
         if key.startswith("市") and LEADING_GROUP.search(key):  # groups are set up per document: accept them
-            return Agency(name=key, jurisdiction=CITY, type="leading_group")
+            return Agency(name=key, jurisdiction=self.city, type="leading_group")
         return None
 
     def _branch(self, key: str) -> Agency | None:
@@ -341,8 +338,8 @@ class Resolver:
         for d in self._districts.values():
             for form in sorted({d.name, d.short} - {""}, key=len, reverse=True):
                 if stem.endswith(form) and len(stem) > len(form):
-                    parent = self._resolve_key(stem[: -len(form)], CITY)
-                    if parent is not None and parent.jurisdiction == CITY and parent.type != "group":
+                    parent = self._resolve_key(stem[: -len(form)], self.city)
+                    if parent is not None and parent.jurisdiction == self.city and parent.type != "group":
                         return self._make_branch(parent.name, d)
         return None
 
@@ -383,7 +380,7 @@ class Resolver:
             return Agency(name=district + short.removeprefix("区"), jurisdiction=district, type=type_,
                           district=district, aliases=[short] if short != key else [short, key])
         if key.startswith("区") and key.endswith("分局"):
-            parent = self._resolve_key("市" + key[1:-2] + "局", CITY)
+            parent = self._resolve_key("市" + key[1:-2] + "局", self.city)
             d = self._districts.get(district)
             if parent is not None and d is not None:
                 return self._make_branch(parent.name, d)
@@ -432,66 +429,3 @@ class Resolver:
         return None
 
 
-def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> list[str]:
-    """Split a unit list at top-level separators (、,;，； and runs of spaces), never inside brackets.
-
-    A space also occurs inside one name in extracted text ("市 发改委"): with `is_whole` given, a piece that
-    was cut at a space and is not a whole unit name is joined to the piece after it.
-    """
-    text = unicodedata.normalize("NFKC", text).strip()
-    pieces: list[tuple[str, bool]] = []  # (piece, cut at a space)
-    depth = 0
-    buf: list[str] = []
-    for ch in text:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        if depth == 0 and (ch in SEPARATORS or ch.isspace()):
-            pieces.append(("".join(buf), ch.isspace()))
-            buf = []
-            continue
-        buf.append(ch)
-    pieces.append(("".join(buf), False))
-    cleaned = [(ROLE_LABEL.sub("", p.strip()).strip(), space) for p, space in pieces]
-    cleaned = [(p, space) for p, space in cleaned if p and p not in {"等", "和"}]
-    if is_whole is not None:
-        joined: list[tuple[str, bool]] = []
-        for p, space in cleaned:
-            if joined and joined[-1][1] and not is_whole(joined[-1][0]):
-                joined[-1] = (joined[-1][0] + p, space)
-            else:
-                joined.append((p, space))
-        cleaned = joined
-    return [p for p, _ in cleaned]
-
-
-def _strip_brackets(key: str) -> tuple[str, list[str]]:
-    """'区委组织部(人才科)' → ('区委组织部', ['人才科'])."""
-    inner = re.findall(r"[(〈《【〔\[]([^)〉》】〕\]]*)[)〉》】〕\]]", key)
-    base = re.sub(r"[(〈《【〔\[][^)〉》】〕\]]*[)〉》】〕\]]", "", key)
-    return base, inner
-
-
-def _is_group(key: str) -> bool:
-    return key.startswith(GROUP_START) or key.endswith(GROUP_END)
-
-
-def _guess_type(name: str) -> AgencyType:
-    if _is_group(name):
-        return "group"
-    if LEADING_GROUP.search(name):
-        return "leading_group"
-    if MASS.search(name):
-        return "mass_organisation"
-    if re.search(r"(集团|公司)$", name):
-        return "state_firm"
-    if re.search(r"(人民政府|区政府|县政府)$", name):
-        return "district_government"
-    if re.search(r"(管委会|管理委员会)$", name):
-        return "zone_committee"
-    if re.match(r"^(中共|市委|区委|县委)", name):
-        return "party_organ"
-    if re.search(r"(局|委|办|厅|署)$", name):
-        return "department"
-    return "other"

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from graph.model import Assignment, Document, ParsedDocument, Provenance, Task
 from graph.store import LoadError
-from loaders import attribution, structure
+from loaders import attribution, places, structure
+from loaders.context import PlaceContext
 from loaders.reading import Line, Reading, fingerprint_text, read
 
 if TYPE_CHECKING:
@@ -29,19 +30,33 @@ def _default_resolver() -> Resolver:
     return Resolver.default()
 
 
-def parse_file(path: Path, *, resolver: Resolver | None = None) -> ParsedDocument:
+def parse_file(path: Path, *, resolver: Resolver | None = None, jurisdiction: str | None = None) -> ParsedDocument:
     """Parse one file; LoadError names the file, line and reason when it is not a readable task document."""
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         raise LoadError(str(path), None, f"无法读取文件({e.strerror or e})") from e
-    return parse_bytes(data, Path(path).name, resolver=resolver)
+    return parse_bytes(data, Path(path).name, resolver=resolver, jurisdiction=jurisdiction)
 
 
-def parse_bytes(data: bytes, source: str, *, resolver: Resolver | None = None) -> ParsedDocument:
-    """Parse a document given as bytes; `source` is the file name used in provenance and messages."""
+def parse_bytes(
+    data: bytes, source: str, *, resolver: Resolver | None = None, jurisdiction: str | None = None
+) -> ParsedDocument:
+    """Parse a document given as bytes; `source` is the file name used in provenance and messages.
+
+    `jurisdiction` states the issuing place ("立山区") when the document does not show it.
+    """
     reading = read(data, source)
     md, warnings = structure.metadata(reading)
+    if jurisdiction and jurisdiction.strip():
+        md.place = places.given(jurisdiction)
+    elif not md.place.known:
+        level = {"province": "省级", "city": "市级", "district": "区级", "county": "县级"}.get(md.place.level, "")
+        warnings.append(
+            f"{source}: 未能从文件中识别发文地区{f'(仅识别出{level})' if level else ''},"
+            "单位名称按原文保留;可用 --jurisdiction 指定"
+        )
+    context = PlaceContext.for_document(md.place, resolver or _default_resolver())
     doc = Document(
         source=source,
         fingerprint=hashlib.sha256(data).hexdigest(),
@@ -52,17 +67,22 @@ def parse_bytes(data: bytes, source: str, *, resolver: Resolver | None = None) -
         encoding=reading.encoding,
         traditional=reading.traditional,
         line_count=len(reading.raw_lines),
+        jurisdiction=md.place.name,
+        jurisdiction_level=md.place.level,
+        jurisdiction_evidence=md.place.evidence,
     )
     walked = structure.walk(reading, doc_title=md.title)
     if not walked.items:
         raise LoadError(source, None, "未找到任何任务条目,不是任务分工文档")
-    builder = _Builder(reading, md.jurisdiction, resolver or _default_resolver())
+    builder = _Builder(reading, md.place.name, context)
     builder.doc_rule = attribution.find_document_rule("\n".join(line.norm for line in reading.lines))
     tasks = [builder.task(item) for item in walked.items]
     builder.settle_kinds(walked.items, tasks)
     for task in tasks:
         builder.add_indicators(task)
     parsed = ParsedDocument(document=doc, tasks=tasks)
+    doc.layouts = sorted(builder.layouts)
+    doc.kept_as_written = sorted(set(context.kept_as_written))
     parsed.warnings = [*reading.warnings, *warnings, *walked.warnings, *builder.warnings]
     parsed.text = fingerprint_text("\n".join(reading.raw_lines))
     return parsed
@@ -95,11 +115,12 @@ def _body(lines: list[Line]) -> _Body:
 
 
 class _Builder:
-    def __init__(self, reading: Reading, jurisdiction: str, resolver: Resolver):
+    def __init__(self, reading: Reading, jurisdiction: str, resolver: PlaceContext):
         self.reading = reading
         self.source = reading.source
         self.jurisdiction = jurisdiction
         self.resolver = resolver
+        self.layouts: set[str] = set()
         self.doc_rule: str | None = None
         self.warnings: list[str] = []
         self.attributed: set[int] = set()  # ids of tasks whose attribution was found
@@ -118,7 +139,8 @@ class _Builder:
     def _jurisdiction(self, item: structure.Item) -> str:
         if not item.district:
             return self.jurisdiction
-        info = self.resolver.district_info(item.district) if hasattr(self.resolver, "district_info") else None
+        place = self.resolver.place
+        info = place.district_info(item.district) if place is not None else None
         return (info or {}).get("name") or item.district
 
     def _numbered_task(self, item: structure.Item) -> Task:
@@ -234,6 +256,8 @@ class _Builder:
     # ---- parts → assignments
 
     def _assign(self, task: Task, parts: list[attribution.Part], text: str, rule: str, line_no: int) -> None:
+        if parts:
+            self.layouts.add(rule)
         for part in parts:
             written = text[part.start : part.end].strip()
             if not written:

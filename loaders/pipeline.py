@@ -64,9 +64,9 @@ class Loader:
         self._copies: duplicates.SignatureIndex | None = None
         self._sources: dict[str, str] = {}  # doc id -> file name, for the documents in _copies
 
-    def load_bytes(self, data: bytes, source: str) -> LoadResult:
+    def load_bytes(self, data: bytes, source: str, *, jurisdiction: str | None = None) -> LoadResult:
         try:
-            parsed = parse_bytes(data, source)
+            parsed = parse_bytes(data, source, resolver=self.resolver, jurisdiction=jurisdiction)
         except LoadError as e:
             return LoadResult(source=source, status="failed", error=str(e))
         return self.load_parsed(parsed)
@@ -135,20 +135,23 @@ def load_paths(
     paths: Sequence[Path],
     resolver: Resolver | None = None,
     on_progress: Callable[[LoadResult], None] | None = None,
+    jurisdiction: str | None = None,
 ) -> list[LoadResult]:
     """Load each file as one atomic unit; a file that fails is reported and leaves the graph as it was."""
     loader = Loader(store, resolver)
     results = []
     for path in expand_paths(paths):
-        result = loader.load_bytes(path.read_bytes(), path.name)
+        result = loader.load_bytes(path.read_bytes(), path.name, jurisdiction=jurisdiction)
         results.append(result)
         if on_progress:
             on_progress(result)
     return results
 
 
-def load_bytes(*, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None) -> LoadResult:
-    return Loader(store, resolver).load_bytes(data, source)
+def load_bytes(
+    *, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None, jurisdiction: str | None = None
+) -> LoadResult:
+    return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction)
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

@@ -20,7 +20,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders import attribution
+from loaders import attribution, places
+from loaders.places import Jurisdiction
 from loaders.reading import Line, Reading
 
 CN_NUM = "一二三四五六七八九十百零〇"
@@ -424,7 +425,11 @@ class Metadata:
     issuer: str = ""
     doc_number: str = ""
     date: str | None = None
-    jurisdiction: str = "武汉市"
+    place: Jurisdiction = field(default_factory=Jurisdiction)
+
+    @property
+    def jurisdiction(self) -> str:
+        return self.place.name
 
 
 def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
@@ -444,7 +449,7 @@ def metadata(reading: Reading) -> tuple[Metadata, list[str]]:
     if md.date is None:
         md.date = _signature_date(reading, warnings)
     md.issuer = fields.get("发布机构") or fields.get("发文机关") or _issuer(lines, md.title)
-    md.jurisdiction = jurisdiction_of(md.issuer, md.title)
+    md.place = places.detect(reading, issuer=md.issuer, title=md.title)
     return md, warnings
 
 
@@ -575,18 +580,9 @@ def _issuer(lines: list[Line], title: str) -> str:
 
 
 def jurisdiction_of(issuer: str, title: str) -> str:
-    """ "武昌区人民政府办公室" → 武昌区; a city issuer (or none) → the city, default 武汉市."""
+    """ "武昌区人民政府办公室" → 武昌区, "成都市人民政府办公厅" → 成都市; "" when neither names a place."""
     for text in (issuer, title):
-        t = re.sub(r"\s+", "", text)
-        m = re.match(
-            r"^(?:[\u4e00-\u9fa5]{2,4}市)?([\u4e00-\u9fa5]{1,5}?(?:区|县))(?:人民政府|政府|委员会|委|管委会|\d{4}年|关于)",
-            t,
-        )
-        if m and not m.group(1).endswith(("市区", "城区")):
-            return m.group(1)
-    for text in (issuer, title):
-        t = re.sub(r"\s+", "", text)
-        m = re.match(r"^([\u4e00-\u9fa5]{2,4}?市)(?:人民政府|政府|委员会|委|\d{4}年|关于)", t)
-        if m and m.group(1) != "市":
-            return m.group(1)
-    return "武汉市"
+        found = places.place_of(text)
+        if found:
+            return found[0]
+    return ""

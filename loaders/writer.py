@@ -127,6 +127,9 @@ def document_statements(
         "source": doc.source, "title": doc.title, "issuer": doc.issuer, "doc_number": doc.doc_number,
         "date": doc.date, "fingerprint": doc.fingerprint, "encoding": doc.encoding,
         "traditional": doc.traditional, "duplicate_of": doc.duplicate_of, "line_count": doc.line_count,
+        "jurisdiction": doc.jurisdiction, "jurisdiction_level": doc.jurisdiction_level,
+        "jurisdiction_evidence": doc.jurisdiction_evidence, "layouts": list(doc.layouts),
+        "kept_as_written": list(doc.kept_as_written),
         **(extra_props or {}),
     }
     statements.append((MERGE_DOCUMENT, {"id": doc.id, "props": props}))

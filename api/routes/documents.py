@@ -5,7 +5,7 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, File, Header, UploadFile
+from fastapi import APIRouter, File, Form, Header, UploadFile
 
 from api.deps import PagingDep, ServicesDep
 from api.errors import BadRequest, Forbidden, NotFound
@@ -31,6 +31,9 @@ def upload(
     s: ServicesDep,
     file: Annotated[UploadFile, File(description="任务分解文件（.txt 等）")],
     x_api_key: Annotated[str | None, Header()] = None,
+    jurisdiction: Annotated[
+        str | None, Form(max_length=30, description="发文地区（如 立山区），文件中看不出时指定")
+    ] = None,
 ) -> dict:
     key = s.settings.dutygraph_api_key
     if not key:
@@ -45,7 +48,7 @@ def upload(
     from loaders.pipeline import load_bytes
 
     source = (file.filename or "upload.txt").replace("/", "_").replace("\\", "_")
-    result = load_bytes(store=s.store, data=data, source=source, resolver=s.resolver)
+    result = load_bytes(store=s.store, data=data, source=source, resolver=s.resolver, jurisdiction=jurisdiction)
     s.invalidate()
     if result.status == "failed":
         from graph.store import LoadError

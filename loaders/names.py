@@ -1,0 +1,275 @@
+"""The grammar of unit names and unit lists, for any place: no place names, no table.
+
+A unit list as printed ("市发改委、国土房管局、规划局,各区、县(市)人民政府,按职责分工负责") becomes the
+items it names, each as the document writes it:
+- split at top-level 、,;，； and runs of spaces, never inside brackets; "A及B" when both are units;
+- groups stay whole: "各区、县(市)人民政府", "各县(市、区)政府", "相关市、县政府", "各乡镇、街道";
+- trailing notes are not units: 按职责分工负责, 下同, 配合落实, 分别负责;
+- people and roles are not units: 责任领导/牵头领导/分管县领导/区长 and the names after them;
+- a level prefix is shared down a list: 市发改委、国土房管局、规划局 → 市…, 市…, 市…;
+- a shared suffix is shared back: 江城、东山区人民政府 → 江城区人民政府, 东山区人民政府;
+  哈尔滨、黑河、绥芬河市政府 → three 市政府; X高新区、Y经开区管委会 → two 管委会.
+Resolution to canonical agencies is the place context's job (loaders.context).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Callable
+
+import opencc
+
+from graph.model import AgencyType
+
+OPEN, CLOSE = "(〈《【〔[", ")〉》】〕]"
+SEPARATORS = "、,;，；"
+ROLE_LABEL = re.compile(
+    r"^(?:牵头|责任|配合|协办|主办|参与|协同|承办|主要|其他|其它|协作)(?:责任)?(?:单位|部门)\s*[::]?"
+)
+UNIT_END = re.compile(
+    r"(局|委|办|厅|署|中心|院|处|所|队|站|室|社|馆|台|会|联|部|公司|集团|小组|指挥部|单位|街道|科|组|政府|分局|"
+    r"办事处|管委会|专班|机构|企业|银行|学校|医院|总站|支队|大队|中队|监狱|海关|法院|检察院|园区|开发区|高新区|新区|"
+    r"乡镇|镇|乡|社区|村|团|分行|支行|协会|基地|景区|股|司)$"
+)
+GOVERNMENT_SUFFIXES = ("区人民政府", "人民政府", "区政府", "政府")
+COMMITTEE_SUFFIXES = ("管理委员会", "管委会")
+LEADING_GROUP = re.compile(r"(领导小组|指挥部|工作专班|联席会议)(办公室)?$")
+MASS = re.compile(r"(团市委|团区委|团县委|妇联|残联|总工会|工商联|科协|文联|侨联|社科联|红十字会)$")
+GROUP_START = ("各", "相关", "有关")
+GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部门", "有关部门", "有关单位", "各执法单位", "各专班")
+
+# Notes after (or instead of) a unit: never a unit themselves.
+NOTE = re.compile(
+    r"(?:(?:按|根据|依)(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|推进|配合)?(?:落实)?|"
+    r"分别负责|共同负责|负责落实|配合落实|抓好落实|分工负责|具体负责|组织实施|下同|以下同|排名不分先后)$"
+)
+# People and roles: leaders, persons in charge, and the names printed after them.
+PERSON_LABEL = re.compile(
+    r"^(?:(?:牵头|责任|分管|联系|主要|包保|督办|挂点)(?:[省市区县]|[省市区县]级|[省市区县]政府)?(?:领导|负责人|人)|"
+    r"项目责任人|责任人|联系人|[省市区县]长|副[省市区县]长|[省市区县]委书记)\s*[::]?"
+)
+ROLE_TITLE = re.compile(r"(?:副?[省市区县]长|秘书长|副秘书长|书记|副书记|主任|副主任|局长|部长|同志)$")
+LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区)"
+_LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
+_LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
+_PREFIXED = re.compile(r"^([省市区县])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
+_BARE = re.compile(r"^[\u4e00-\u9fa5]{2,8}$")
+_PLACE_SPLIT = re.compile(r"^([\u4e00-\u9fa5]{2,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会))$")
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+@functools.lru_cache(maxsize=50_000)
+def normalise(text: str) -> str:
+    """Half-width, Simplified, no spaces: the form every comparison uses (display keeps the original)."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _t2s().convert(text)
+    return re.sub(r"\s+", "", text).rstrip("。.:").lstrip(":")
+
+
+def strip_brackets(key: str) -> tuple[str, list[str]]:
+    """'区委组织部(人才科)' → ('区委组织部', ['人才科'])."""
+    inner = re.findall(r"[(〈《【〔\[]([^)〉》】〕\]]*)[)〉》】〕\]]", key)
+    base = re.sub(r"[(〈《【〔\[][^)〉》】〕\]]*[)〉》】〕\]]", "", key)
+    return base, inner
+
+
+def is_group(key: str) -> bool:
+    return key.startswith(GROUP_START) or key.endswith(GROUP_END) or bool(re.search(r"^[省市区县]直|^[省市区县]级各", key))
+
+
+def looks_like_unit(piece: str) -> bool:
+    """Could `piece` stand alone as a unit name (or a group)?"""
+    base, _ = strip_brackets(normalise(piece))
+    return bool(base) and (bool(UNIT_END.search(base)) or is_group(base) or bool(LEADING_GROUP.search(base)))
+
+
+def guess_type(name: str) -> AgencyType:
+    if is_group(name):
+        return "group"
+    if LEADING_GROUP.search(name):
+        return "leading_group"
+    if MASS.search(name):
+        return "mass_organisation"
+    if re.search(r"(集团|公司)$", name):
+        return "state_firm"
+    if re.search(r"(人民政府|区政府|县政府|市政府|镇政府|乡政府)$", name):
+        return "district_government"
+    if re.search(r"(管委会|管理委员会)$", name):
+        return "zone_committee"
+    if re.match(r"^(中共|市委|区委|县委|省委)", name):
+        return "party_organ"
+    if re.search(r"(局|委|办|厅|署)$", name):
+        return "department"
+    return "other"
+
+
+def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> list[str]:
+    """Split a unit list at top-level separators (、,;，； and runs of spaces), never inside brackets.
+
+    A space also occurs inside one name in extracted text ("市 发改委"): with `is_whole` given, a piece that
+    was cut at a space and is not a whole unit name is joined to the piece after it. Notes, people and
+    split groups are then settled by `settle_items`.
+    """
+    text = unicodedata.normalize("NFKC", text).strip()
+    pieces: list[tuple[str, bool]] = []  # (piece, cut at a space)
+    depth = 0
+    buf: list[str] = []
+    for ch in text:
+        if ch in OPEN:
+            depth += 1
+        elif ch in CLOSE:
+            depth = max(0, depth - 1)
+        if depth == 0 and (ch in SEPARATORS or ch.isspace()):
+            pieces.append(("".join(buf), ch.isspace()))
+            buf = []
+            continue
+        buf.append(ch)
+    pieces.append(("".join(buf), False))
+    cleaned = [(ROLE_LABEL.sub("", p.strip()).strip(), space) for p, space in pieces]
+    cleaned = [(p, space) for p, space in cleaned if p and p not in {"等", "和", "及"}]
+    if is_whole is not None:
+        joined: list[tuple[str, bool]] = []
+        for p, space in cleaned:
+            if joined and joined[-1][1] and not is_whole(joined[-1][0]) and not _is_person_piece(joined[-1][0]):
+                joined[-1] = (joined[-1][0] + p, space)
+            else:
+                joined.append((p, space))
+        cleaned = joined
+    return settle_items([p for p, _ in cleaned])
+
+
+def settle_items(items: list[str]) -> list[str]:
+    """Groups rejoined, conjunctions split, notes and people dropped (see the module docstring)."""
+    out: list[str] = []
+    for item in _join_groups(items):
+        for piece in _split_conjunction(item):
+            piece = _strip_note(piece)
+            if piece and not _is_person_piece(piece):
+                out.append(piece)
+    return out
+
+
+def _join_groups(items: list[str]) -> list[str]:
+    """ "各区" + "县(市)人民政府" → "各区、县(市)人民政府"; "相关市" + "县政府" → "相关市、县政府"."""
+    out: list[str] = []
+    for item in items:
+        key = normalise(item)
+        if out and _LEVEL_RUN.match(normalise(out[-1])) and normalise(out[-1]).startswith(GROUP_START) \
+                and _LEVEL_CONT.match(key):
+            out[-1] = f"{out[-1]}、{item}"
+            continue
+        out.append(item)
+    return out
+
+
+def _split_conjunction(item: str) -> list[str]:
+    """ "市级各有关部门及各县市区政府" → two groups; a name that merely contains 及/和 stays whole."""
+    base, _ = strip_brackets(normalise(item))
+    for word in ("及", "和", "与"):
+        if word not in base:
+            continue
+        depth, cut = 0, -1
+        for i, ch in enumerate(item):
+            depth += ch in OPEN
+            depth -= ch in CLOSE
+            if depth == 0 and ch == word:
+                cut = i
+                break
+        if cut <= 0:
+            continue
+        left, right = item[:cut], item[cut + 1:]
+        if looks_like_unit(left) and looks_like_unit(_strip_note(right) or right) and \
+                (is_group(normalise(right)) or _PREFIXED.match(normalise(right))):
+            return [left, *_split_conjunction(right)]
+    return [item]
+
+
+def _strip_note(item: str) -> str:
+    """ "市级各有关部门按职责分工负责" → "市级各有关部门"; "下同" → ""."""
+    text = item.strip()
+    while True:
+        key = normalise(text)
+        m = NOTE.search(key)
+        if not m:
+            return text
+        if m.start() == 0:
+            return ""
+        text = _cut_normalised(text, m.start())
+
+
+def _cut_normalised(text: str, n: int) -> str:
+    """The prefix of `text` whose normalised form has `n` characters."""
+    for end in range(len(text) + 1):
+        if len(normalise(text[:end])) >= n:
+            return text[:end]
+    return text
+
+
+def _is_person_piece(piece: str) -> bool:
+    key = normalise(piece)
+    return bool(PERSON_LABEL.match(key)) or bool(ROLE_TITLE.search(key) and not UNIT_END.search(key))
+
+
+def share_prefix(items: list[str]) -> list[str]:
+    """A level prefix shared down a list: 市发改委、国土房管局、规划局 → 市发改委, 市国土房管局, 市规划局."""
+    out: list[str] = []
+    prefix = ""
+    for item in items:
+        key = normalise(item)
+        m = _PREFIXED.match(key)
+        if m:
+            prefix = m.group(1)
+        elif prefix and re.search(r"(局|委|办)$", key) and not is_group(key) and not _is_placed(key):
+            item = prefix + item
+        elif is_group(key) or re.search(r"(政府|管委会)$", key):
+            prefix = ""
+        out.append(item)
+    return out
+
+
+def _is_placed(key: str) -> bool:
+    """A name that carries its own place or body: "萧山区发改局", "团市委", "中共…"."""
+    return bool(re.match(r"^(?:[\u4e00-\u9fa5]{1,8}?(?:省|市|区|县|旗)[\u4e00-\u9fa5]|中共|团|共青团)", key))
+
+
+def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = None) -> list[str]:
+    """A bare place before a "place + level + suffix" item borrows the suffix.
+
+    江城、东山区人民政府 → 江城区人民政府, 东山区人民政府; 哈尔滨、黑河、绥芬河市政府 → …市政府 ×3;
+    X高新区、Y经开区管委会 → X高新区管委会, Y经开区管委会. `is_place` may say which bare words are places.
+    """
+    out = list(items)
+    for i, item in enumerate(items):
+        key = normalise(item)
+        if not _BARE.match(key) or looks_like_unit(key) and not key.endswith(("区", "县", "市")):
+            continue
+        if is_group(key) or _is_person_piece(key):
+            continue
+        for nxt in items[i + 1:]:
+            n = normalise(nxt)
+            if _BARE.match(n) and not looks_like_unit(n):
+                continue  # another bare place of the same run
+            m = _PLACE_SPLIT.match(n)
+            if m:
+                level_and_suffix = m.group(2)
+                if is_place is not None and not is_place(key):
+                    break
+                out[i] = _borrow(item, key, level_and_suffix)
+            break
+    return out
+
+
+def _borrow(item: str, key: str, level_and_suffix: str) -> str:
+    for level in ("高新区", "经开区", "开发区", "新区", "自治县", "区", "县", "市", "旗"):
+        if level_and_suffix.startswith(level):
+            suffix = level_and_suffix[len(level):]
+            if key.endswith(("区", "县", "市", "旗")):
+                return item + suffix  # "X高新区" + "管委会"
+            return item + level_and_suffix
+    return item
