@@ -14,8 +14,9 @@ import pytest
 
 from devset.score import DOCS, Report, annotation_paths, load_annotation, parse, score, score_document
 
-FLOOR_F1 = 0.40  # main when the floor was last raised: 0.449 overall on 18 documents
-FLOOR_DOCS = 18
+FLOOR_F1 = 0.44  # main when the floor was last raised: 0.464 overall on 30 documents
+FLOOR_DOCS = 30
+MAX_REFUSED = 7  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +29,7 @@ def test_devset_floor(report: Report, capsys) -> None:
         print("\n" + report.table())
     assert len(report.docs) >= FLOOR_DOCS
     assert report.overall.f1 >= FLOOR_F1, report.table()
+    assert len(report.refused) <= MAX_REFUSED, [d.name for d in report.refused]
 
 
 def test_every_document_has_its_annotation() -> None:
