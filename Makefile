@@ -6,15 +6,15 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test browser bench eval neo4j-test clean
+.PHONY: run test browser office bench eval neo4j-test clean
 
 run: $(VENV)/.installed
 	$(BIN)/dutygraph serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test browser
+test: $(VENV)/.installed-test browser office
 	$(BIN)/pytest
 
-bench: $(VENV)/.installed-test browser
+bench: $(VENV)/.installed-test browser office
 	$(BIN)/python -m bench.run_all
 
 # The loader's figure on the hand-annotated development set (tests/devset): P/R/F1 per document and convention.
@@ -41,6 +41,15 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei >/dev/null; \
 	fi
 	@/usr/bin/chromium --version
+
+# LibreOffice (headless) reads .doc/.wps and makes the .pdf/.doc test fixtures from .docx files.
+office:
+	@if ! command -v soffice >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	fi
+	@soffice --version
 
 clean:
 	rm -rf $(VENV) .dutygraph .pytest_cache

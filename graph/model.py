@@ -43,6 +43,7 @@ class Provenance:
     line_start: int
     line_end: int
     span: str
+    location: str = ""  # where in a Word/PDF/Excel/web file ("第3页", "工作表“任务”第5行"); "" for text
 
 
 @dataclass

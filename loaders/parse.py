@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING
 
 from graph.model import Assignment, Document, ParsedDocument, Provenance, Task
 from graph.store import LoadError
-from loaders import attribution, places, structure
+from loaders import attribution, formats, places, structure
 from loaders.context import PlaceContext
-from loaders.reading import Line, Reading, fingerprint_text, read
+from loaders.reading import Line, Reading, fingerprint_text
 
 if TYPE_CHECKING:
     from loaders.agencies import Resolver
@@ -46,7 +46,7 @@ def parse_bytes(
 
     `jurisdiction` states the issuing place ("立山区") when the document does not show it.
     """
-    reading = read(data, source)
+    reading, locations = formats.read_document(data, source)
     md, warnings = structure.metadata(reading)
     if jurisdiction and jurisdiction.strip():
         md.place = places.given(jurisdiction)
@@ -85,6 +85,7 @@ def parse_bytes(
     doc.kept_as_written = sorted(set(context.kept_as_written))
     parsed.warnings = [*reading.warnings, *warnings, *walked.warnings, *builder.warnings]
     parsed.text = fingerprint_text("\n".join(reading.raw_lines))
+    formats.locate(parsed, locations)
     return parsed
 
 

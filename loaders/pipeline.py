@@ -11,10 +11,9 @@ from graph.model import Indicator, ParsedDocument, Provenance, Task
 from graph.store import DutyGraphError, GraphStore, LoadError
 from loaders import duplicates, rollups
 from loaders.agencies import Resolver
+from loaders.formats import SUPPORTED_SUFFIXES  # the formats registry decides
 from loaders.parse import parse_bytes
 from loaders.writer import document_statements
-
-SUPPORTED_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
 
 EXISTING_TASKS = """
 MATCH (t:Task)

@@ -103,7 +103,8 @@ SET x.method = r.method, x.confidence = r.confidence
 def provenance_props(p: Provenance | None) -> dict[str, Any]:
     if p is None:
         return {"line_start": None, "line_end": None, "span": None}
-    return {"line_start": p.line_start, "line_end": p.line_end, "span": p.span}
+    props = {"line_start": p.line_start, "line_end": p.line_end, "span": p.span}
+    return {**props, "location": p.location} if p.location else props
 
 
 def document_statements(

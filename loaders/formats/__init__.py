@@ -1,0 +1,157 @@
+"""Documents as they arrive: one reader per format, all giving blocks (`loaders.formats.blocks`).
+
+`read_document` picks the reader from the file's content (a .doc that is really a .docx is read as one)
+or else its suffix, renders the blocks into the lines the grammar reads and returns, next to the
+`Reading`, where each line came from ("第3页", "工作表“任务”第5行"); plain text goes through unchanged.
+Formats no tool here can read are refused with the format named and the way out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import PurePath
+
+from graph.store import LoadError
+from loaders.formats import office
+from loaders.formats.blocks import Extracted, render
+from loaders.reading import Reading, read
+
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
+
+
+def _lazy(name: str) -> Callable[[bytes, str], Extracted]:
+    """A reader imported on first use (python-docx, pdfplumber… cost time to import)."""
+    module, function = name.split(":")
+
+    def reader(data: bytes, source: str) -> Extracted:
+        return getattr(import_module(f"loaders.formats.{module}"), function)(data, source)
+
+    return reader
+
+
+read_docx = _lazy("docx_reader:read_docx")
+read_html = _lazy("html_reader:read_html")
+read_pdf = _lazy("pdf_reader:read_pdf")
+read_xlsx = _lazy("sheet_reader:read_xlsx")
+read_xls = _lazy("sheet_reader:read_xls")
+
+
+def _via_office(suffix: str) -> Callable[[bytes, str], Extracted]:
+    def reader(data: bytes, source: str) -> Extracted:
+        extracted = read_docx(office.convert(data, source, suffix), source)
+        extracted.format = suffix.lstrip(".")
+        return extracted
+
+    return reader
+
+
+READERS: dict[str, Callable[[bytes, str], Extracted]] = {
+    ".docx": read_docx,
+    ".docm": read_docx,
+    ".pdf": read_pdf,
+    ".html": read_html,
+    ".htm": read_html,
+    ".shtml": read_html,
+    ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,
+    ".xls": read_xls,
+    ".doc": _via_office(".doc"),
+    ".wps": _via_office(".wps"),
+    ".rtf": _via_office(".rtf"),
+    ".odt": _via_office(".odt"),
+}
+REFUSED = {
+    ".ofd": "暂不支持 OFD 版式文件",
+    ".et": "暂不支持 WPS 表格(.et)文件,请另存为 .xlsx 后再导入",
+    ".ppt": "演示文稿不是任务分工文档",
+    ".pptx": "演示文稿不是任务分工文档",
+}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | set(READERS)
+
+_HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta)\b", re.IGNORECASE | re.DOTALL)
+
+
+def sniff(data: bytes) -> str | None:
+    """The suffix a file's content says it is, whatever its name ("a .doc that is really a .docx")."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return ".pdf"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
+        except zipfile.BadZipFile:
+            return None
+        if "word/document.xml" in names:
+            return ".docx"
+        if "xl/workbook.xml" in names:
+            return ".xlsx"
+        if "OFD.xml" in names:
+            return ".ofd"
+        return None
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return ".doc"  # an OLE file: .doc, .wps or .xls (the suffix tells which)
+    if _HTML_START.match(data[:2048].lstrip(b"\xef\xbb\xbf")):
+        return ".html"
+    return None
+
+
+def kind_of(data: bytes, source: str) -> str:
+    suffix = PurePath(source).suffix.lower()
+    found = sniff(data)
+    if found == ".doc" and suffix in (".xls", ".wps", ".doc", ".et"):
+        return suffix
+    return found or suffix
+
+
+def read_document(data: bytes, source: str) -> tuple[Reading, list[str] | None]:
+    """A file → (Reading, where each line came from); (Reading, None) for plain text."""
+    kind = kind_of(data, source)
+    if kind in REFUSED:
+        raise LoadError(source, None, f"{REFUSED[kind]}({kind}){';' + office.WAY_OUT if kind == '.ofd' else ''}")
+    reader = READERS.get(kind)
+    if reader is None:
+        try:
+            return read(data, source), None
+        except LoadError as e:
+            if "二进制" in e.reason and kind and kind not in TEXT_SUFFIXES:
+                raise LoadError(source, None, f"不支持 {kind} 格式的文件;{office.WAY_OUT}") from e
+            raise
+    extracted = reader(data, source)
+    rendered = render(extracted)
+    if not rendered.text.strip():
+        raise LoadError(source, None, f"{extracted.format.upper()} 文件中没有可读的文字")
+    reading = read(rendered.text.encode("utf-8"), source)
+    reading.warnings[:0] = extracted.warnings
+    return reading, rendered.locations
+
+
+def where(locations: list[str] | None, line_start: int, line_end: int) -> str:
+    """The original place of rendered lines line_start..line_end ("第2页" / "表1第3行—表1第4行")."""
+    if not locations or line_start < 1:
+        return ""
+    first = locations[min(line_start, len(locations)) - 1]
+    last = locations[min(max(line_end, line_start), len(locations)) - 1]
+    return first if first == last else f"{first}—{last}"
+
+
+def locate(parsed, locations: list[str] | None) -> None:
+    """Name the original place of every task and indicator, and of the lines warnings point at."""
+    if not locations:
+        return
+    def placed(p):
+        return p if p is None else dataclasses.replace(p, location=where(locations, p.line_start, p.line_end))
+
+    for task in parsed.tasks:
+        task.provenance = placed(task.provenance)
+        for ind in task.indicators:
+            ind.provenance = placed(ind.provenance)
+    source = re.escape(parsed.document.source)
+    parsed.warnings = [
+        re.sub(rf"^({source}):(\d+):", lambda m: f"{m.group(1)}:{where(locations, int(m.group(2)), int(m.group(2)))}:", w)
+        for w in parsed.warnings
+    ]
