@@ -60,6 +60,10 @@ class TaskItem(Model):
     role: Literal["lead", "support"] | None = None
     via: str | None = None
     indicators: list[IndicatorItem] = []
+    deadline: str | None = None  # 完成时限 as printed
+    due: str | None = None  # ISO date it falls due (a range's last day)
+    due_start: str | None = None  # a range's first day
+    due_kind: Literal["date", "range", "ongoing", "recurring"] | None = None
 
 
 class AgencyItem(Model):
@@ -148,7 +152,6 @@ class Provenance(BaseModel):
 class TaskDetail(TaskItem):
     category: str | None = None
     attribution: str | None = None
-    deadline: str | None = None
     provenance: Provenance
     lead_agencies: list[AgencyRef] = []
     support_agencies: list[AgencyRef] = []
@@ -175,9 +178,11 @@ class WorkloadItem(Model):
     name: str
     id: str
     type: str | None = None
+    jurisdiction: str | None = None
     lead: int
     support: int
     total: int
+    overdue: int = 0
 
 
 class NeighbourItem(Model):

@@ -23,8 +23,8 @@ OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
 WITH t, owners, collect(i.id) AS indicator_ids
 OPTIONAL MATCH (t)-[:ROLLS_UP_TO]->(p:Task)
 RETURN t.id AS id, t.source AS source, t.number AS number, t.section AS section, t.text AS text,
-       t.jurisdiction AS jurisdiction, owners, indicator_ids, collect(p.id) AS rolls_up_to,
-       t.line_start AS line
+       t.jurisdiction AS jurisdiction, t.deadline AS deadline, t.due AS due, owners, indicator_ids,
+       collect(p.id) AS rolls_up_to, t.line_start AS line
 ORDER BY source, line, id
 """
 
@@ -55,6 +55,7 @@ def export_records(store: GraphStore) -> Iterator[dict[str, Any]]:
             "kind": "task", **{k: row[k] for k in ("id", "source", "number", "section", "text", "jurisdiction")},
             "leads": _names(owners, "LEADS"), "supports": _names(owners, "SUPPORTS"),
             "indicator_ids": sorted(set(row["indicator_ids"])), "rolls_up_to": sorted(set(row["rolls_up_to"])),
+            "deadline": row["deadline"], "due": row["due"],
         }
     for row in store.read(INDICATORS):
         row.pop("source"), row.pop("line")

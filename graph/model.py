@@ -100,7 +100,10 @@ class Task:
     attribution: str = ""  # the attribution text as printed, e.g. "(牵头单位:…;责任单位:…)"
     title: str = ""  # a table row's 重点项目, if any
     category: str = ""  # a table's category row, e.g. "一、幼有所育"
-    deadline: str | None = None  # 完成时限
+    deadline: str | None = None  # 完成时限 as printed (or the deadline printed in the text)
+    due: str | None = None  # ISO date the deadline falls due (a range's last day); loaders.deadlines
+    due_start: str | None = None  # a range's first day
+    due_kind: str | None = None  # date | range | ongoing | recurring
     assignments: list[Assignment] = field(default_factory=list)
     indicators: list[Indicator] = field(default_factory=list)
     id: str = ""  # filled by ParsedDocument.assign_ids

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from graph.model import Assignment, Document, ParsedDocument, Provenance, Task
 from graph.store import LoadError
-from loaders import attribution, formats, places, structure
+from loaders import attribution, deadlines, formats, places, structure
 from loaders.context import PlaceContext
 from loaders.reading import Line, Reading, fingerprint_text
 
@@ -80,6 +80,7 @@ def parse_bytes(
     builder.settle_kinds(walked.items, tasks)
     for task in tasks:
         builder.add_indicators(task)
+    deadlines.settle(tasks, year=deadlines.document_year(md.title, md.date))
     parsed = ParsedDocument(document=doc, tasks=tasks)
     doc.layouts = sorted(builder.layouts)
     doc.kept_as_written = sorted(set(context.kept_as_written))

@@ -4,6 +4,8 @@
 //   这类任务以 via 标明群组名。role 为该单位在任务中的角色；total 为分页前的总数。
 // param: name: string — 单位名称（规范名或别名），例：市卫健委
 // param: role: string = any — lead | support | any
+// param: due_from: string = null — 截止日期不早于（YYYY-MM-DD），留空不限
+// param: due_to: string = null — 截止日期不晚于（YYYY-MM-DD），留空不限
 // param: offset: int = 0 — 跳过前多少条（分页）
 // param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"name": "市卫健委", "role": "lead"}
@@ -16,7 +18,7 @@ MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
 WITH t, collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
                  via: CASE WHEN h IN units THEN null ELSE h.name END}) AS hits
 WITH t, [x IN hits WHERE $role = 'any' OR x.role = $role] AS hits
-WHERE size(hits) > 0
+WHERE size(hits) > 0 AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
 WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
 WITH t,
      CASE WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
@@ -31,7 +33,7 @@ UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit E
 WITH tasks[pos] AS t, marks[pos][0] AS role, marks[pos][1] AS via, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
-       t.line_start AS line_start,
+       t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        role, via,

@@ -3,6 +3,8 @@
 // description: 一个区的区政府及其区属单位承担的任务：直接点名的、经由“各区人民政府”“各新城区人民政府”
 //   “各中心城区人民政府”等群组下达的（via 标明群组），以及该区的任务清单行（如公报附件2中的分区任务）。
 // param: district: string — 区名，例：江岸区
+// param: due_from: string = null — 截止日期不早于（YYYY-MM-DD），留空不限
+// param: due_to: string = null — 截止日期不晚于（YYYY-MM-DD），留空不限
 // param: offset: int = 0 — 跳过前多少条（分页）
 // param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"district": "江岸区"}
@@ -20,6 +22,7 @@ WITH units, groups, ids, collect(j.id) AS own
 UNWIND ids + own AS tid
 WITH DISTINCT units, groups, tid
 MATCH (t:Task {id: tid})
+WHERE ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
 WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
          {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
           via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits
@@ -39,7 +42,7 @@ UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit E
 WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
-       t.line_start AS line_start,
+       t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        m[0] AS role, m[1] AS via, m[2] AS units,

@@ -5,6 +5,8 @@
 // param: document: string = null — 文件 id、文件名或其前缀
 // param: jurisdiction: string = null — 武汉市 或区名
 // param: section: string = null — 章节标题包含的文字
+// param: due_from: string = null — 截止日期不早于（YYYY-MM-DD），留空不限
+// param: due_to: string = null — 截止日期不晚于（YYYY-MM-DD），留空不限
 // param: offset: int = 0 — 跳过前多少条（分页）
 // param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"q": "托育", "document": "003"}
@@ -13,6 +15,7 @@ WHERE ($q IS NULL OR t.text CONTAINS $q OR coalesce(t.title, '') CONTAINS $q)
   AND ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
   AND ($jurisdiction IS NULL OR t.jurisdiction = $jurisdiction)
   AND ($section IS NULL OR any(s IN coalesce(t.section, []) WHERE s CONTAINS $section))
+  AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
 WITH t ORDER BY t.source, t.line_start, t.number
 WITH collect(t) AS tasks
 WITH tasks, size(tasks) AS total
@@ -20,7 +23,7 @@ UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit E
 WITH tasks[pos] AS t, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
-       t.line_start AS line_start,
+       t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        null AS role, null AS via,

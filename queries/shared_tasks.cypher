@@ -39,7 +39,7 @@ UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit E
 WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
-       t.line_start AS line_start,
+       t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        m[0] AS role, m[1] AS via, m[2] AS other_role, m[3] AS other_via,

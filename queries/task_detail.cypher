@@ -16,6 +16,7 @@ WITH t, collect(CASE WHEN i IS NULL THEN null ELSE
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.category AS category, t.attribution AS attribution, t.deadline AS deadline,
+       t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        {source: t.source, line_start: t.line_start, line_end: t.line_end, span: t.span} AS provenance,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[rl:LEADS]->(t) | [rl.pos, {id: l.id, name: l.name, type: l.type, written: rl.written}]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS lead_agencies,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[rs:SUPPORTS]->(t) | [rs.pos, {id: s.id, name: s.name, type: s.type, written: rs.written}]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS support_agencies,

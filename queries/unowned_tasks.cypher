@@ -17,6 +17,7 @@ UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit E
 WITH tasks[pos] AS t, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
-       t.line_start AS line_start, [] AS leads, [] AS supports, null AS role, null AS via,
+       t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
+       [] AS leads, [] AS supports, null AS role, null AS via,
        [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
        total

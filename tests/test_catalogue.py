@@ -167,7 +167,7 @@ def test_bind_validates(catalogue: Catalogue) -> None:
         catalogue.bind("agency_task", {})
     assert "agency_tasks" in e.value.suggestions
     _, bound = catalogue.bind("workload", {"limit": "5"})
-    assert bound == {"document": None, "limit": 5}
+    assert bound == {"document": None, "today": None, "limit": 5}
 
 
 def test_variant_resolution(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from api.routes import (
     graph,
     health,
     indicators,
+    ledger,
     paths,
     queries,
     stats,
@@ -17,6 +18,7 @@ from api.routes import (
 
 ROUTERS = [
     health.router,
+    ledger.router,  # before tasks: /tasks/ledger.xlsx is not a task id
     agencies.router,
     districts.router,
     tasks.router,

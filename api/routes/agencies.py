@@ -5,6 +5,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from api.deps import PagingDep, ServicesDep
+from api.filters import DueDep
 from api.models import Agency, AgencyItem, NeighbourItem, Page, TaskItem
 from api.names import normalise
 
@@ -27,9 +28,9 @@ def agency(name: str, s: ServicesDep) -> dict:
 
 
 @router.get("/{name}/tasks", response_model=Page[TaskItem], summary="单位的任务（牵头/配合，含经由群组的任务）")
-def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, role: Role = "any") -> dict:
+def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, due: DueDep, role: Role = "any") -> dict:
     canonical = s.names.agency(name)
-    return paging.run(s, "agency_tasks", {"name": canonical, "role": role})
+    return paging.run(s, "agency_tasks", {"name": canonical, "role": role, **due.params()})
 
 
 @router.get("/{a}/shared/{b}", response_model=Page[TaskItem], summary="两个单位共同承担的任务")

@@ -20,6 +20,7 @@ from graph.settings import REPO_ROOT, Settings
 from graph.store import GraphStore
 
 SAMPLES = REPO_ROOT / "data" / "samples"
+DEADLINES_DOC = Path(__file__).parent / "data" / "deadlines_2024.txt"  # one 完成时限 form per row
 
 
 def _open(settings: Settings) -> GraphStore:
@@ -124,6 +125,21 @@ def cors_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]
 @pytest.fixture(scope="session")
 def samples_server(samples_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
     yield from _serve(samples_store, api_data)
+
+
+@pytest.fixture(scope="session")
+def deadlines_server(api_data: Path) -> Iterator[LiveServer]:
+    """A server on its own graph holding only DEADLINES_DOC, loaded by the real loaders."""
+    from loaders.pipeline import load_paths
+
+    store = _open(_settings(api_data))
+    store.ensure_schema()
+    try:
+        (result,) = load_paths(store=store, paths=[DEADLINES_DOC])
+        assert result.status == "loaded", result.error
+        yield from _serve(store, api_data)
+    finally:
+        _drop(store)
 
 
 @pytest.fixture(scope="session")

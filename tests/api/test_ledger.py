@@ -1,0 +1,200 @@
+"""督办台账 over a real HTTP server: the file lists exactly what the task list lists, in order, with deadlines
+and group marks; deadline filters (逾期 / 到期 / 年份) against a fixed today."""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import unquote
+
+import httpx
+import openpyxl
+import pytest
+
+HEADERS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标指标", "出处(文件、章节、行)", "进展情况", "备注")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _items(client: httpx.Client, path: str, **params) -> list[dict]:
+    body = client.get(path, params={"limit": 1000, **params}).json()
+    assert body["total"] == len(body["items"]), "more than one page: raise the limit"
+    return body["items"]
+
+
+def _sheet_rows(content: bytes) -> tuple[openpyxl.Workbook, list[tuple]]:
+    wb = openpyxl.load_workbook(io.BytesIO(content))
+    rows = [r for ws in wb.worksheets for r in ws.iter_rows(values_only=True)]
+    return wb, rows
+
+
+def _csv_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith("\ufeff".encode()), "Excel needs the BOM to read UTF-8"
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+
+
+def _check_rows(rows: list, items: list[dict]) -> None:
+    """Row n of the ledger is item n of the list: text, units, deadline, group mark, blank columns."""
+    assert len(rows) == len(items)
+    for n, (row, item) in enumerate(zip(rows, items), 1):
+        number, text, leads, supports, deadline, _indicators, source, progress, remark = (c or "" for c in row)
+        assert str(number) == str(n)
+        assert item["text"] in text
+        mark = f"（经由 {item['via']}）" if item["via"] else None
+        assert leads.split("\n")[0] == "、".join(item["leads"]) or (leads == mark and not item["leads"])
+        assert supports.split("\n")[0] == "、".join(item["supports"]) or (supports == mark and not item["supports"])
+        if mark:
+            assert mark in (leads if item["role"] == "lead" else supports)
+        else:
+            assert "经由" not in leads + supports
+        assert (item["deadline"] or "") in deadline and (item["due"] or "") in deadline
+        assert item["source"] in source and f"第{item['line_start']}行" in source
+        assert (progress, remark) == ("", "")
+
+
+def test_unit_ledger_xlsx_lists_the_unit_page(api: httpx.Client) -> None:
+    items = _items(api, "/agencies/市卫健委/tasks")
+    assert any(i["via"] for i in items) and any(i["due"] for i in items), "the sample must exercise both marks"
+    r = api.get("/agencies/市卫健委/ledger.xlsx")
+    assert r.status_code == 200 and r.headers["content-type"] == XLSX
+    assert unquote(r.headers["content-disposition"]).endswith("市卫健委督办台账.xlsx")
+    wb, rows = _sheet_rows(r.content)
+    assert len(wb.worksheets) == 1 and rows[0] == HEADERS
+    _check_rows(rows[1:], items)
+    ws = wb.worksheets[0]
+    assert ws.freeze_panes == "A2"
+    assert ws.print_title_rows == "$1:$1"
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.cell(2, 2).alignment.wrap_text
+    assert ws.column_dimensions["B"].width > 40
+    assert "市卫健委督办台账" in ws.oddHeader.center.text
+
+
+def test_unit_ledger_csv_and_role(api: httpx.Client) -> None:
+    items = _items(api, "/agencies/市卫健委/tasks", role="lead")
+    r = api.get("/agencies/市卫健委/ledger.csv", params={"role": "lead"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = _csv_rows(r.content)
+    assert tuple(rows[0]) == HEADERS
+    _check_rows(rows[1:], items)
+    assert 0 < len(items) < len(_items(api, "/agencies/市卫健委/tasks"))
+
+
+def test_district_ledger_xlsx_and_csv(api: httpx.Client) -> None:
+    items = _items(api, "/districts/江岸区/tasks")
+    assert any(i["via"] for i in items) and any(not i["via"] for i in items)
+    _, rows = _sheet_rows(api.get("/districts/江岸区/ledger.xlsx").content)
+    assert rows[0] == HEADERS
+    _check_rows(rows[1:], items)
+    rows = _csv_rows(api.get("/districts/江岸区/ledger.csv").content)
+    _check_rows(rows[1:], items)
+
+
+def test_ledger_one_sheet_per_document(api: httpx.Client) -> None:
+    items = _items(api, "/agencies/市卫健委/tasks")
+    wb, _ = _sheet_rows(api.get("/agencies/市卫健委/ledger.xlsx", params={"sheets": "document"}).content)
+    sources = list(dict.fromkeys(i["source"] for i in items))
+    assert len(wb.worksheets) == len(sources) > 1
+    joined = []
+    for ws, source in zip(wb.worksheets, sources):
+        rows = list(ws.iter_rows(values_only=True))
+        assert rows[0] == HEADERS and rows[1][0] == 1
+        assert all(source in row[6] for row in rows[1:])
+        joined += rows[1:]
+    assert [r[1] for r in joined] == [r[1] for r in _sheet_rows(api.get("/agencies/市卫健委/ledger.xlsx").content)[1][1:]]
+
+
+def test_document_and_search_ledgers(api: httpx.Client) -> None:
+    items = _items(api, "/tasks", source="003", q="托育")
+    rows = _csv_rows(api.get("/tasks/ledger.csv", params={"source": "003", "q": "托育"}).content)
+    assert items and tuple(rows[0]) == HEADERS
+    _check_rows(rows[1:], items)
+    doc = next(d for d in api.get("/documents").json()["items"] if d["source"].startswith("004"))
+    _, rows = _sheet_rows(api.get(f"/documents/{doc['id']}/ledger.xlsx").content)
+    assert len(rows) - 1 == doc["tasks"]
+    assert api.get("/documents/no-such-doc/ledger.xlsx").status_code == 404
+    assert api.get("/agencies/不存在的单位/ledger.xlsx").status_code == 404
+    assert api.get("/agencies/市卫健委/ledger.pdf").status_code == 422
+
+
+def test_workload_lists_every_unit_with_overdue(api: httpx.Client) -> None:
+    body = api.get("/workload", params={"limit": 1000, "today": "2026-01-01"}).json()
+    assert body["total"] == len(body["items"]) > 15
+    wjw = next(u for u in body["items"] if u["name"] == "市卫健委")
+    direct = [i for i in _items(api, "/agencies/市卫健委/tasks", overdue="true", today="2026-01-01") if not i["via"]]
+    assert wjw["overdue"] == len(direct) > 0
+    assert next(u for u in api.get("/workload", params={"limit": 1000, "today": "2020-01-01"}).json()["items"]
+                if u["name"] == "市卫健委")["overdue"] == 0
+    _, rows = _sheet_rows(api.get("/workload.xlsx", params={"today": "2026-01-01"}).content)
+    assert rows[0] == ("序号", "单位", "所属", "牵头", "配合", "合计", "逾期")
+    assert [r[1] for r in rows[1:]] == [u["name"] for u in body["items"]]
+    assert _csv_rows(api.get("/workload.csv").content)[0][1] == "单位"
+
+
+# ---- deadline filters on a document whose 完成时限 column holds one form per row (tests/api/data)
+
+TODAY = "2024-07-01"
+
+
+@pytest.fixture(scope="module")
+def dl(deadlines_server) -> httpx.Client:
+    with httpx.Client(base_url=deadlines_server.url, timeout=30) as client:
+        yield client
+
+
+def _numbers(client: httpx.Client, path: str = "/tasks", **params) -> list[str]:
+    return [t["number"] for t in _items(client, path, **{"today": TODAY, **params})]
+
+
+def test_task_lists_carry_deadline_and_due(dl: httpx.Client) -> None:
+    got = {t["number"]: (t["deadline"], t["due"], t["due_start"], t["due_kind"]) for t in _items(dl, "/tasks")}
+    assert got == {
+        "1": ("2024年6月底前", "2024-06-30", None, "date"),
+        "2": ("2024年第三季度", "2024-09-30", "2024-07-01", "range"),
+        "3": ("年底前", "2024-12-31", None, "date"),
+        "4": ("长期坚持", None, None, "ongoing"),
+        "5": ("2025年3月", "2025-03-31", "2025-03-01", "range"),
+        "6": ("每季度", None, None, "recurring"),
+        "7": ("2023—2025年", "2025-12-31", "2023-01-01", "range"),
+        "8": ("次年6月底前", "2025-06-30", None, "date"),
+        "9": ("2024年10月底前", "2024-10-31", None, "date"),
+    }
+    export = [line for line in dl.get("/export.jsonl").text.splitlines() if '"kind": "task"' in line]
+    assert any('"deadline": "次年6月底前", "due": "2025-06-30"' in line for line in export)
+
+
+@pytest.mark.parametrize(
+    "params, numbers",
+    [
+        ({"overdue": "true"}, ["1"]),
+        ({"due_within": 91}, ["2"]),  # 2024-07-01 … 2024-09-30
+        ({"due_within": 90}, []),
+        ({"due_within": 122}, ["2", "9"]),  # … 2024-10-31
+        ({"year": 2025}, ["5", "7", "8"]),
+        ({"year": 2024}, ["1", "2", "3", "9"]),
+        ({"year": 2024, "overdue": "true"}, ["1"]),
+        ({"due_within": 0}, []),
+        ({}, ["1", "2", "3", "4", "5", "6", "7", "8", "9"]),
+    ],
+)
+def test_due_filters(dl: httpx.Client, params: dict, numbers: list[str]) -> None:
+    assert _numbers(dl, **params) == numbers
+
+
+def test_due_filters_on_unit_and_district_lists_and_ledgers(dl: httpx.Client) -> None:
+    assert _numbers(dl, "/agencies/市卫健委/tasks") == ["2", "4", "7"]
+    assert _numbers(dl, "/agencies/市卫健委/tasks", due_within=91) == ["2"]
+    assert _numbers(dl, "/agencies/市卫健委/tasks", overdue="true", today="2026-01-01") == ["2", "7"]
+    _, rows = _sheet_rows(dl.get("/agencies/市卫健委/ledger.xlsx", params={"year": 2025, "today": TODAY}).content)
+    assert [r[1] for r in rows[1:]] == ["推进县域医共体建设"]
+    assert rows[1][4] == "2023—2025年\n（截止 2025-12-31）"
+    district = _numbers(dl, "/districts/江岸区/tasks", overdue="true", today="2025-01-01")
+    assert district == ["2", "3"]  # through 各区人民政府
+    rows = _csv_rows(dl.get("/districts/江岸区/ledger.csv", params={"overdue": "true", "today": "2025-01-01"}).content)
+    assert [r[3] for r in rows[1:]] == ["各区人民政府\n（经由 各区人民政府）"] * 2
+
+
+def test_bad_filter_values_are_refused_in_chinese(dl: httpx.Client) -> None:
+    r = dl.get("/tasks", params={"today": "2024-13-01"})
+    assert r.status_code == 422 and "请求参数无效" in r.json()["detail"]
+    r = dl.get("/tasks", params={"today": "0001-01-01", "overdue": "true"})
+    assert r.status_code == 400 and "日期超出范围" in r.json()["detail"]
