@@ -187,10 +187,18 @@ def test_due_filters_on_unit_and_district_lists_and_ledgers(dl: httpx.Client) ->
     _, rows = _sheet_rows(dl.get("/agencies/市卫健委/ledger.xlsx", params={"year": 2025, "today": TODAY}).content)
     assert [r[1] for r in rows[1:]] == ["推进县域医共体建设"]
     assert rows[1][4] == "2023—2025年\n（截止 2025-12-31）"
-    district = _numbers(dl, "/districts/江岸区/tasks", overdue="true", today="2025-01-01")
-    assert district == ["2", "3"]  # through 各区人民政府
-    rows = _csv_rows(dl.get("/districts/江岸区/ledger.csv", params={"overdue": "true", "today": "2025-01-01"}).content)
-    assert [r[3] for r in rows[1:]] == ["各区人民政府\n（经由 各区人民政府）"] * 2
+
+
+def test_due_filters_on_a_district_and_its_ledger(api: httpx.Client) -> None:
+    """The samples' deadlines are all 到2025年 / 到2035年: overdue on 2026-01-01, none yet on 2025-01-01."""
+    every = _items(api, "/districts/江岸区/tasks")
+    overdue = _items(api, "/districts/江岸区/tasks", overdue="true", today="2026-01-01")
+    assert overdue and [i["id"] for i in overdue] == [i["id"] for i in every if i["due"] == "2025-12-31"]
+    assert _items(api, "/districts/江岸区/tasks", overdue="true", today="2025-01-01") == []
+    assert _items(api, "/districts/江岸区/tasks", due_within=365, today="2025-01-01") == overdue
+    rows = _csv_rows(api.get("/districts/江岸区/ledger.csv", params={"overdue": "true", "today": "2026-01-01"}).content)
+    _check_rows(rows[1:], overdue)
+    assert all("（截止 2025-12-31）" in r[4] for r in rows[1:])
 
 
 def test_bad_filter_values_are_refused_in_chinese(dl: httpx.Client) -> None:
