@@ -24,8 +24,8 @@ from devset.score import (
     text_key,
 )
 
-FLOOR_F1 = 0.52  # main when the floor was last raised: 0.542 overall on 35 documents
-FLOOR_DOCS = 35
+FLOOR_F1 = 0.49  # main when the floor was last raised: 0.515 overall on 40 documents
+FLOOR_DOCS = 40
 MAX_REFUSED = 8  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 
