@@ -91,7 +91,7 @@ def test_scorer_counts_unaligned_tasks() -> None:
     assert s.counts.fn == base.counts.fn + 1 and s.tasks_aligned == base.tasks_aligned
 
 
-_SUFFIXES = ("县人民政府", "区人民政府", "人民政府", "管委会", "管理局", "市政府", "政府")
+_SUFFIXES = ("县人民政府", "区人民政府", "市人民政府", "人民政府", "管委会", "管理局", "市政府", "政府")
 
 
 def _core(name: str, place: str) -> str:
