@@ -13,11 +13,13 @@ to annotated ones (printed number + the first characters of the task text), and 
 Figures are given per document, per convention tag (micro-averaged over the documents carrying the tag)
 and overall, with the count of refused documents and the jurisdiction/level found against the annotated.
 
-Run:  python -m tests.devset.score   (or `make eval`)
+Run:  python -m tests.devset.score [-v] [--json] [NAME…]   (or `make eval`)
 """
 
 from __future__ import annotations
 
+import argparse
+import json
 import re
 import sys
 import unicodedata
@@ -269,10 +271,52 @@ def score(folder: Path = DOCS) -> Report:
     return Report(docs)
 
 
+def as_json(report: Report) -> dict:
+    """The figures as plain data (for tools and for comparing two runs)."""
+
+    def figures(c: Counts) -> dict:
+        return {
+            "precision": round(c.precision, 4),
+            "recall": round(c.recall, 4),
+            "f1": round(c.f1, 4),
+            "tp": c.tp,
+            "fp": c.fp,
+            "fn": c.fn,
+        }
+
+    return {
+        "overall": figures(report.overall),
+        "refused": [d.name for d in report.refused],
+        "conventions": {tag: figures(c) for tag, c in report.by_convention().items()},
+        "documents": {
+            d.name: {
+                **figures(d.counts),
+                "jurisdiction": list(d.jurisdiction),
+                "level": list(d.level),
+                "tasks": [d.tasks_aligned, d.tasks_annotated],
+                "errors": d.errors,
+            }
+            for d in report.docs
+        },
+    }
+
+
 def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.devset.score", description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", help="list every wrong, missing or extra link"
+    )
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("names", nargs="*", help="only documents whose name contains one of these")
+    args = parser.parse_args(argv)
     report = score()
+    if args.names:
+        report = Report([d for d in report.docs if any(n in d.name for n in args.names)])
+    if args.json:
+        print(json.dumps(as_json(report), ensure_ascii=False, indent=1))
+        return 0
     print(report.table())
-    if "-v" in argv:
+    if args.verbose:
         for d in report.docs:
             for line in d.errors:
                 print(f"{d.name}: {line}")

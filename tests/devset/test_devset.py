@@ -8,6 +8,7 @@ the loader gets better; never lower it to make a change pass.
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 
 import pytest
@@ -116,3 +117,15 @@ def test_annotated_names_are_printed(path: Path) -> None:
     for t in a["tasks"]:
         for name in [*t["leads"], *(t.get("supports") or [])]:
             assert text_key(_core(norm(name), place)) in text, (name, t["text"])
+
+
+def test_command_prints_table_and_json(capsys) -> None:
+    from devset.score import main
+
+    assert main(["guizhou"]) == 0
+    out = capsys.readouterr().out
+    assert "province_division_guizhou" in out and "OVERALL" in out and "city_bracket_rule_baoji" not in out
+    assert main(["--json", "guizhou"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert list(data["documents"]) == ["province_division_guizhou"]
+    assert data["documents"]["province_division_guizhou"]["level"][0] == "province"
