@@ -26,21 +26,33 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
+from loaders import names
+from loaders.tables import header_columns as header_columns
+
 Role = Literal["lead", "support"]
 
-LEAD_STEMS = ("牵头", "主办", "承办")
+LEAD_STEMS = ("牵头", "主办", "承办", "主责", "主要")
 RESPONSIBLE_STEMS = ("责任",)
-SUPPORT_STEMS = ("配合", "协办", "参与", "协同")
+SUPPORT_STEMS = ("配合", "协办", "参与", "协同", "协作", "其他", "其它", "协助")
 STEMS = LEAD_STEMS + RESPONSIBLE_STEMS + SUPPORT_STEMS
-DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限")
+DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "办结时限")
 
 _STEM_ALT = "|".join(STEMS)
-_UNIT = "(?:单位|部门|处室|科室)"
+_UNIT = "(?:责任)?(?:单位|部门|处室|科室)"
 LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 # Parts that name people or contacts, not units: they end the unit list before them and are dropped.
-OTHER_LABEL = re.compile(r"(?:(?:牵头|责任|分管|联系|主要)(?:领导|人|负责人)|联系电话|责任人|备注)\s*[:]\s*")
+_PERSON = (
+    r"(?:(?:牵头|责任|分管|联系|主要|包保|督办|挂点|领办)(?:[省市区县]级?|[省市区县]政府)?(?:领导|负责人|人)(?:姓名)?|"
+    r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
+)
+OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
+# "部门分工:省发改委牵头,各地配合" — a label whose content is written in the verb form.
+VERB_LABEL = re.compile(r"(?:部门分工|责任分工|任务分工|分工|责任主体|落实单位)\s*[:]\s*")
+# A label line may carry its own numbering: "(一)牵头单位:", "1.责任单位:", "一是牵头单位:".
+_LINE_NUMBER = r"(?:\(?\s*[一二三四五六七八九十\d]{1,3}\s*[).、]|[一二三四五六七八九十]是)?\s*"
 LABEL_LINE = re.compile(
-    rf"^\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)}|(?:牵头|责任|分管|联系)(?:领导|人)|联系电话)\s*[:]"
+    rf"^\s*{_LINE_NUMBER}(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)}|{_PERSON}|"
+    r"(?:部门分工|责任分工|任务分工|责任主体|落实单位))\s*[:]"
 )
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
@@ -48,17 +60,27 @@ GROUP_START = re.compile(rf"[(\[【〔]\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DE
 
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
 TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT}){_UNIT}\s*:[^。()]*)[。]?\s*$")
-# "(市发改委负责)", "(由市发改委、市财政局牵头)"
-VERB_SINGLE = re.compile(r"[(]\s*(由?[^()。,;]{2,200}?)\s*(牵头|负责)\s*[)]\s*[。.]?\s*$")
-# "(市发改委牵头,市财政局、市经信局配合)"
+# "(市发改委负责)", "(由市发改委、市财政局牵头)", "(市发改委牵头负责)"
+VERB_SINGLE = re.compile(
+    r"[(【〔]\s*(由?[^()【】〔〕。,;]{2,200}?)\s*(牵头负责|牵头落实|牵头|负责落实|负责|主办|落实)\s*[)】〕]\s*[。.]?\s*$"
+)
+# "(市发改委牵头,市财政局、市经信局配合)", "(市发改委负责,各区配合)"
 VERB_GROUP = re.compile(
-    r"[(]\s*([^()]{2,200}?)\s*(牵头)\s*[,;、]\s*([^()]{2,400}?)\s*(配合|参与|协办|负责)\s*[)]\s*[。.]?\s*$"
+    r"[(【〔]\s*(由?[^()【】〔〕]{2,200}?)\s*(牵头负责|牵头|负责|主办|主责)\s*[,;、]\s*([^()【】〔〕]{2,400}?)\s*"
+    r"(配合|参与|协办|协助|负责|落实)\s*[)】〕]\s*[。.]?\s*$"
+)
+# The same forms as the last sentence of a task, without brackets: "…。省发改委牵头,各地、各部门配合。"
+VERB_SENTENCE = re.compile(
+    r"(?:^|[。;])\s*(由?[^。;()]{2,200}?)\s*(牵头负责|牵头|负责|主办|主责)"
+    r"(?:\s*[,;、]\s*([^。;()]{2,400}?)\s*(配合|参与|协办|协助|负责|落实))?\s*[。.]?\s*$"
 )
 
 FIRST_IS_LEAD = re.compile(
-    r"(?:列|排|名列|排名|排列|位列)(?:在|于)?(?:第一位?|首位|第1位?|最前)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办)(?:单位|部门)"
-    r"|(?:第一|首位)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
+    r"(?:列|排|名列|排名|排列|位列|排序)(?:在|于)?(?:第一位?|首位|第1位?|最前|前面|第一个)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办|主责)(?:单位|部门)"
+    r"|(?:第一|首位|首个|第1)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
 )
+# A document that says its listed units are all responsible ("所列单位均为责任单位") leaves no one first.
+ALL_LISTED = re.compile(r"(?:所列|列出|括号内|括号中)(?:的)?(?:单位|部门)(?:均|都)?为(?:责任|牵头)(?:单位|部门)")
 
 
 @dataclass
@@ -125,26 +147,89 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         if att.parts:
             return att
     m = VERB_GROUP.search(norm)
-    if m:
+    if m and unit_list(norm[m.start(1):m.end(1)]) and unit_list(norm[m.start(3):m.end(3)]):
         att = Attribution(start=m.start(), end=m.end() - (len(m.group(0)) - len(m.group(0).rstrip(" 。."))))
+        start = m.start(1) + (1 if m.group(1).startswith("由") else 0)
         att.parts = [
-            Part("lead", "牵头", m.start(1), m.end(1)),
+            Part("lead", "牵头", start, m.end(1)),
             Part("support", m.group(4), m.start(3), m.end(3)),
         ]
         att.rule = "inline:X牵头Y配合"
         return att
-    return _verb_single(norm)
+    return _verb_single(norm, doc_rule) or find_bare_list(norm, doc_rule=doc_rule)
 
 
-def _verb_single(norm: str) -> Attribution | None:
+def unit_list(text: str) -> bool:
+    """Whether `text` is nothing but a list of units (after notes and people are dropped)."""
+    if not text.strip() or len(text) > 400 or re.search(r"[。:]|简称|包括|例如|其中|以及其他", text):
+        return False
+    items = names.share_suffix(names.split_units(text, is_whole=names.looks_like_unit))
+    return bool(items) and all(names.looks_like_unit(i) for i in items)
+
+
+def find_bare_list(norm: str, *, doc_rule: str | None = None) -> Attribution | None:
+    """A bracketed unit list ending the task, "(市发改委、市统计局,各区、县(市)人民政府)".
+
+    With the document's rule "列第一位的为牵头单位" the first unit leads and the rest support; without it
+    every listed unit leads (rule "inline:bare_list", reported as such).
+    """
+    tail = len(norm.rstrip(" 。.;,"))
+    if tail == 0 or norm[tail - 1] not in _CLOSE:
+        return None
+    open_at = _matching_open(norm, tail - 1)
+    if open_at is None or open_at == 0:
+        return None
+    inner = norm[open_at + 1 : tail - 1]
+    if not unit_list(inner):
+        return None
+    att = Attribution(start=open_at, end=tail)
+    att.parts = [Part("lead", "责任", open_at + 1, tail - 1)]
+    att.rule = doc_rule if doc_rule else "inline:bare_list"
+    return att
+
+
+def find_sentence(norm: str, *, doc_rule: str | None = None) -> Attribution | None:
+    """The verb form as the task's last sentence: "…。省发改委牵头,各地、各部门配合。" / "…。由区教育局负责。"."""
+    m = VERB_SENTENCE.search(norm)
+    if not m or not unit_list(m.group(1).removeprefix("由")):
+        return None
+    if m.group(3) is not None and not unit_list(m.group(3)):
+        return None
+    begin = m.start(1) + (1 if m.group(1).startswith("由") else 0)
+    att = Attribution(start=m.start(1), end=len(norm.rstrip(" 。.")))
+    if m.group(3) is not None:
+        att.parts = [Part("lead", "牵头", begin, m.end(1)), Part("support", m.group(4), m.start(3), m.end(3))]
+        att.rule = "sentence:X牵头Y配合"
+    else:
+        att.parts = [Part("lead", m.group(2), begin, m.end(1))]
+        att.rule = doc_rule if doc_rule and m.group(2) == "负责" else f"sentence:X{m.group(2)}"
+    return att
+
+
+def _matching_open(text: str, close_at: int) -> int | None:
+    depth = 0
+    for i in range(close_at, -1, -1):
+        c = text[i]
+        if c in _CLOSE:
+            depth += 1
+        elif c in _OPEN:
+            depth -= 1
+            if depth == 0:
+                return i
+    return None
+
+
+def _verb_single(norm: str, doc_rule: str | None = None) -> Attribution | None:
     """ "(市发改委负责)" / "(由市发改委、市财政局牵头)" ending the task: the named units lead."""
     m = VERB_SINGLE.search(norm)
-    if not m:
+    if not m or not unit_list(m.group(1).removeprefix("由")):
         return None
     start = m.start(1) + (1 if m.group(1).startswith("由") else 0)
-    att = Attribution(start=m.start(), end=norm.rfind(")", m.start(), m.end()) + 1)
-    att.parts = [Part("lead", m.group(2), start, m.end(1))]
-    att.rule = f"inline:X{m.group(2)}"
+    close = max(norm.rfind(c, m.start(), m.end()) for c in ")】〕")
+    att = Attribution(start=m.start(), end=close + 1)
+    verb = m.group(2)[:2]
+    att.parts = [Part("lead", verb, start, m.end(1))]
+    att.rule = doc_rule if doc_rule and verb == "负责" else f"inline:X{verb}"
     return att
 
 
@@ -176,7 +261,13 @@ def find_labelled_lines(
     atts = []
     for n in norms[first:]:
         att = Attribution(start=0, end=len(n.rstrip(" 。.;,")))
-        _fill_parts(n, 0, att.end, att, prefix="line", doc_rule=None)
+        verb = VERB_LABEL.search(n)
+        if verb and not LABEL.search(n):  # "部门分工:省发改委牵头,各地配合"
+            said = find_sentence(n[verb.end():])
+            for part in said.parts if said else []:
+                att.parts.append(Part(part.role, part.label, part.start + verb.end(), part.end + verb.end()))
+        else:
+            _fill_parts(n, 0, att.end, att, prefix="line", doc_rule=None)
         atts.append(att)
     _assign_roles([p for a in atts for p in a.parts], doc_rule)
     rule = _rule_name("line", [p for a in atts for p in a.parts], doc_rule)
@@ -213,9 +304,9 @@ def _fill_parts(
 
 def _assign_roles(parts: list[Part], doc_rule: str | None) -> None:
     """Roles from labels: leads are 牵头/主办/承办, or 责任 when no lead label is present."""
-    has_lead_label = any(p.label in ("牵头", "主办") for p in parts)
+    has_lead_label = any(p.label in ("牵头", "主办", "主责", "主要") for p in parts)
     for p in parts:
-        if p.label in ("牵头", "主办"):
+        if p.label in ("牵头", "主办", "主责", "主要"):
             p.role = "lead"
         elif p.label == "承办" or p.label in RESPONSIBLE_STEMS:
             p.role = "support" if has_lead_label else "lead"
@@ -234,45 +325,6 @@ def _rule_name(prefix: str, parts: list[Part], doc_rule: str | None) -> str:
 
 # --------------------------------------------------------------------------- tables
 
-COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
-    ("number", re.compile(r"^(?:序号|编号|序)$")),
-    ("lead", re.compile(r"^(?:牵头|主办|主责)(?:单位|部门)?$|^牵头(?:责任)?(?:单位|部门)$")),
-    ("responsible", re.compile(r"^(?:责任|承办|负责)(?:单位|部门)$|^责任主体$")),
-    ("support", re.compile(r"^(?:配合|协办|参与|协同|协作)(?:单位|部门)$")),
-    ("deadline", re.compile(r"^(?:完成|办结)?(?:时限|时间|期限)(?:要求|节点)?$|^时间节点$|^进度安排$")),
-    (
-        "title",
-        re.compile(
-            r"^(?:重点项目|项目名称|重点工作|工作项目|项目|任务名称|工作任务|重点任务|目标任务|任务)$"
-        ),
-    ),
-    (
-        "text",
-        re.compile(
-            r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|工作要求|主要任务)$"
-        ),
-    ),
-    ("category", re.compile(r"^(?:类别|领域|板块|分类|任务类别|工作类别)$")),
-    ("note", re.compile(r"^(?:备注|说明)$")),
-]
-
-
-def header_columns(cells: list[str]) -> dict[str, int] | None:
-    """Map roles to column indices when `cells` (normalised) is a task-table header row; else None."""
-    roles: dict[str, int] = {}
-    for i, cell in enumerate(cells):
-        c = re.sub(r"\(.*?\)|\s+|及(?:责任人|联系人|责任领导)$", "", cell)  # "责任单位(列第一位的为牵头单位)"
-        for role, pattern in COLUMN_ROLES:
-            if pattern.match(c) and role not in roles:
-                roles[role] = i
-                break
-    if len(roles) < 2 or not ({"text", "title"} & roles.keys()):
-        return None
-    if "text" not in roles:  # one descriptive column only: it is the task text
-        roles["text"] = roles.pop("title")
-    return roles
-
-
 def header_rule(cells: list[str]) -> str | None:
     """A role rule written into the header itself: "责任单位(排第一位的为牵头单位)"."""
     return find_document_rule("".join(cells))
@@ -287,8 +339,9 @@ def table_roles(columns: dict[str, int], doc_rule: str | None) -> tuple[dict[str
             roles["responsible"] = "support"
     elif "responsible" in columns:
         roles["responsible"] = "lead"
-    if "support" in columns:
-        roles["support"] = "support"
+    for column in columns:
+        if column.startswith("support"):
+            roles[column] = "support"
     if doc_rule and "lead" not in columns and "responsible" in columns and "support" not in columns:
         return roles, doc_rule
     return roles, "table"

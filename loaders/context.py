@@ -57,7 +57,7 @@ class PlaceContext:
         if self.place is not None:
             return self.place.resolve_list(text, jurisdiction=jurisdiction)
         items = names.split_units(text, is_whole=names.looks_like_unit)
-        items = names.share_suffix(names.share_prefix(items))
+        items = names.share_suffix(names.share_prefix(names.split_etc(items)))
         out: list[tuple[str, Agency]] = []
         seen: set[str] = set()
         for item in items:
@@ -81,7 +81,7 @@ class PlaceContext:
         if m and names.UNIT_END.search(m.group(1)):
             head, rest = m.groups()
             found = [self.resolve(head, jurisdiction=jurisdiction)]
-            if rest.startswith(names.GROUP_START):  # "市财政局等有关部门": the unit and the group
+            if names.is_group(rest):  # "市财政局等有关部门": the unit and the group
                 found.append(self.resolve(rest, jurisdiction=jurisdiction))
             return found
         return [self.resolve(item, jurisdiction=jurisdiction)]

@@ -43,7 +43,8 @@ GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部�
 # Notes after (or instead of) a unit: never a unit themselves.
 NOTE = re.compile(
     r"(?:(?:按|根据|依)(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|推进|配合)?(?:落实)?|"
-    r"分别负责|共同负责|负责落实|配合落实|抓好落实|分工负责|具体负责|组织实施|下同|以下同|排名不分先后)$"
+    r"分别负责|共同负责|负责落实|配合落实|抓好落实|分工负责|具体负责|组织实施|下同|以下同|排名不分先后|"
+    r"牵头负责|牵头落实|牵头|负责|配合|参与|落实)$"
 )
 # People and roles: leaders, persons in charge, and the names printed after them.
 PERSON_LABEL = re.compile(
@@ -216,6 +217,21 @@ def _is_person_piece(piece: str) -> bool:
     return bool(PERSON_LABEL.match(key)) or bool(ROLE_TITLE.search(key) and not UNIT_END.search(key))
 
 
+def split_etc(items: list[str]) -> list[str]:
+    """ "市财政局等有关部门" → 市财政局 + 有关部门; "市发改委等部门" → 市发改委 (等部门 names no one)."""
+    out: list[str] = []
+    for item in items:
+        base, _ = strip_brackets(normalise(item))
+        m = re.match(r"^(.+?)等(.*)$", item)
+        if m and "等" in base and UNIT_END.search(normalise(m.group(1))):
+            out.append(m.group(1))
+            if is_group(normalise(m.group(2))):
+                out.append(m.group(2))
+            continue
+        out.append(item)
+    return out
+
+
 def share_prefix(items: list[str]) -> list[str]:
     """A level prefix shared down a list: 市发改委、国土房管局、规划局 → 市发改委, 市国土房管局, 市规划局."""
     out: list[str] = []
@@ -225,7 +241,7 @@ def share_prefix(items: list[str]) -> list[str]:
         m = _PREFIXED.match(key)
         if m:
             prefix = m.group(1)
-        elif prefix and re.search(r"(局|委|办)$", key) and not is_group(key) and not _is_placed(key):
+        elif prefix and re.search(r"(局|委|办|厅)$", key) and not is_group(key) and not _is_placed(key):
             item = prefix + item
         elif is_group(key) or re.search(r"(政府|管委会)$", key):
             prefix = ""

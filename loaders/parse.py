@@ -190,6 +190,9 @@ class _Builder:
         embedded = att is None
         if embedded:
             att = attribution.find_embedded(body.norm, doc_rule=self.doc_rule)
+        if att is None:
+            att = attribution.find_sentence(body.norm, doc_rule=self.doc_rule)
+            embedded = False
         if att is None or att.start < text_start:
             return body.text[text_start:].strip()
         task.attribution = body.text[att.start : att.end].strip()
@@ -226,7 +229,7 @@ class _Builder:
             roles = {**roles, "responsible": "lead"}  # no lead named in this row: 责任单位 are co-leads
         printed = []
         parts = []
-        for column in ("lead", "responsible", "support"):
+        for column in ("lead", "responsible", *sorted(c for c in roles if c.startswith("support"))):
             if column in roles and cell.get(column):
                 s, e = item.cells[column]
                 parts.append(attribution.Part(roles[column], column, s, e))

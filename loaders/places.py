@@ -110,8 +110,11 @@ def _segments(t: str) -> list[str]:
         m = _SEGMENT.match(t, pos)
         if not m or m.group(0) in _NOT_PLACES:
             return out
-        out.append(m.group(0))
-        pos = m.end()
+        end = m.end()
+        while end < len(t) and t[end] in "省市区县州旗" and not t.startswith(("区委", "县委", "市委", "省委"), end):
+            end += 1  # "江州" + "市": the shortest match stopped at a level character inside the name
+        out.append(t[m.start():end])
+        pos = end
 
 
 def detect(reading: Reading, *, issuer: str, title: str) -> Jurisdiction:

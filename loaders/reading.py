@@ -376,6 +376,8 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
     p = prev.norm.rstrip()
     if "\t" in p or "\t" in norm or not p or STRUCTURAL_START.match(norm):
         return False
+    if len(_SPACE_CELLS.findall(p.strip())) >= 2 and len(_SPACE_CELLS.findall(norm.strip())) >= 2:
+        return False  # two rows of a table whose cells are separated by runs of spaces
     if p[-1] in TERMINAL:
         full = len(prev.norm[prev.pieces[-1][0] :].strip()) >= 0.93 * width
         return wrapped and full and p[-1] in "。;!?" and not _is_heading_like(prev.norm) and blank_run <= 4
@@ -394,6 +396,7 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
     return blank_run <= 4
 
 
+_SPACE_CELLS = re.compile(r"\S(?:\s{2,}|\u3000+)(?=\S)")
 _PIPE_ROW = re.compile(r"^[|｜].*[|｜]$")
 _PIPE_RULE = re.compile(r"^[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)*[|｜]?$")
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
@@ -418,7 +421,11 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
         if shape:
             counts[shape] = counts.get(shape, 0) + 1
     dropped: set[int] = set()
+    # A table written one cell per line ("序号" alone on its line) numbers its rows with bare numbers.
+    row_numbers = any(n.strip().strip("|｜").strip() in ("序号", "编号") for n in norms)
     for i, (n, shape) in enumerate(zip(norms, shapes), start=1):
+        if row_numbers and re.fullmatch(r"\s*[|｜]?\s*\d{1,3}\s*[|｜]?\s*", n):
+            continue
         if n and (
             (shape and counts[shape] >= 3)
             or BOILERPLATE.match(n)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from loaders import attribution, places
+from loaders import attribution, places, tables
 from loaders.places import Jurisdiction
 from loaders.reading import Line, Reading
 
@@ -75,7 +75,7 @@ def _clean(text: str) -> str:
 def walk(reading: Reading, *, doc_title: str = "") -> Structure:
     """Group logical lines into items under their heading path."""
     walker = _Walker(reading, doc_title)
-    for i, line in enumerate(reading.lines):
+    for i, line in enumerate(walker.lines):
         walker.line(i, line)
     return walker.finish()
 
@@ -85,7 +85,7 @@ class _Walker:
 
     def __init__(self, reading: Reading, doc_title: str):
         self.reading = reading
-        self.lines = reading.lines
+        self.lines = tables.flatten(reading.lines)
         self.stack: list[tuple[int, str, str]] = []  # (rank, printed title, normalised title)
         self.items: list[Item] = []
         self.warnings: list[str] = []
@@ -104,6 +104,7 @@ class _Walker:
             int, tuple[Line, attribution.Attribution]
         ] = {}  # stack depth -> heading attribution
         self.used: set[int] = set()  # depths whose heading attribution some item came under
+        self.heading_line: Line | None = None  # the numbered heading just read, while nothing came under it
 
     # ---- the heading stack
 
@@ -127,6 +128,7 @@ class _Walker:
     def push(self, rank: int, printed: str, norm: str, line: Line | None = None) -> None:
         while self.stack and self.stack[-1][0] >= rank:
             self.pop()
+        self.heading_line = line if rank in (RANK_CHAPTER, RANK_SECTION, RANK_SUB) else None
         att = attribution.find_inline(line.norm.rstrip()) if line is not None else None
         if att is not None and line is not None and att.start > 0:
             self.inherited[len(self.stack)] = (line, att)
@@ -154,7 +156,20 @@ class _Walker:
     def next_norm(self, i: int) -> str:
         return self.lines[i + 1].norm.strip() if i + 1 < len(self.lines) else ""
 
+    def heading_task(self, label_line: Line) -> None:
+        """The heading just pushed carries its units on the lines below it: it is a task, not a section."""
+        line = self.heading_line
+        assert line is not None
+        depth = len(self.stack) - 1
+        self.inherited.pop(depth, None)
+        self.stack.pop()
+        numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}\d]+)", line.norm)
+        item = self.open_item(numeral.group(1) if numeral else "", line)
+        item.lines.append(label_line)
+        self.current = item
+
     def open_item(self, number: str, line: Line) -> Item:
+        self.heading_line = None
         item = Item("numbered", number, self.section(), [line], district=self.district)
         item.indicator_list, item.heading_type = _indicator_context(self.stack)
         item.inherited = self.heading_attribution()
@@ -171,6 +186,13 @@ class _Walker:
     # ---- one line
 
     def line(self, i: int, line: Line) -> None:
+        if "\t" not in line.text and attribution.LABEL_LINE.match(line.norm):
+            if self.current is not None and self.current.kind == "numbered":
+                self.current.lines.append(line)  # "牵头单位:…" / "(一)责任单位:…" under its task
+                return
+            if self.current is None and self.heading_line is not None:
+                self.heading_task(line)  # "(一)地区生产总值增长7%" + "责任单位:…": the heading is a task
+                return
         if "\t" in line.text:
             self.table_line(line)
         elif not self.heading(i, line):

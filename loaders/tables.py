@@ -1,0 +1,237 @@
+"""The table model: a header naming each column's role, then rows of cells — however the table reached us.
+
+A task table's header names its columns' roles (序号, the task, 牵头/责任/配合/协同 units, 完成时限, people,
+remarks); `header_columns` maps a header row to {role: column}. Several columns of one unit role
+(协同单位1, 协同单位2) become "support", "support:2", …; people columns (责任领导, 责任人) are "person" and
+never give units.
+
+The rest of the loaders read a table as logical lines whose cells are separated by tabs. Every flattening
+the genre shows is brought to that one form here, before the structure is read:
+- tab-separated cells, and `|`-separated cells on one line (loaders.reading turns those into tabs);
+- cells separated by runs of spaces (two or more, or an ideographic space) under a header written so;
+- one cell per line, with or without `|`: a header of role names one per line, then rows that start
+  with their number; a row's unit cells may run over several lines (one unit each).
+`lines_from_rows` is the entry point for readers that already hold rows of cells (.docx/.xlsx/.html):
+it makes the same tab-separated lines, each cell keeping the source line it came from.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from loaders.reading import Line, normalise
+
+COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("number", re.compile(r"^(?:序号|编号|序|项目编号|任务编号)$")),
+    (
+        "lead",
+        re.compile(
+            r"^(?:牵头|主办|主责)(?:单位|部门)?$|^(?:牵头|主要)(?:责任)?(?:单位|部门)$|^牵头(?:责任)?处室$"
+        ),
+    ),
+    ("responsible", re.compile(r"^(?:责任|承办|负责|实施|落实)(?:单位|部门|处室)$|^责任主体$")),
+    ("support", re.compile(r"^(?:配合|协办|参与|协同|协作|其他|其它)(?:责任)?(?:单位|部门|处室)\d?$")),
+    ("person", re.compile(r"^(?:(?:牵头|责任|分管|联系|包保)(?:[省市区县]级?)?(?:领导|负责人|人)|责任人|联系人|联系电话)$")),
+    (
+        "deadline",
+        re.compile(r"^(?:完成|办结)?(?:时限|时间|期限)(?:要求|节点)?$|^时间节点$|^进度安排$|^完成时限及要求$"),
+    ),
+    (
+        "title",
+        re.compile(
+            r"^(?:重点项目|项目名称|重点工作|工作项目|项目|任务名称|工作任务|重点任务|目标任务|任务|民生实事|实事项目|"
+            r"重点工作任务|工作事项|任务事项|事项)$"
+        ),
+    ),
+    (
+        "text",
+        re.compile(
+            r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|"
+            r"工作要求|主要任务|项目内容|任务举措|工作举措|具体举措|主要目标|目标任务及措施|任务要求|工作任务及措施|"
+            r"建设内容及规模|具体工作措施|年度目标|目标)$"
+        ),
+    ),
+    ("category", re.compile(r"^(?:类别|领域|板块|分类|任务类别|工作类别|项目类别)$")),
+    ("note", re.compile(r"^(?:备注|说明)$")),
+]
+_HEADER_NOTE = re.compile(r"\(.*?\)|\s+|及(?:责任人|联系人|责任领导)$")
+
+
+def cell_role(cell: str) -> str | None:
+    """The role a header cell (normalised) names, or None."""
+    c = _HEADER_NOTE.sub("", cell)  # "责任单位(列第一位的为牵头单位)"
+    for role, pattern in COLUMN_ROLES:
+        if pattern.match(c):
+            return role
+    return None
+
+
+def header_columns(cells: list[str]) -> dict[str, int] | None:
+    """Map roles to column indices when `cells` (normalised) is a task-table header row; else None."""
+    roles: dict[str, int] = {}
+    for i, cell in enumerate(cells):
+        role = cell_role(cell)
+        if role is None:
+            continue
+        if role not in roles:
+            roles[role] = i
+        elif role == "support":  # several 协同单位 columns
+            roles[f"support:{sum(1 for r in roles if r.startswith('support')) + 1}"] = i
+    roles.pop("person", None)
+    if len(roles) < 2 or not ({"text", "title"} & roles.keys()):
+        return None
+    if "text" not in roles:  # one descriptive column only: it is the task text
+        roles["text"] = roles.pop("title")
+    return roles
+
+
+# --------------------------------------------------------------------------- flattenings → tab lines
+
+_SPACE_RUN = re.compile(r"(?:\s{2,}|\u3000+)")
+_ROW_NUMBER = re.compile(r"^\(?(\d{1,3})[).、．]?$")
+_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百]+\s*\)|附\s*[件表])")
+_DEADLINE_CELL = re.compile(
+    r"(?:\d{1,2}月|\d{4}年|年底|月底|年内|季度|前$|长期|持续|常态|全年|上半年|下半年|[一二三四]季度|底前|日前|\d{4}\.\d)"
+)
+
+
+def flatten(lines: list[Line]) -> list[Line]:
+    """The document's lines with every space- or line-separated table rewritten as tab-separated rows."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if "\t" not in line.text:
+            cells = _space_cells(line.text)
+            if len(cells) >= 3 and header_columns([normalise(c) for c in cells]):
+                i = _space_table(lines, i, out)
+                continue
+            width = _vertical_header(lines, i)
+            if width:
+                i = _vertical_table(lines, i, width, out)
+                continue
+        out.append(line)
+        i += 1
+    return out
+
+
+def _space_cells(text: str) -> list[str]:
+    return [c for c in _SPACE_RUN.split(text.strip().strip("|｜")) if c.strip()]
+
+
+def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
+    """A header and rows whose cells are separated by runs of spaces; ends at a line of one cell that is not
+    a continuation (a heading or a paragraph)."""
+    out.append(_joined([(lines[i], c) for c in _space_cells(lines[i].text)]))
+    i += 1
+    while i < len(lines):
+        cells = _space_cells(lines[i].text)
+        if len(cells) >= 2:
+            out.append(_joined([(lines[i], c) for c in cells]))
+        elif len(lines[i].norm.strip()) > 40 or re.search(r"[。;]", lines[i].norm) and not _HEADING.match(lines[i].norm):
+            break
+        else:
+            out.append(lines[i])  # a category row or a wrapped cell: the walker decides
+        i += 1
+    return i
+
+
+def _vertical_header(lines: list[Line], i: int) -> int:
+    """The number of header cells written one per line from line i (0 if none)."""
+    roles: list[str] = []
+    k = i
+    while k < len(lines) and len(roles) < 12:
+        n = lines[k].norm.strip().strip("|｜").strip()
+        role = cell_role(n) if len(n) <= 16 else None
+        if role is None:
+            break
+        roles.append(role)
+        k += 1
+    if len(roles) < 3 or roles[0] != "number" or not ({"text", "title"} & set(roles)):
+        return 0
+    if not ({"lead", "responsible", "support"} & set(roles)):
+        return 0
+    return len(roles)
+
+
+def _vertical_table(lines: list[Line], i: int, width: int, out: list[Line]) -> int:
+    """One cell per line: the header (width lines), then rows that start with their number."""
+    header = [(lines[k], lines[k].text.strip().strip("|｜").strip()) for k in range(i, i + width)]
+    out.append(_joined(header))
+    roles = [cell_role(normalise(c)) for _, c in header]
+    i += width
+    expected = 1
+    while i < len(lines):
+        n = lines[i].norm.strip().strip("|｜").strip()
+        m = _ROW_NUMBER.match(n)
+        if m and int(m.group(1)) == expected:
+            k = i + 1
+            body: list[tuple[Line, str]] = []
+            while k < len(lines):
+                nk = lines[k].norm.strip().strip("|｜").strip()
+                mk = _ROW_NUMBER.match(nk)
+                if (mk and int(mk.group(1)) == expected + 1) or _HEADING.match(lines[k].norm) \
+                        or _vertical_header(lines, k):
+                    break
+                body.append((lines[k], lines[k].text.strip().strip("|｜").strip()))
+                k += 1
+            out.append(_joined([(lines[i], lines[i].text.strip().strip("|｜").strip()), *_fit(body, roles[1:])]))
+            expected += 1
+            i = k
+            continue
+        if _vertical_header(lines, i):  # the header repeated after a page break
+            i += _vertical_header(lines, i)
+            continue
+        if _HEADING.match(lines[i].norm) and len(n) <= 30:
+            out.append(lines[i])  # a category row
+            i += 1
+            continue
+        break
+    return i
+
+
+def _fit(body: list[tuple[Line, str]], roles: list[str | None]) -> list[tuple[Line, str]]:
+    """Place a row's cell lines into the header's columns: the task first, a deadline last, units between."""
+    if not body:
+        return []
+    if len(body) == len(roles):
+        return body
+    cells: list[list[tuple[Line, str]]] = [[] for _ in roles]
+    text_at = next((k for k, r in enumerate(roles) if r in ("text", "title")), 0)
+    unit_cols = [k for k, r in enumerate(roles) if r in ("lead", "responsible") or (r or "").startswith("support")]
+    deadline_at = next((k for k, r in enumerate(roles) if r == "deadline"), None)
+    rest = list(body)
+    cells[text_at].append(rest.pop(0))
+    if deadline_at is not None and rest and _DEADLINE_CELL.search(normalise(rest[-1][1])):
+        cells[deadline_at].append(rest.pop())
+    if unit_cols:
+        cells[unit_cols[0]].extend(rest[:1])
+        cells[unit_cols[-1]].extend(rest[1:]) if len(unit_cols) > 1 else cells[unit_cols[0]].extend(rest[1:])
+    return [(group[0][0], "、".join(c for _, c in group)) if group else (body[0][0], "") for group in cells]
+
+
+def _joined(cells: Sequence[tuple[Line, str]]) -> Line:
+    """One tab-separated logical line from cells, each cell keeping the source line it came from."""
+    text, pieces = "", []
+    for k, (line, cell) in enumerate(cells):
+        if k:
+            text += "\t"
+        if not pieces or pieces[-1][1] != line.line_start:
+            pieces.append((len(text), line.line_at(max(0, line.text.find(cell)))))
+        text += cell
+    return Line(text=text, norm=normalise(text), pieces=pieces or [(0, 1)])
+
+
+def lines_from_rows(rows: Sequence[Sequence[str]], line_numbers: Sequence[int] | None = None) -> list[Line]:
+    """Rows of cells (a header row first) as the tab-separated lines the loaders read.
+
+    For readers of real tables (.docx/.xlsx/.html): `line_numbers[k]` is the source position of row k,
+    used for provenance. Cells keep their text; line breaks inside a cell become spaces.
+    """
+    out = []
+    for k, row in enumerate(rows):
+        text = "\t".join(re.sub(r"\s*\n\s*", " ", c or "").strip() for c in row)
+        no = line_numbers[k] if line_numbers is not None else k + 1
+        out.append(Line(text=text, norm=normalise(text), pieces=[(0, no)]))
+    return out
