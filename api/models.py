@@ -319,6 +319,11 @@ class DocumentItem(Model):
     doc_number: str | None = None
     date: str | None = None
     tasks: int = 0
+    units: int = 0  # agencies leading or supporting its tasks
+    unresolved_names: list[str] = Field(default_factory=list)
+    jurisdiction: str | None = None
+    warnings: list[str] | None = None  # what the loader noticed (first 50)
+    duplicate_of: str | None = None
 
 
 class LoadOut(Model):

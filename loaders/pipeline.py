@@ -15,6 +15,8 @@ from loaders.formats import SUPPORTED_SUFFIXES  # the formats registry decides
 from loaders.parse import parse_bytes
 from loaders.writer import document_statements
 
+MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
+
 EXISTING_TASKS = """
 MATCH (t:Task)
 OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
@@ -87,7 +89,7 @@ class Loader:
             parsed,
             lookup_agency=self.resolver.lookup,
             lookup_district=self.resolver.district_info,
-            extra_props={"signature": signature},
+            extra_props={"signature": signature, "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
             replace=self.store.read(ALREADY_LOADED, {"id": doc.id, "source": doc.source})[0]["n"] > 0,
         )
         try:

@@ -48,6 +48,7 @@ PAGES = [
     Page("/ui/district/{name}", "区", "district"),
     Page("/ui/rollup/{indicator_id}", "指标汇总", "rollup"),
     Page("/ui/explore", "图谱浏览", "explore", graph=True),
+    Page("/ui/documents", "文件管理", "documents"),
 ]
 
 

@@ -100,7 +100,8 @@ const DG = (() => {
     } }, h("input", { type: "search", placeholder: "搜索单位、任务、区…", "aria-label": "搜索" }));
     const nav = h("nav", {},
       h("a", { href: "/ui/", class: active === "home" ? "active" : null }, "首页"),
-      h("a", { href: "/ui/explore", class: active === "explore" ? "active" : null }, "图谱浏览"));
+      h("a", { href: "/ui/explore", class: active === "explore" ? "active" : null }, "图谱浏览"),
+      h("a", { href: "/ui/documents", class: active === "documents" ? "active" : null }, "文件管理"));
     document.body.prepend(h("header", { class: "top" },
       h("a", { class: "brand", href: "/ui/" }, "责任图谱"), nav, active === "home" ? null : form));
   }

@@ -1,0 +1,151 @@
+/* Documents page: what is loaded and how well (tasks, units, unresolved names, notes, place);
+   upload with progress, replace and remove — writes need the API key. */
+"use strict";
+(() => {
+  const { h, api, enc } = DG;
+  DG.header("documents");
+  const main = document.getElementById("main");
+  const ACCEPT = ".txt,.csv,.tsv,.docx,.doc,.wps,.rtf,.odt,.pdf,.html,.htm,.xlsx,.xls";
+  const KEY_STORE = "dutygraph-api-key";
+
+  const keyInput = h("input", { type: "password", id: "api-key", autocomplete: "off", size: 28,
+    placeholder: "X-API-Key", value: sessionStorage.getItem(KEY_STORE) || "" });
+  keyInput.addEventListener("change", () => sessionStorage.setItem(KEY_STORE, keyInput.value.trim()));
+  const fileInput = h("input", { type: "file", id: "upload-file", accept: ACCEPT });
+  const placeInput = h("input", { type: "text", id: "upload-place", size: 10, maxlength: 30,
+    placeholder: "如 立山区" });
+  const progress = h("progress", { id: "upload-progress", max: 100, value: 0, class: "hidden" });
+  const status = h("div", { id: "upload-status", role: "status", "aria-live": "polite" });
+  const table = h("table", { id: "documents" });
+
+  /** Send a write (POST a file / DELETE) with the key; resolves to the JSON body, reports upload progress. */
+  function send(method, path, form) {
+    return new Promise((resolve, reject) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open(method, path);
+      xhr.setRequestHeader("Accept", "application/json");
+      const key = keyInput.value.trim();
+      if (key) xhr.setRequestHeader("X-API-Key", key);
+      if (form) {
+        progress.value = 0;
+        progress.classList.remove("hidden");
+        xhr.upload.onprogress = (e) => { if (e.lengthComputable) progress.value = Math.round(100 * e.loaded / e.total); };
+      }
+      xhr.onload = () => {
+        let body = null;
+        try { body = JSON.parse(xhr.responseText); } catch (e) { body = null; }
+        progress.classList.add("hidden");
+        if (xhr.status >= 200 && xhr.status < 300) resolve(body);
+        else reject(new DG.ApiError(xhr.status, body));
+      };
+      xhr.onerror = () => { progress.classList.add("hidden"); reject(new Error("网络错误，未能连接服务器")); };
+      xhr.send(form || null);
+    });
+  }
+
+  function say(kind, ...text) {
+    status.className = { error: "error", ok: "card ok" }[kind] || "card busy";
+    status.replaceChildren(h("p", {}, ...text));
+  }
+
+  function failure(e) {
+    if (e.status === 403) return "API 密钥缺失或不正确，请在上方填写正确的密钥。";
+    if (e.status === 404 && /DUTYGRAPH_API_KEY/.test(e.message)) return "服务端未开启写入（未设置 DUTYGRAPH_API_KEY）。";
+    return e.message || String(e);
+  }
+
+  async function upload(file, asName) {
+    if (!file) { say("error", "请先选择要上传的文件。"); return; }
+    const form = new FormData();
+    form.append("file", file, asName || file.name);
+    if (placeInput.value.trim()) form.append("jurisdiction", placeInput.value.trim());
+    say("info", `正在上传并载入 ${asName || file.name} …`);
+    try {
+      const body = await send("POST", "/documents", form);
+      const c = (body.detail && body.detail.counts) || {};
+      const what = body.status === "duplicate" ? "与已载入的文件内容相同（重复件），未重复计入任务" :
+        `已载入：任务 ${c.tasks ?? 0} 项，牵头 ${c.leads ?? 0}，配合 ${c.supports ?? 0}，未识别单位 ${c.unresolved ?? 0}`;
+      say("ok", `${body.source}：${what}。`);
+      fileInput.value = "";
+      await refresh();
+    } catch (e) {
+      say("error", `上传失败：${failure(e)}`);
+    }
+  }
+
+  async function remove(doc) {
+    if (!window.confirm(`确定删除“${doc.source}”及其全部任务吗？`)) return;
+    try {
+      await send("DELETE", `/documents/${enc(doc.id)}`);
+      say("ok", `已删除 ${doc.source}。`);
+      await refresh();
+    } catch (e) {
+      say("error", `删除失败：${failure(e)}`);
+    }
+  }
+
+  function replace(doc) {
+    const picker = h("input", { type: "file", accept: ACCEPT, class: "hidden" });
+    picker.addEventListener("change", () => { upload(picker.files[0], doc.source); picker.remove(); });
+    document.body.append(picker);
+    picker.click();
+  }
+
+  function listCell(items) {
+    if (!items || !items.length) return h("td", { class: "n" }, "0");
+    return h("td", { class: "n" }, h("details", {},
+      h("summary", {}, String(items.length)),
+      h("ul", { class: "small plain" }, items.map((x) => h("li", {}, x)))));
+  }
+
+  function row(doc) {
+    return h("tr", { dataset: { source: doc.source, id: doc.id } },
+      h("td", { class: "source" }, doc.source, doc.duplicate_of ? h("span", { class: "small muted" }, "（重复件）") : null),
+      h("td", {}, DG.shorten(doc.title || "", 40) || "—"),
+      h("td", { class: "place" }, doc.jurisdiction || h("span", { class: "muted" }, "未识别")),
+      h("td", { class: "n tasks" }, doc.tasks ?? 0),
+      h("td", { class: "n unit-count" }, doc.units ?? 0),
+      listCell(doc.unresolved_names),
+      listCell(doc.warnings),
+      h("td", { class: "actions" },
+        h("button", { type: "button", class: "replace", onclick: () => replace(doc) }, "替换"),
+        h("button", { type: "button", class: "remove", onclick: () => remove(doc) }, "删除")));
+  }
+
+  async function refresh() {
+    let body;
+    try {
+      body = await api("/documents?limit=1000");
+    } catch (e) {
+      DG.showError(table, e, "文件列表");
+      return;
+    }
+    const items = body.items || [];
+    document.getElementById("doc-count").textContent = String(body.total ?? items.length);
+    table.replaceChildren(
+      h("thead", {}, h("tr", {}, ["文件", "标题", "发文地区", "任务", "单位", "未识别单位", "提示", "操作"]
+        .map((t, i) => h("th", { class: i >= 3 && i <= 6 ? "n" : null }, t)))),
+      h("tbody", {}, items.length ? items.map(row)
+        : h("tr", {}, h("td", { colspan: 8, class: "muted" }, "还没有载入任何文件。"))));
+    DG.mark("dg-documents");
+  }
+
+  main.replaceChildren(
+    h("h1", {}, "文件管理"),
+    h("div", { class: "card", id: "write-panel" },
+      h("p", { class: "small muted", id: "key-note" },
+        "查看无需密钥；上传、替换、删除需要 API 密钥（服务端的 DUTYGRAPH_API_KEY），密钥只保存在本页会话中。"),
+      h("div", { class: "filters" },
+        h("label", { for: "api-key" }, "API 密钥 "), keyInput),
+      h("div", { class: "filters" },
+        h("label", { for: "upload-file" }, "文件 "), fileInput,
+        h("label", { for: "upload-place" }, " 发文地区（可选）"), placeInput,
+        h("button", { type: "button", id: "upload-button", onclick: () => upload(fileInput.files[0]) }, "上传并载入"),
+        progress),
+      h("p", { class: "small muted" },
+        "支持 .txt .csv .docx .pdf（文字版）.html .xlsx .xls；.doc .wps 需服务器装有 LibreOffice。替换时沿用原文件名，旧版本整体被新版本取代。"),
+      status),
+    h("h2", {}, "已载入的文件（", h("span", { id: "doc-count" }, "…"), " 份）"),
+    table);
+  refresh();
+})();
