@@ -25,9 +25,9 @@ from devset.score import (
     text_key,
 )
 
-FLOOR_F1 = 0.49  # main when the floor was last raised: 0.515 overall on 40 documents
-FLOOR_DOCS = 40
-MAX_REFUSED = 8  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
+FLOOR_F1 = 0.48  # main when the floor was last raised: 0.506 overall on 42 documents
+FLOOR_DOCS = 42
+MAX_REFUSED = 9  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 
 @pytest.fixture(scope="module")
