@@ -42,7 +42,7 @@ _UNIT = "(?:责任)?(?:单位|部门|处室|科室)"
 LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 # Parts that name people or contacts, not units: they end the unit list before them and are dropped.
 _PERSON = (
-    r"(?:(?:牵头|责任|分管|联系|主要|包保|督办|挂点|领办)(?:[省市区县]级?|[省市区县]政府)?(?:领导|负责人|人)(?:姓名)?|"
+    r"(?:(?:牵头|责任|分管|联系|主要|包保|督办|挂点|领办)(?:[省市区县]级?|[省市区县]政府)?(?:负责领导|领导|负责人|人)(?:姓名)?|"
     r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
 )
 OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
@@ -71,8 +71,8 @@ VERB_GROUP = re.compile(
 )
 # The same forms as the last sentence of a task, without brackets: "…。省发改委牵头,各地、各部门配合。"
 VERB_SENTENCE = re.compile(
-    r"(?:^|[。;])\s*(由?[^。;()]{2,200}?)\s*(牵头负责|牵头|负责|主办|主责)"
-    r"(?:\s*[,;、]\s*([^。;()]{2,400}?)\s*(配合|参与|协办|协助|负责|落实))?\s*[。.]?\s*$"
+    r"(?:^|[。;])\s*(由?[^。;()]{2,200}?)\s*(牵头负责|牵头|负责|主办|主责)(?:落实|推进|实施)?"
+    r"(?:\s*[,;、]\s*([^。;()]{2,400}?)\s*(配合|参与|协办|协助|负责|落实)(?:落实|推进|实施)?)?\s*[。.]?\s*$"
 )
 
 FIRST_IS_LEAD = re.compile(

@@ -322,7 +322,9 @@ class _Builder:
         task.indicators = list(extract_indicators(text, type=heading_type, provenance=task.provenance))
 
 
-NUMBER_PREFIXES = (structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE)
+NUMBER_PREFIXES = (
+    structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE, structure.RE_YISHI
+)
 REQUIREMENTS = re.compile(r"工作要求|保障措施|组织保障|组织实施|实施保障|工作机制|推进机制")
 MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 

@@ -39,6 +39,7 @@ _NOT_PLACES = {"市区", "城区", "辖区", "园区", "社区", "景区", "片�
                "全省", "本市", "本区", "本县", "各区", "各县", "各市", "城市", "开发区", "新区"}
 _LEVEL_WORD = re.compile(r"^(?:中共)?([省市区县])(?:人民政府|政府|委|直)")
 _ISSUER_SIGN = re.compile(r"(?:人民政府|政府|办公室|办公厅|管委会|管理委员会|委员会)(?:文件|印发|\s|$)")
+_ISSUER_LINE = re.compile(r"(?:人民政府|政府|办公室|办公厅|管委会|管理委员会)$")
 _DATE_LINE = re.compile(r"^\s*(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日")
 
 # Addressee lines: who the notice goes to tells the issuer's level.
@@ -93,7 +94,7 @@ def given(name: str) -> Jurisdiction:
 def place_of(text: str) -> tuple[str, str] | None:
     """ "鞍山市立山区人民政府办公室" → ("立山区", "鞍山市"); "广东省人民政府" → ("广东省", ""); else None."""
     t = re.sub(r"\s+", "", normalise(text))
-    t = re.sub(r"^(?:中共|共青团)", "", t)
+    t = re.sub(r"^(?:中共|共青团|关于印发|关于|印发)", "", t)
     segments = _segments(t)
     if not segments:
         return None
@@ -148,9 +149,9 @@ def _named_candidates(reading: Reading, issuer: str, title: str) -> list[tuple[s
             prev = lines[k - 1].norm.strip()
             if len(prev) <= 40 and _ISSUER_SIGN.search(prev):
                 out.append(("issuer", prev))
-    for line in lines[:15]:
+    for k, line in enumerate(lines[:15]):
         n = line.norm.strip()
-        if re.search(r"(?:人民政府|政府|办公室|办公厅)(?:文件)$", n) and len(n) <= 30:
+        if len(n) <= 30 and (re.search(r"(?:人民政府|政府|办公室|办公厅)文件$", n) or k < 3 and _ISSUER_LINE.search(n)):
             out.append(("header", n))
     if title:
         out.append(("title", title))

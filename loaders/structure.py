@@ -30,6 +30,7 @@ RE_PAREN = re.compile(rf"^\s*\(\s*[{CN_NUM}]+\s*\)")
 RE_ARABIC_PAREN = re.compile(r"^\s*\(\s*\d{1,3}\s*\)")
 RE_DASH = re.compile(r"^\s*(?:——|--|—)")
 RE_NUMBERED = re.compile(r"^\s*(\d{1,3})\s*[.、](?!\d)\s*")
+RE_YISHI = re.compile(rf"^\s*([{CN_NUM}]{{1,3}})是(?=[\u4e00-\u9fa5“\d])")  # "一是新建…", "二是…"
 RE_ANNEX = re.compile(r"^\s*附\s*[件表]\s*(\d{0,2})\s*[:]?\s*(.*)$")
 RE_ANNEX_LIST = re.compile(r"^\s*附\s*[件表]\s*:\s*\d")
 RE_PART_TITLE = re.compile(
@@ -130,6 +131,8 @@ class _Walker:
             self.pop()
         self.heading_line = line if rank in (RANK_CHAPTER, RANK_SECTION, RANK_SUB) else None
         att = attribution.find_inline(line.norm.rstrip()) if line is not None else None
+        if att is None and line is not None:
+            att = attribution.find_sentence(line.norm.rstrip())  # "(三)新建农村公路。由市交通局负责。"
         if att is not None and line is not None and att.start > 0:
             self.inherited[len(self.stack)] = (line, att)
             if att.start < len(norm):  # the heading without its attribution
@@ -290,6 +293,8 @@ class _Walker:
         n = line.norm.strip()
         compact = re.sub(r"\s+", "", n)
         m = RE_NUMBERED.match(n)
+        if m is None and RE_YISHI.match(n) and (self.current is None or _has_attribution(self.current)):
+            m = RE_YISHI.match(n)  # "一是…" items; inside an open task without units they are its points
         if m:
             if not _is_annex_entry(n):
                 self.open_item(m.group(1), line)
@@ -339,8 +344,12 @@ def _category_text(printed: list[str]) -> str:
     return "".join(printed) if printed[0].endswith("、") else "、".join(printed)
 
 
+def _has_attribution(item: Item) -> bool:
+    return any(attribution.LABEL_LINE.match(ln.norm) for ln in item.lines) or _ends_with_attribution(item.lines[-1].norm)
+
+
 def _ends_with_attribution(n: str) -> bool:
-    att = attribution.find_inline(n)
+    att = attribution.find_inline(n) or attribution.find_sentence(n)
     return att is not None and att.closed and att.start > 0
 
 
