@@ -129,8 +129,12 @@ def query(
             table.add_row(q.name, q.title, ", ".join(p.name for p in q.params))
         out.print(table)
         return
+    from api.names import Names, load_resolver
+
     params = dict(_split_param(p) for p in param or [])
+    query = catalogue.get(name)
     with opened_store(settings) as store:
+        params = Names(store, catalogue, load_resolver()).resolve_params(query, params)
         rows = catalogue.run(store, name, params)
     if as_json:
         sys.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")

@@ -3,19 +3,31 @@
 Order: the loaders' resolver (aliases, Traditional, full-width, full official names such as
 武汉市卫生健康委员会 → 市卫健委), then the graph's own names, aliases and written forms after
 normalising width and script. A miss raises NotFound with "did you mean" suggestions.
+
+`Names.find` is the search behind the search boxes and the suggestions: the way people type a unit —
+a short name (卫健委 → 市卫健委, then the other jurisdictions' 卫健局), pinyin initials or full pinyin
+(wjw, weijianwei), a full official name, Traditional script. Each name's search keys are computed once
+(`name_keys` is memoised), so rebuilding the index after a load does not recompute them.
+
+Catalogue parameters whose description starts with "单位" or names a unit ("第一个单位") are agency names,
+those starting with "区名" district names: `resolve_params` resolves them for the CLI and `/queries`.
 """
 
 from __future__ import annotations
 
 import difflib
+import functools
+import re
 import threading
 import time
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from pypinyin import Style, lazy_pinyin
+
 from api.errors import NotFound
-from graph.catalogue import Catalogue
+from graph.catalogue import Catalogue, Query
 from graph.store import GraphStore
 
 CITY = "武汉市"
@@ -50,12 +62,56 @@ def load_resolver() -> Any | None:
     return Resolver.default()
 
 
+# The kind of unit a name ends with: stripped to compare 卫健委 with another place's 卫健局.
+_UNIT_KIND = re.compile(r"(委员会|办公室|管委会|委|局|厅|办|处|室|中心|站|所|队|院|馆|会)$")
+_LEVEL = re.compile(r"^[省市区县州镇乡]")
+_LATIN = re.compile(r"^[a-z]+$")
+
+
+@dataclass(frozen=True)
+class NameKeys:
+    forms: tuple[str, ...]  # the name, its aliases and written forms, normalised
+    core: str  # the name without its place: 市卫健委 → 卫健委, 武昌区卫健局 → 卫健局
+    stem: str  # the core without its kind of unit: 卫健
+    initials: tuple[str, ...]  # pinyin initials of the forms and the core: swjw, wjw
+    spelled: tuple[str, ...]  # full pinyin of the same: shiweijianwei, weijianwei
+
+
+def _core(name: str, jurisdiction: str | None) -> str:
+    if jurisdiction and name.startswith(jurisdiction) and len(name) > len(jurisdiction) + 1:
+        return name[len(jurisdiction):]
+    return _LEVEL.sub("", name) if len(name) > 3 else name
+
+
+def _stem(core: str) -> str:
+    stem = _UNIT_KIND.sub("", core)
+    return stem if len(stem) >= 2 else core
+
+
+@functools.lru_cache(maxsize=200_000)
+def name_keys(name: str, jurisdiction: str | None, aliases: tuple[str, ...]) -> NameKeys:
+    forms = tuple(dict.fromkeys(normalise(f) for f in (name, *aliases) if f))
+    core = _core(normalise(name), jurisdiction)
+    spoken = (*forms, core)
+    return NameKeys(
+        forms=forms, core=core, stem=_stem(core),
+        initials=tuple(dict.fromkeys("".join(lazy_pinyin(f, style=Style.FIRST_LETTER)).lower() for f in spoken)),
+        spelled=tuple(dict.fromkeys("".join(lazy_pinyin(f)).lower() for f in spoken)),
+    )
+
+
+def query_stem(key: str) -> str:
+    """The part of a typed short name that names the work: 卫健委 → 卫健, 市发改委 → 发改."""
+    return _stem(_LEVEL.sub("", key) if len(key) > 3 else key)
+
+
 @dataclass
 class _Index:
     names: dict[str, str] = field(default_factory=dict)  # any known form (normalised) → canonical name
     canonical: list[str] = field(default_factory=list)
     jurisdiction: dict[str, str] = field(default_factory=dict)
     districts: list[str] = field(default_factory=list)
+    keys: dict[str, NameKeys] = field(default_factory=dict)
     built: float = 0.0
 
 
@@ -84,6 +140,8 @@ class Names:
                     continue
                 fresh.canonical.append(name)
                 fresh.jurisdiction[name] = row.get("jurisdiction") or CITY
+                others = (*(row.get("aliases") or []), *(row.get("written") or []))
+                fresh.keys[name] = name_keys(name, row.get("jurisdiction"), others)
                 for form in [name, *(row.get("aliases") or []), *(row.get("written") or [])]:
                     if form:
                         fresh.names.setdefault(normalise(form), name)
@@ -114,7 +172,63 @@ class Names:
             hit = self._resolver_lookup(key)
             if hit and hit in idx.jurisdiction:
                 return hit
-        raise NotFound(f"找不到单位“{raw}”", suggestions=self.suggest(raw, idx.canonical))
+        raise NotFound(f"找不到单位“{raw}”", suggestions=self._suggest_agency(raw, idx))
+
+    def _suggest_agency(self, raw: str, idx: _Index, limit: int = 5) -> list[str]:
+        found = self.find(raw, limit=limit)
+        return (found + [n for n in self.suggest(raw, idx.canonical) if n not in found])[:limit]
+
+    def find(self, raw: str, limit: int = 20) -> list[str]:
+        """Canonical names of the units `raw` may mean, best first: the name itself (or what the resolver
+        makes of it), names and aliases that start with or contain it, pinyin initials or full pinyin
+        (wjw, weijianwei), then the same kind of unit in other places (卫健委 → 武昌区卫健局)."""
+        idx = self._current()
+        key = normalise(raw).lower()
+        if not key:
+            return []
+        ranked: dict[str, tuple[int, int, str]] = {}
+
+        def offer(name: str, tier: int) -> None:
+            rank = (tier, 0 if idx.jurisdiction.get(name) == CITY else 1, len(name), name)
+            if name in idx.jurisdiction and rank < ranked.get(name, (99,)):
+                ranked[name] = rank
+
+        if key in idx.names:
+            offer(idx.names[key], 0)
+        if self.resolver is not None and not _LATIN.match(key):
+            hit = self._resolver_lookup(raw) or self._resolver_lookup(key)
+            if hit:
+                offer(hit, 0)
+        latin = bool(_LATIN.match(key)) and len(key) >= 2
+        stem = query_stem(key)
+        for name, k in idx.keys.items():
+            if any(f.startswith(key) for f in k.forms) or k.core.startswith(key):
+                offer(name, 1)
+            elif any(key in f for f in k.forms):
+                offer(name, 2)
+            elif latin and (key in k.initials or key in k.spelled):
+                offer(name, 3)
+            elif latin and any(i.startswith(key) for i in (*k.initials, *k.spelled)):
+                offer(name, 4)
+            elif latin and any(key in i for i in (*k.initials, *k.spelled)):
+                offer(name, 5)
+            elif not latin and len(stem) >= 2 and stem in k.stem:
+                offer(name, 6)
+        return sorted(ranked, key=ranked.__getitem__)[:limit]
+
+    def resolve_params(self, query: Query, params: dict[str, Any]) -> dict[str, Any]:
+        """`params` with every unit or district name the user typed replaced by its canonical name;
+        a name the graph does not know raises NotFound with suggestions instead of matching nothing."""
+        out = dict(params)
+        for p in query.params:
+            value = out.get(p.name)
+            if p.type != "string" or not isinstance(value, str) or not value:
+                continue
+            if "单位" in p.description.split("，")[0]:
+                out[p.name] = self.agency(value)
+            elif p.description.startswith("区名"):
+                out[p.name] = self.district(value)
+        return out
 
     def _resolver_lookup(self, query: str) -> str | None:
         agency = self.resolver.lookup(query)

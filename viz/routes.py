@@ -23,6 +23,7 @@ STATIC = HERE / "static"
 SHELL = Template((HERE / "templates" / "page.html").read_text(encoding="utf-8"))
 VIS_CSS = '<link rel="stylesheet" href="/ui/static/vendor/vis-network/vis-network.css">'
 VIS_JS = '<script src="/ui/static/vendor/vis-network/vis-network.min.js"></script>'
+SHARED_JS = ("common", "search", "ledger")  # on every page, before the page's own script
 
 router = APIRouter(tags=["ui"])
 router.include_router(explore_router)
@@ -37,7 +38,7 @@ class Page:
 
     def html(self) -> str:
         scripts = [VIS_JS] if self.graph else []
-        scripts += ['<script src="/ui/static/common.js"></script>', f'<script src="/ui/static/{self.script}.js"></script>']
+        scripts += [f'<script src="/ui/static/{name}.js"></script>' for name in (*SHARED_JS, self.script)]
         return SHELL.substitute(title=self.title, head=VIS_CSS if self.graph else "", scripts="\n".join(scripts))
 
 
@@ -49,6 +50,7 @@ PAGES = [
     Page("/ui/rollup/{indicator_id}", "指标汇总", "rollup"),
     Page("/ui/explore", "图谱浏览", "explore", graph=True),
     Page("/ui/documents", "文件管理", "documents"),
+    Page("/ui/workload", "工作量", "workload"),
 ]
 
 

@@ -7,18 +7,24 @@ from fastapi import APIRouter, Query
 from api.deps import PagingDep, ServicesDep
 from api.filters import DueDep
 from api.models import Agency, AgencyItem, NeighbourItem, Page, TaskItem
-from api.names import normalise
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 Role = Literal["lead", "support", "any"]
+MAX_FOUND = 1000
 
 
-@router.get("", response_model=Page[AgencyItem], summary="单位列表（可按名称或别名筛选）")
+@router.get("", response_model=Page[AgencyItem], summary="单位列表（可按名称、简称、拼音或全称查找）")
 def list_agencies(
-    s: ServicesDep, paging: PagingDep, q: Annotated[str | None, Query(max_length=200, description="名称包含的文字")] = None
+    s: ServicesDep,
+    paging: PagingDep,
+    q: Annotated[str | None, Query(max_length=200, description="名称、别名、简称（卫健委）、拼音（wjw、weijianwei）或全称")] = None,
 ) -> dict:
-    rows = s.run("list_agencies", {"q": normalise(q) if q else None})
-    return paging.page(rows)
+    if not q:
+        return paging.page(s.run("list_agencies", {"q": None, "names": None}))
+    found = s.names.find(q, limit=MAX_FOUND)
+    order = {name: i for i, name in enumerate(found)}
+    rows = s.run("list_agencies", {"q": None, "names": found})
+    return paging.page(sorted(rows, key=lambda r: order[r["name"]]))
 
 
 @router.get("/{name}", response_model=Agency, summary="单位概况（按角色、文件、章节计数）")

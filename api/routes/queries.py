@@ -24,7 +24,7 @@ def list_queries(s: ServicesDep) -> list[dict]:
 
 @router.get("/{name}.json", response_model=QueryResult, summary="运行命名查询（参数放在查询字符串里）")
 def run_get(name: str, request: Request, s: ServicesDep) -> dict:
-    params = dict(request.query_params)
+    params = s.names.resolve_params(s.catalogue.get(name), dict(request.query_params))
     return _result(s.run(name, params))
 
 
@@ -35,4 +35,4 @@ def describe(name: str, s: ServicesDep) -> dict:
 
 @router.post("/{name}", response_model=QueryResult, summary="运行命名查询（参数经校验）")
 def run_post(name: str, call: QueryCall, s: ServicesDep) -> dict:
-    return _result(s.run(name, call.params))
+    return _result(s.run(name, s.names.resolve_params(s.catalogue.get(name), call.params)))

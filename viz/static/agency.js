@@ -13,7 +13,7 @@
     // every request starts at once: the API resolves aliases itself
     const profileP = api(`/agencies/${enc(name)}`);
     const listsP = Promise.all(["lead", "support"].map((role) =>
-      api(`/agencies/${enc(name)}/tasks?role=${role}&limit=1000`).catch(() => ({ items: [], total: 0 }))));
+      api(DG.ledger.withFilters(`/agencies/${enc(name)}/tasks?role=${role}&limit=1000`)).catch(() => ({ items: [], total: 0 }))));
     const graphP = api(`/graph/agency/${enc(name)}?depth=2`).catch((e) => e);
     let profile;
     try {
@@ -36,6 +36,7 @@
   }
 
   function render(p) {
+    state.profile = p;
     if (p.name !== name) document.title = `${p.name} · 责任图谱`;
     const counts = p.counts || {};
     const meta = h("div", { class: "meta" },
@@ -66,13 +67,17 @@
     const typeSelect = h("select", { id: "f-type", onchange: (e) => { state.agencyType = e.target.value; applyGraphFilters(); } },
       h("option", { value: "" }, "全部单位类型"));
 
-    main.replaceChildren(
-      h("h1", {}, p.name),
-      h("div", { class: "card" }, meta, extra),
+    DG.fill(main,
+      h("h1", { class: "screen-only" }, p.name),
+      h("div", { class: "card screen-only" }, meta, extra),
       h("div", { class: "filters" }, h("label", {}, "文件 ", docSelect), h("label", {}, "角色 ", roleSelect),
         h("label", {}, "单位类型 ", typeSelect),
-        h("button", { type: "button", onclick: () => DG.savePng(graphBox, p.name) }, "保存为图片")),
-      h("div", { class: "layout" },
+        h("button", { type: "button", onclick: () => DG.savePng(graphBox, p.name) }, "保存为图片"),
+        h("button", { type: "button", id: "print", onclick: () => window.print() }, "打印")),
+      h("div", { class: "toolbar" }, DG.ledger.filters(DG.ledger.dueYears([...state.lists.lead, ...state.lists.support])),
+        DG.ledger.button(`/agencies/${enc(p.name)}/ledger`)),
+      h("div", { id: "print-box" }),
+      h("div", { class: "layout screen-only" },
         h("section", {}, tabs, lists),
         h("section", { class: "graph-col" }, graphBox, h("div", { class: "legend", id: "legend" }),
           h("p", { class: "small muted" }, "单击节点打开详情，双击节点展开其关联单位和任务。"))));
@@ -95,13 +100,30 @@
     const items = state.lists[state.role].filter((t) => !state.doc || t.doc_id === state.doc);
     const direct = items.filter((t) => !t.via);
     const via = items.filter((t) => t.via);
+    renderPrint(state.profile);
     const box = document.getElementById("task-lists");
-    box.replaceChildren(
+    DG.fill(box,
       h("div", { id: `list-${state.role}`, dataset: { count: String(direct.length) } },
         direct.length ? DG.taskList(direct, { showVia: false, docs: state.docs })
           : h("p", { class: "muted" }, `没有${DG.ROLES[state.role]}的任务。`)),
       via.length ? h("div", { id: `list-${state.role}-via` },
         h("h2", {}, `经由所属单位组承担的任务（${via.length} 项）`), DG.taskList(via, { docs: state.docs })) : null);
+  }
+
+  /** Paper gets both roles in full, whichever tab is open. */
+  function renderPrint(p) {
+    const keep = (t) => !state.doc || t.doc_id === state.doc;
+    const lead = state.lists.lead.filter(keep);
+    const support = state.lists.support.filter(keep);
+    const via = [...new Map(lead.concat(support).filter((t) => t.via).map((t) => [t.id, t])).values()];
+    const c = p.counts || {};
+    const meta = [`类型：${DG.AGENCY_TYPES[p.type] || p.type || "—"}`, `辖区：${p.jurisdiction || "—"}`,
+      `牵头 ${c.lead ?? 0} 项`, `配合 ${c.support ?? 0} 项`, c.via_group ? `经由单位组 ${c.via_group} 项` : ""].filter(Boolean).join("　");
+    DG.fill(document.getElementById("print-box"), DG.ledger.printView(p.name, meta, [
+      ["牵头", lead.filter((t) => !t.via)],
+      ["配合", support.filter((t) => !t.via)],
+      ...(via.length ? [["经由所属单位组承担", via]] : []),
+    ]));
   }
 
   let g = null;
@@ -110,7 +132,7 @@
     const data = await graphP;
     DG.mark("dg-graph-data");
     if (data instanceof Error) {
-      box.replaceChildren(h("p", { class: "error" }, "无法加载关系图。"));
+      DG.fill(box, h("p", { class: "error" }, "无法加载关系图。"));
       return;
     }
     g = DG.graph(box, data, { centreId: p.id, onChange: () => { refreshTypeOptions(); applyGraphFilters(); } });

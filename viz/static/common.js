@@ -93,17 +93,19 @@ const DG = (() => {
   }
 
   function header(active) {
-    const form = h("form", { onsubmit: (e) => {
-      e.preventDefault();
-      const q = form.querySelector("input").value.trim();
-      if (q) location.href = `/ui/?q=${enc(q)}`;
-    } }, h("input", { type: "search", placeholder: "搜索单位、任务、区…", "aria-label": "搜索" }));
     const nav = h("nav", {},
       h("a", { href: "/ui/", class: active === "home" ? "active" : null }, "首页"),
+      h("a", { href: "/ui/workload", class: active === "workload" ? "active" : null }, "工作量"),
       h("a", { href: "/ui/explore", class: active === "explore" ? "active" : null }, "图谱浏览"),
       h("a", { href: "/ui/documents", class: active === "documents" ? "active" : null }, "文件管理"));
     document.body.prepend(h("header", { class: "top" },
-      h("a", { class: "brand", href: "/ui/" }, "责任图谱"), nav, active === "home" ? null : form));
+      h("a", { class: "brand", href: "/ui/" }, "责任图谱"), nav, active === "home" ? null : DG.search.headerForm()));
+  }
+
+  /** Replace `box`'s children, skipping null/undefined/false (replaceChildren would print them as "null"). */
+  function fill(box, ...children) {
+    box.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
+    return box;
   }
 
   function agencyLink(name) { return h("a", { href: links.agency(name) }, name); }
@@ -195,7 +197,16 @@ const DG = (() => {
       h("a", { class: "task-link", href: links.task(t.id) }, shorten(text, 120)),
       showVia && t.via ? h("span", { class: "via" }, `经由 ${t.via}`) : null,
       h("div", { class: "units" }, "牵头：", ...joinLinks(t.leads), "　配合：", ...joinLinks(t.supports)),
+      deadline(t),
       (t.indicators || []).length ? h("div", {}, t.indicators.map(indicatorChip)) : null);
+  }
+
+  /** A task's 完成时限 as printed, marked when its due date has passed. */
+  function deadline(t) {
+    if (!t.deadline) return null;
+    const late = t.overdue === true || (t.overdue === undefined && t.due && t.due < DG.ledger.today());
+    return h("div", { class: late ? "deadline overdue" : "deadline" }, "完成时限：", t.deadline,
+      late ? h("span", { class: "late" }, "已逾期") : null);
   }
 
   function shorten(s, n) {
@@ -433,7 +444,7 @@ const DG = (() => {
 
   return {
     NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, ApiError, links, pathArg, header,
-    agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, shorten,
+    fill, agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, deadline, shorten,
     legend, graph, savePng, mark, nodeHref, enc, documents, docName, method,
   };
 })();

@@ -18,7 +18,8 @@
     let body;
     let docs;
     try {
-      [body, docs] = await Promise.all([api(`/districts/${enc(name)}/tasks?limit=1000`), DG.documents()]);
+      [body, docs] = await Promise.all([api(DG.ledger.withFilters(`/districts/${enc(name)}/tasks?limit=1000`)),
+        DG.documents()]);
     } catch (e) {
       DG.showError(main, e, `区“${name}”`);
       return;
@@ -35,21 +36,28 @@
       const [, , keep] = VIEWS.find(([k]) => k === key);
       for (const [k] of VIEWS) document.getElementById(`tab-${k}`).classList.toggle("active", k === key);
       const shown = items.filter(keep);
-      box.replaceChildren(shown.length ? DG.taskList(shown, { docs, collapse: true })
+      DG.fill(box, shown.length ? DG.taskList(shown, { docs, collapse: true })
         : h("p", { class: "muted" }, "没有这一类任务。"));
     }
 
     const units = [...new Set(items.flatMap((t) => [...(t.leads || []), ...(t.supports || [])])
       .filter((u) => u.startsWith(name)))];
-    main.replaceChildren(
-      h("h1", {}, name),
-      h("div", { class: "card" },
+    const grouped = VIEWS.slice(1).map(([, label, keep]) => [label, items.filter(keep)]);
+    const rest = items.filter((t) => !VIEWS.slice(1).some(([, , keep]) => keep(t)));
+    if (rest.length) grouped.push(["其他", rest]);
+    DG.fill(main,
+      DG.ledger.printView(name, `任务 ${body.total ?? items.length} 项`, grouped),
+      h("h1", { class: "screen-only" }, name),
+      h("div", { class: "card screen-only" },
         h("div", { class: "meta" },
           h("span", {}, "任务 ", h("b", { id: "total" }, body.total ?? items.length), " 项"),
           h("span", {}, "涉及文件 ", h("b", {}, new Set(items.map((t) => t.doc_id)).size), " 份"),
           h("a", { href: DG.links.agency(`${name}人民政府`) }, `查看${name}人民政府`)),
         units.length ? h("div", { class: "small muted" }, "本区单位：", ...DG.joinLinks(units)) : null),
-      tabs, box);
+      h("div", { class: "toolbar" }, DG.ledger.filters(DG.ledger.dueYears(items)),
+        DG.ledger.button(`/districts/${enc(name)}/ledger`),
+        h("button", { type: "button", id: "print", onclick: () => window.print() }, "打印")),
+      h("div", { class: "screen-only" }, tabs, box));
     show("all");
     DG.mark("dg-district");
   }

@@ -28,7 +28,7 @@
   const more = h("button", { id: "more", type: "button", class: "hidden", onclick: () => fetchPage(true) }, "显示更多");
   const graphBox = h("div", { class: "graph tall", id: "graph" });
 
-  main.replaceChildren(
+  DG.fill(main,
     h("h1", {}, "图谱浏览"),
     h("form", { class: "filters", onsubmit: (e) => { e.preventDefault(); apply(); } },
       h("label", {}, "文件 ", docSelect),

@@ -18,94 +18,57 @@
       h("p", { class: "muted" }, "谁牵头、谁配合、目标是多少——从任务分解文件中查找"),
       h("form", { class: "search", onsubmit: (e) => { e.preventDefault(); search(input.value.trim()); } },
         input, box)),
-    numbers,
     results,
+    numbers,
     h("h2", {}, "任务最多的单位"),
     busiest);
 
-  const districtName = (a) => a.name.replace(/人民政府$/, "").replace(/管委会$/, "");
+  DG.search.attach(input, box);
 
-  /** Suggestions from three sources; districts come from /districts if the API has it. */
-  async function suggestions(q) {
-    const [ag, tk, ds] = await Promise.all([
-      api(`/agencies?q=${enc(q)}&limit=8`).catch(() => ({ items: [] })),
-      api(`/tasks?q=${enc(q)}&limit=6`).catch(() => ({ items: [] })),
-      api(`/districts?q=${enc(q)}&limit=5`).catch(() => null),
-    ]);
-    const agencies = ag.items || [];
-    let districts = ds ? (ds.items || ds).map((d) => d.name || d) : [];
-    if (!ds) {
-      districts = agencies.filter((a) => a.type === "district_government").map(districtName);
-    }
-    return { agencies, tasks: tk.items || [], districts: districts.filter((d) => d.includes(q)) };
-  }
-
-  let seq = 0;
-  let timer = null;
-  input.addEventListener("input", () => {
-    clearTimeout(timer);
-    const q = input.value.trim();
-    if (!q) { box.classList.add("hidden"); return; }
-    timer = setTimeout(async () => {
-      const mine = ++seq;
-      const s = await suggestions(q);
-      if (mine !== seq) return;
-      renderSuggest(s);
-    }, 150);
-  });
-  input.addEventListener("keydown", (e) => {
-    const items = [...box.querySelectorAll("a")];
-    if (!items.length || box.classList.contains("hidden")) return;
-    const i = items.findIndex((a) => a.classList.contains("active"));
-    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
-      e.preventDefault();
-      const j = e.key === "ArrowDown" ? Math.min(i + 1, items.length - 1) : Math.max(i - 1, 0);
-      items.forEach((a) => a.classList.remove("active"));
-      items[j].classList.add("active");
-    } else if (e.key === "Enter" && i >= 0) {
-      e.preventDefault();
-      location.href = items[i].href;
-    } else if (e.key === "Escape") {
-      box.classList.add("hidden");
-    }
-  });
-  document.addEventListener("click", (e) => { if (!box.contains(e.target) && e.target !== input) box.classList.add("hidden"); });
-
-  function renderSuggest({ agencies, tasks, districts }) {
-    const parts = [];
-    if (agencies.length) {
-      parts.push(h("div", { class: "group" }, "单位"));
-      agencies.forEach((a) => parts.push(h("a", { href: links.agency(a.name), class: "sg-agency" }, a.name,
-        h("span", { class: "kind" }, DG.AGENCY_TYPES[a.type] || ""))));
-    }
-    if (districts.length) {
-      parts.push(h("div", { class: "group" }, "区"));
-      districts.forEach((d) => parts.push(h("a", { href: links.district(d), class: "sg-district" }, d)));
-    }
-    if (tasks.length) {
-      parts.push(h("div", { class: "group" }, "任务"));
-      tasks.forEach((t) => parts.push(h("a", { href: links.task(t.id), class: "sg-task" },
-        DG.shorten(`${t.number ? t.number + "．" : ""}${t.text}`, 60), h("span", { class: "kind" }, t.source || ""))));
-    }
-    if (!parts.length) parts.push(h("div", { class: "group" }, "没有匹配的结果"));
-    box.replaceChildren(...parts);
-    box.classList.remove("hidden");
-  }
-
+  /** Results: the units the query finds (short names, pinyin, full names) first, the best unit's tasks,
+   *  then tasks whose text contains the query. */
   async function search(q) {
     if (!q) return;
     box.classList.add("hidden");
-    history.replaceState(null, "", `/ui/?q=${enc(q)}`);
+    const url = `/ui/?q=${enc(q)}${location.search.includes("today=") ? `&today=${enc(DG.ledger.today())}` : ""}`;
+    if (location.pathname + location.search !== url) history.replaceState(null, "", url);
     results.replaceChildren(h("p", { class: "muted" }, "正在搜索…"));
-    const s = await suggestions(q);
-    const [tasks, docs] = await Promise.all([
-      api(`/tasks?q=${enc(q)}&limit=100`).catch(() => ({ items: [], total: 0 })), DG.documents()]);
-    results.replaceChildren(h("div", { class: "card" },
+    const [s, docs] = await Promise.all([DG.search.suggestions(q, { agencies: 20, tasks: 1 }), DG.documents()]);
+    const best = s.agencies[0];
+    const [unitTasks, tasks] = await Promise.all([
+      best ? api(DG.ledger.withFilters(`/agencies/${enc(best.name)}/tasks?limit=1000`)).catch(() => null) : null,
+      api(DG.ledger.withFilters(`/tasks?q=${enc(q)}&limit=1000`)).catch(() => ({ items: [], total: 0 })),
+    ]);
+    const unitItems = unitTasks ? unitTasks.items || [] : [];
+    const direct = unitItems.filter((t) => !t.via);
+    const years = DG.ledger.dueYears([...unitItems, ...(tasks.items || [])]);
+    DG.fill(results, h("div", { class: "card", id: "search-results" },
       h("h2", {}, `“${q}”的搜索结果`),
-      s.agencies.length ? h("p", {}, "单位：", ...DG.joinLinks(s.agencies.map((a) => a.name))) : null,
-      s.districts.length ? h("p", {}, "区：", ...s.districts.map((d) => h("a", { href: links.district(d) }, d, " "))) : null,
-      h("h3", {}, `任务（共 ${tasks.total ?? tasks.items.length} 项）`),
-      tasks.items.length ? DG.taskList(tasks.items, { docs, collapse: true }) : h("p", { class: "muted" }, "没有找到相关任务。")));
+      DG.ledger.filters(years),
+      h("h3", { id: "units-heading" }, `单位（共 ${s.agencyTotal} 个）`),
+      s.agencies.length ? unitTable(s.agencies) : h("p", { class: "muted" }, "没有匹配的单位。"),
+      s.districts.length ? h("p", { id: "result-districts" }, "区：",
+        ...s.districts.flatMap((d, i) => [i ? "、" : "", h("a", { href: links.district(d) }, d)])) : null,
+      best && unitTasks ? h("div", { id: "unit-tasks" },
+        h("h3", {}, h("a", { href: links.agency(best.name) }, best.name), `承担的任务（共 ${direct.length} 项`,
+          unitItems.length > direct.length ? `，另经由所属单位组 ${unitItems.length - direct.length} 项` : "", "）"),
+        DG.ledger.button(`/agencies/${enc(best.name)}/ledger`),
+        unitItems.length ? DG.taskList(unitItems, { docs, collapse: true }) : h("p", { class: "muted" }, "没有任务。")) : null,
+      h("div", { id: "text-tasks" },
+        h("h3", {}, `内容含“${q}”的任务（共 ${tasks.total ?? (tasks.items || []).length} 项）`),
+        (tasks.items || []).length ? DG.ledger.button("/tasks/ledger", { q }) : null,
+        (tasks.items || []).length ? DG.taskList(tasks.items, { docs, collapse: true })
+          : h("p", { class: "muted" }, "没有找到内容相关的任务。"))));
+    DG.mark("dg-search");
+  }
+
+  function unitTable(units) {
+    return h("table", { id: "result-units" },
+      h("thead", {}, h("tr", {}, h("th", {}, "单位"), h("th", {}, "类型"), h("th", {}, "辖区"),
+        h("th", { class: "n" }, "牵头"), h("th", { class: "n" }, "配合"))),
+      h("tbody", {}, units.map((a) => h("tr", {},
+        h("td", {}, DG.agencyLink(a.name)), h("td", { class: "muted" }, DG.AGENCY_TYPES[a.type] || "—"),
+        h("td", {}, a.jurisdiction || "—"), h("td", { class: "n" }, a.lead ?? 0), h("td", { class: "n" }, a.support ?? 0)))));
   }
 
   async function loadNumbers() {
@@ -122,6 +85,7 @@
   async function loadBusiest() {
     try {
       const body = await api("/stats/workload?limit=15");
+      busiest.after(h("p", { class: "small" }, h("a", { href: "/ui/workload", id: "all-workload" }, "查看全部单位的任务量 →")));
       const rows = (Array.isArray(body) ? body : body.items || []).slice(0, 15);
       const max = Math.max(1, ...rows.map((r) => r.total));
       busiest.replaceChildren(h("table", {},

@@ -30,7 +30,7 @@
     document.title = `${ind.name || "指标"} · 指标汇总 · 责任图谱`;
     const children = r.children || [];
     const taskOf = (c) => c.task || {};
-    main.replaceChildren(
+    DG.fill(main,
       h("p", { class: "small muted" }, "指标汇总"),
       h("h1", {}, ind.name || ind.text || "指标"),
       h("div", { class: "card" }, h("dl", { class: "kv" },

@@ -65,7 +65,7 @@
     const needles = t.attribution && span.includes(t.attribution) ? [t.attribution] : [t.attribution, ...written];
     const graphBox = h("div", { class: "graph", id: "graph", style: "height:380px" });
 
-    main.replaceChildren(
+    DG.fill(main,
       h("p", { class: "small muted" }, t.title ? `${t.title}（${t.source}）` : t.source, "　", (t.section || []).join(" › ")),
       h("h1", {}, t.number ? `${t.number}．` : "", t.title ? `【${t.title}】` : "", t.text),
       h("div", { class: "layout" },
