@@ -34,7 +34,7 @@ def test_header_search_offers_the_unit(ui_server, page, artifacts, typed, unit):
     first.click()
     page.wait_for_url(re.compile(r"/ui/agency/"))
     page.wait_for_selector("#tab-lead[data-count]")
-    assert page.locator("main h1").first.inner_text() == unit
+    assert page.locator("h1").inner_text() == unit
     assert page.errors == []
     assert page.foreign(ui_server) == []
 

@@ -68,7 +68,7 @@
       h("option", { value: "" }, "全部单位类型"));
 
     DG.fill(main,
-      h("h1", { class: "screen-only" }, p.name),
+      h("h1", {}, p.name),
       h("div", { class: "card screen-only" }, meta, extra),
       h("div", { class: "filters" }, h("label", {}, "文件 ", docSelect), h("label", {}, "角色 ", roleSelect),
         h("label", {}, "单位类型 ", typeSelect),
@@ -119,7 +119,7 @@
     const c = p.counts || {};
     const meta = [`类型：${DG.AGENCY_TYPES[p.type] || p.type || "—"}`, `辖区：${p.jurisdiction || "—"}`,
       `牵头 ${c.lead ?? 0} 项`, `配合 ${c.support ?? 0} 项`, c.via_group ? `经由单位组 ${c.via_group} 项` : ""].filter(Boolean).join("　");
-    DG.fill(document.getElementById("print-box"), DG.ledger.printView(p.name, meta, [
+    DG.fill(document.getElementById("print-box"), DG.ledger.printView(meta, [
       ["牵头", lead.filter((t) => !t.via)],
       ["配合", support.filter((t) => !t.via)],
       ...(via.length ? [["经由所属单位组承担", via]] : []),

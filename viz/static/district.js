@@ -46,8 +46,8 @@
     const rest = items.filter((t) => !VIEWS.slice(1).some(([, , keep]) => keep(t)));
     if (rest.length) grouped.push(["其他", rest]);
     DG.fill(main,
-      DG.ledger.printView(name, `任务 ${body.total ?? items.length} 项`, grouped),
-      h("h1", { class: "screen-only" }, name),
+      h("h1", {}, name),
+      DG.ledger.printView(`任务 ${body.total ?? items.length} 项`, grouped),
       h("div", { class: "card screen-only" },
         h("div", { class: "meta" },
           h("span", {}, "任务 ", h("b", { id: "total" }, body.total ?? items.length), " 项"),

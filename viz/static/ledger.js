@@ -80,9 +80,9 @@ DG.ledger = (() => {
   }
 
   /** The block only paper shows: every group of tasks in full, with units and deadlines. */
-  function printView(title, meta, groups) {
+  /** The page's own <h1> stays on paper; this block follows it. */
+  function printView(meta, groups) {
     return h("section", { class: "print-only", id: "print-view" },
-      h("h1", {}, title),
       meta ? h("p", {}, meta) : null,
       groups.map(([heading, items]) => h("div", { class: "print-group" },
         h("h2", {}, `${heading}（${items.length} 项）`),
