@@ -13,13 +13,12 @@
   const label = (r, key) => (key === "type" ? DG.AGENCY_TYPES[r.type] || r.type || "" : r[key]);
 
   async function load() {
-    let body;
     try {
-      body = await api(DG.ledger.withFilters("/workload"));
-    } catch (e) {  // before /workload existed: the ranking without overdue counts
-      try { body = await api("/stats/workload?limit=1000"); } catch (e2) { DG.showError(main, e2, "工作量"); return; }
+      state.rows = await everyRow("/workload");
+    } catch (e) {
+      DG.showError(main, e, "工作量");
+      return;
     }
-    state.rows = Array.isArray(body) ? body : body.items || [];
     const hasOverdue = state.rows.some((r) => r.overdue !== undefined && r.overdue !== null);
     const columns = COLUMNS.filter(([k]) => k !== "overdue" || hasOverdue);
     const filter = h("input", { id: "f-unit", type: "search", placeholder: "筛选单位名称", oninput: (e) => {
@@ -34,6 +33,16 @@
       h("table", { id: "workload", class: "sortable-table" }, h("thead", {}, head), h("tbody", {})));
     sortBy(state.key, columns, true);
     DG.mark("dg-workload");
+  }
+
+  /** Every page of a paged list (1000 rows a request). */
+  async function everyRow(path) {
+    const rows = [];
+    for (;;) {
+      const body = await api(DG.ledger.withFilters(`${path}?limit=1000&offset=${rows.length}`));
+      rows.push(...(body.items || []));
+      if (!(body.items || []).length || rows.length >= body.total) return rows;
+    }
   }
 
   function sortBy(key, columns, keep = false) {
