@@ -72,6 +72,8 @@ class DocScore:
     name: str
     conventions: list[str]
     counts: Counts = field(default_factory=Counts)
+    names: Counts = field(default_factory=Counts)  # the same links without their role: is the unit right?
+    exact: int = 0  # aligned tasks whose links are all right, none missing, none extra
     refused: str | None = None  # the loader's message when it refused the document
     tasks_annotated: int = 0
     tasks_aligned: int = 0
@@ -92,6 +94,13 @@ class Report:
             total.add(d.counts)
         return total
 
+    @property
+    def overall_names(self) -> Counts:
+        total = Counts()
+        for d in self.docs:
+            total.add(d.names)
+        return total
+
     def by_convention(self) -> dict[str, Counts]:
         out: dict[str, Counts] = {}
         for d in self.docs:
@@ -105,15 +114,15 @@ class Report:
 
     def table(self) -> str:
         lines = [
-            f"{'document':34} {'P':>5} {'R':>5} {'F1':>5}  tp/fp/fn   tasks  jurisdiction (annotated→found)"
+            f"{'document':34} {'P':>5} {'R':>5} {'F1':>5}  tp/fp/fn   names  exact/tasks  jurisdiction (annotated→found)"
         ]
         for d in self.docs:
             c = d.counts
             juris = f"{d.jurisdiction[0]}→{d.jurisdiction[1] or '?'} {d.level[0]}→{d.level[1] or '?'}"
             flag = "  REFUSED" if d.refused is not None else ""
             lines.append(
-                f"{d.name:34} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f}  {c.tp}/{c.fp}/{c.fn:<4} "
-                f"{d.tasks_aligned:>3}/{d.tasks_annotated:<3} {juris}{flag}"
+                f"{d.name:34} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f}  {f'{c.tp}/{c.fp}/{c.fn}':10} "
+                f"{d.names.f1:5.2f}  {d.exact:>3}/{d.tasks_aligned:>2}/{d.tasks_annotated:<3} {juris}{flag}"
             )
         lines.append("")
         lines.append(f"{'convention':34} {'P':>5} {'R':>5} {'F1':>5}  docs")
@@ -129,6 +138,10 @@ class Report:
             f"OVERALL  P {o.precision:.3f}  R {o.recall:.3f}  F1 {o.f1:.3f}  (tp {o.tp}, fp {o.fp}, fn {o.fn})  "
             f"documents {len(self.docs)}, refused {len(self.refused)}, jurisdiction right {juris_ok}, "
             f"level right {level_ok}, leaders {found}/{printed}"
+        )
+        lines.append(
+            f"units right whatever the role: F1 {self.overall_names.f1:.3f}; tasks exactly right "
+            f"{sum(d.exact for d in self.docs)}/{sum(d.tasks_annotated for d in self.docs)}"
         )
         return "\n".join(lines)
 
@@ -187,13 +200,20 @@ def _starts_with(body: str, prefix: str) -> bool:
     return not prefix or body.startswith(prefix) or prefix in body[: len(prefix) + 12]
 
 
+def _names(links: set[tuple[str, str]]) -> set[str]:
+    return {name for name, _ in links}
+
+
 def align(annotated: list[dict], parsed_tasks: list) -> dict[int, int]:
-    """Annotated index → parsed index. First pass: same printed number and the task text starting with the
+    """Annotated index → parsed index (a table row's title cell counts as the start of its text). First pass: same
+    printed number and the task text starting with the
     annotated prefix; second pass, for what is left: the text prefix alone (a loader may print numbers its own
     way). Each parsed task serves one annotated task, taken in document order."""
     used: set[int] = set()
     out: dict[int, int] = {}
-    bodies = [text_key(t.text) for t in parsed_tasks]
+    bodies = [
+        text_key(f"{t.title}{t.text}" if t.title and t.title not in t.text else t.text) for t in parsed_tasks
+    ]
     for by_number in (True, False):
         for i, item in enumerate(annotated):
             if i in out:
@@ -224,7 +244,10 @@ def score_document(txt: Path, annotation: dict, parsed: ParsedDocument | None = 
             parsed = parse(txt, annotation)
         except LoadError as e:
             ds.refused = str(e)
-            ds.counts.fn = sum(len(t.get("leads") or []) + len(t.get("supports") or []) for t in tasks)
+            ds.counts.fn = sum(len(_links(t.get("leads") or [], t.get("supports") or [])) for t in tasks)
+            ds.names.fn = sum(
+                len(_names(_links(t.get("leads") or [], t.get("supports") or []))) for t in tasks
+            )
             ds.jurisdiction, ds.level = (want_place, ""), (want_level, "")
             ds.errors.append(f"refused: {e}")
             return ds
@@ -239,6 +262,7 @@ def score_document(txt: Path, annotation: dict, parsed: ParsedDocument | None = 
         where = f"{item.get('n', '-')} {item.get('text', '')}"
         if i not in pairs:
             ds.counts.fn += len(want)
+            ds.names.fn += len(_names(want))
             if want:
                 ds.errors.append(f"task not found: {where}")
             continue
@@ -247,6 +271,10 @@ def score_document(txt: Path, annotation: dict, parsed: ParsedDocument | None = 
         ds.counts.tp += len(want & got)
         ds.counts.fp += len(got - want)
         ds.counts.fn += len(want - got)
+        ds.names.tp += len(_names(want) & _names(got))
+        ds.names.fp += len(_names(got) - _names(want))
+        ds.names.fn += len(_names(want) - _names(got))
+        ds.exact += want == got
         for name, role in sorted(got - want):
             ds.errors.append(f"extra {role} {name!r} on {where}")
         for name, role in sorted(want - got):
@@ -257,7 +285,9 @@ def score_document(txt: Path, annotation: dict, parsed: ParsedDocument | None = 
                 leaders_found += 1
     for j, task in enumerate(parsed.tasks):
         if j not in matched and task.assignments:
-            ds.counts.fp += len({(a.agency.name, a.role) for a in task.assignments})
+            extra = {(norm(a.agency.name), a.role) for a in task.assignments}
+            ds.counts.fp += len(extra)
+            ds.names.fp += len(_names(extra))
             ds.errors.append(f"unannotated task with units: {task.number} {task.text[:20]!r}")
     ds.leaders = (leaders_found, leaders_printed)
     return ds
