@@ -156,7 +156,60 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         ]
         att.rule = "inline:X牵头Y配合"
         return att
-    return _verb_single(norm, doc_rule) or find_bare_list(norm, doc_rule=doc_rule)
+    return _verb_single(norm, doc_rule) or _bracket_clauses(norm) or find_bare_list(norm, doc_rule=doc_rule)
+
+
+_VERB = re.compile(
+    r"(牵头负责|牵头落实|牵头|主办|主责|负责落实|负责|配合落实|配合|参与|协办|协助|落实|实施)(?=\s*(?:[,;。)】〕]|$))"
+)
+
+
+def verb_clauses(norm: str, start: int, end: int) -> list[Part] | None:
+    """ "分管副省长负责,省发改委牵头,省财政厅、省自然资源厅配合" → lead 省发改委, support the two.
+
+    Each clause is a list and the verb that ends it; clauses naming only people are dropped. The 牵头
+    clauses lead; without one, the first clause leads; every other clause supports.
+    """
+    clauses: list[tuple[int, int, str]] = []
+    pos = start
+    for m in _VERB.finditer(norm, start, end):
+        a, b = pos, m.start()
+        while a < b and norm[a] in " ,;、由":
+            a += 1
+        if b > a:
+            clauses.append((a, b, m.group(1)))
+        pos = m.end()
+    if not clauses or norm[pos:end].strip(" ,;。.") or norm[start:end].count("(") != norm[start:end].count(")"):
+        return None
+    parts: list[Part] = []
+    for a, b, verb in clauses:
+        text = norm[a:b]
+        if not names.split_units(text, is_whole=names.looks_like_unit):
+            continue  # people only: "分管副省长"
+        if not unit_list(text):
+            return None
+        parts.append(Part("support", verb[:2], a, b))
+    if not parts:
+        return None
+    leads = [p for p in parts if p.label in ("牵头", "主办", "主责")] or parts[:1]
+    for p in leads:
+        p.role = "lead"
+    return parts
+
+
+def _bracket_clauses(norm: str) -> Attribution | None:
+    tail = len(norm.rstrip(" 。.;,"))
+    if tail == 0 or norm[tail - 1] not in _CLOSE:
+        return None
+    open_at = _matching_open(norm, tail - 1)
+    if open_at is None or open_at == 0:
+        return None
+    parts = verb_clauses(norm, open_at + 1, tail - 1)
+    if not parts:
+        return None
+    att = Attribution(start=open_at, end=tail, parts=parts)
+    att.rule = "inline:" + "+".join(dict.fromkeys(f"X{p.label}" for p in parts))
+    return att
 
 
 def unit_list(text: str) -> bool:
@@ -184,12 +237,19 @@ def find_bare_list(norm: str, *, doc_rule: str | None = None) -> Attribution | N
         return None
     att = Attribution(start=open_at, end=tail)
     att.parts = [Part("lead", "责任", open_at + 1, tail - 1)]
-    att.rule = doc_rule if doc_rule else "inline:bare_list"
+    att.rule = doc_rule or find_document_rule(inner) or "inline:bare_list"
     return att
 
 
 def find_sentence(norm: str, *, doc_rule: str | None = None) -> Attribution | None:
     """The verb form as the task's last sentence: "…。省发改委牵头,各地、各部门配合。" / "…。由区教育局负责。"."""
+    tail = len(norm.rstrip(" 。.;"))
+    begin = max(norm.rfind("。", 0, tail), norm.rfind(";", 0, tail)) + 1
+    parts = verb_clauses(norm, begin, tail) if tail > begin else None
+    if parts and len(parts) > 1:
+        att = Attribution(start=parts[0].start, end=tail, parts=parts)
+        att.rule = "sentence:" + "+".join(dict.fromkeys(f"X{p.label}" for p in parts))
+        return att
     m = VERB_SENTENCE.search(norm)
     if not m or not unit_list(m.group(1).removeprefix("由")):
         return None
@@ -290,6 +350,9 @@ def _fill_parts(
     marks.sort()
     for i, (_, list_start, stem) in enumerate(marks):
         list_end = marks[i + 1][0] if i + 1 < len(marks) else end
+        stop = norm.find("。", list_start, list_end)
+        if stop != -1 and norm[stop + 1 : list_end].strip(" 。.;,"):
+            list_end = stop  # "区工信局。企业诉求每月通报一次。": a sentence after the list is not a unit
         while list_end > list_start and norm[list_end - 1] in " ;,、。.":
             list_end -= 1
         if list_end <= list_start:

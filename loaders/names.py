@@ -44,7 +44,9 @@ GROUP_END = ("成员单位", "各部门", "各单位", "工作组", "相关部�
 NOTE = re.compile(
     r"(?:(?:按|根据|依)(?:照)?(?:各自)?(?:职责|职能)(?:分工)?(?:负责|落实|推进|配合)?(?:落实)?|"
     r"分别负责|共同负责|负责落实|配合落实|抓好落实|分工负责|具体负责|组织实施|下同|以下同|排名不分先后|"
-    r"牵头负责|牵头落实|牵头|负责|配合|参与|落实)$"
+    r"牵头负责|牵头落实|牵头|负责|配合|参与|落实|"
+    r"(?:列|排|名列|位列)(?:在|于)?(?:第一位?|首位|第1位?)[^,;、]{0,10}?为牵头(?:单位|部门)|"
+    r"(?:首位|第一|首个)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门))$"
 )
 # People and roles: leaders, persons in charge, and the names printed after them.
 PERSON_LABEL = re.compile(
@@ -52,12 +54,14 @@ PERSON_LABEL = re.compile(
     r"项目责任人|责任人|联系人|[省市区县]长|副[省市区县]长|[省市区县]委书记)\s*[::]?"
 )
 ROLE_TITLE = re.compile(r"(?:副?[省市区县]长|秘书长|副秘书长|书记|副书记|主任|副主任|局长|部长|同志)$")
-LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区)"
+LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|自治县|自治州|特区|设区市)"
 _LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
 _LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
 _PREFIXED = re.compile(r"^([省市区县])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
 _BARE = re.compile(r"^[\u4e00-\u9fa5]{2,8}$")
-_PLACE_SPLIT = re.compile(r"^([\u4e00-\u9fa5]{2,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会))$")
+_PLACE_SPLIT = re.compile(
+    r"^([\u4e00-\u9fa5]{1,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会|管理局))$"
+)
 
 
 @functools.lru_cache(maxsize=1)
@@ -145,10 +149,24 @@ def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> 
     return settle_items([p for p, _ in cleaned])
 
 
+_BRACKET_NOTE = re.compile(r"[(（]([^()（）]*(?:下同|以下同|为牵头|牵头单位|不分先后)[^()（）]*)[)）]")
+_NOTE_PIECE = re.compile(r"^(?:下同|以下同|排名不分先后|不分先后|.{0,12}为牵头(?:单位|部门))$")
+
+
+def _drop_bracket_notes(item: str) -> str:
+    """ "县民政局(首位单位为牵头单位,下同)" → "县民政局"; "各区人民政府(含开发区,下同)" keeps "(含开发区,下同)"."""
+    def keep(m: re.Match[str]) -> str:
+        pieces = re.split(r"[,，;；]", m.group(1))
+        return "" if all(_NOTE_PIECE.match(normalise(p)) for p in pieces if p.strip()) else m.group(0)
+
+    return _BRACKET_NOTE.sub(keep, item)
+
+
 def settle_items(items: list[str]) -> list[str]:
     """Groups rejoined, conjunctions split, notes and people dropped (see the module docstring)."""
     out: list[str] = []
-    for item in _join_groups(items):
+    items = [_drop_bracket_notes(item).strip() for item in items]
+    for item in _join_groups([i for i in items if i]):
         for piece in _split_conjunction(item):
             piece = _strip_note(piece)
             if piece and not _is_person_piece(piece):
@@ -159,13 +177,15 @@ def settle_items(items: list[str]) -> list[str]:
 def _join_groups(items: list[str]) -> list[str]:
     """ "各区" + "县(市)人民政府" → "各区、县(市)人民政府"; "相关市" + "县政府" → "相关市、县政府"."""
     out: list[str] = []
+    open_run = False  # the last item is "各区" / "各市、县": a group still waiting for its suffix
     for item in items:
         key = normalise(item)
-        if out and _LEVEL_RUN.match(normalise(out[-1])) and normalise(out[-1]).startswith(GROUP_START) \
-                and _LEVEL_CONT.match(key):
+        if open_run and _LEVEL_CONT.match(key):
             out[-1] = f"{out[-1]}、{item}"
+            open_run = bool(_LEVEL_RUN.match(key))
             continue
         out.append(item)
+        open_run = bool(_LEVEL_RUN.match(key)) and key.startswith(GROUP_START)
     return out
 
 
@@ -241,7 +261,8 @@ def share_prefix(items: list[str]) -> list[str]:
         m = _PREFIXED.match(key)
         if m:
             prefix = m.group(1)
-        elif prefix and re.search(r"(局|委|办|厅)$", key) and not is_group(key) and not _is_placed(key):
+        elif prefix and re.search(r"(局|委|办|厅)$", key) and len(key) <= 8 and not is_group(key) \
+                and not _is_placed(key):
             item = prefix + item
         elif is_group(key) or re.search(r"(政府|管委会)$", key):
             prefix = ""
@@ -263,16 +284,17 @@ def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = N
     out = list(items)
     for i, item in enumerate(items):
         key = normalise(item)
-        if not _BARE.match(key) or looks_like_unit(key) and not key.endswith(("区", "县", "市")):
+        if not _BARE.match(key) or looks_like_unit(key) and not key.endswith(("区", "县", "市")) and len(key) > 2:
             continue
         if is_group(key) or _is_person_piece(key):
             continue
         for nxt in items[i + 1:]:
             n = normalise(nxt)
-            if _BARE.match(n) and not looks_like_unit(n):
+            if _BARE.match(n) and (not looks_like_unit(n) or len(n) <= 2 or n.endswith(("区", "县"))) \
+                    and not _PLACE_SPLIT.match(n):
                 continue  # another bare place of the same run
             m = _PLACE_SPLIT.match(n)
-            if m:
+            if m and not m.group(1).startswith(GROUP_START) and not _PREFIXED.match(n):
                 level_and_suffix = m.group(2)
                 if is_place is not None and not is_place(key):
                     break
