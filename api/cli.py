@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -66,6 +68,7 @@ def load(
     jurisdiction: Annotated[
         str | None, typer.Option("--jurisdiction", help="发文地区（如 立山区），文件中看不出时指定")
     ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出每个文件的结果")] = False,
 ) -> None:
     """载入文件（每个文件整体成功或整体不变）。"""
     from loaders.pipeline import expand_paths, load_paths
@@ -75,6 +78,10 @@ def load(
         bar = progress.add_task("载入", total=len(files))
         results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar),
                              jurisdiction=jurisdiction)
+    failed = [r for r in results if r.status == "failed"]
+    if as_json:
+        sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n")
+        raise typer.Exit(1 if failed else 0)
     table = Table("文件", "状态", "编码", "任务", "指标", "牵头", "配合", "单位", "未识别", "无责任单位", "上卷")
     for r in results:
         c = r.counts
@@ -82,7 +89,6 @@ def load(
         table.add_row(r.source, status, r.encoding or "", *(str(c.get(k, "")) for k in (
             "tasks", "indicators", "leads", "supports", "agencies", "unresolved", "unowned", "rollups")))
     out.print(table)
-    failed = [r for r in results if r.status == "failed"]
     for r in failed:
         err.print(f"[red]错误：[/red]{r.error}", highlight=False)
     if failed:
@@ -167,10 +173,13 @@ def serve(
 
 @app.command()
 @handles_errors
-def stats() -> None:
+def stats(as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出")] = False) -> None:
     """各类节点与关系的数量。"""
     with opened_store() as store:
         counts = store.counts()
+    if as_json:
+        sys.stdout.write(json.dumps(counts, ensure_ascii=False, indent=2) + "\n")
+        return
     table = Table("类型", "数量")
     for key, value in counts.items():
         table.add_row(key, str(value))
@@ -245,20 +254,70 @@ def viz(
     depth: Annotated[int, typer.Option(help="展开层数")] = 1,
 ) -> None:
     """把某单位的关系图写成可离线打开的单个 HTML 页面。"""
+    from api.routes.graph import agency_graph
+    from viz.static_page import write_page
+
+    with opened_services() as services:
+        graph = agency_graph(name, services, depth=depth)
+    write_page(graph=graph, out=out_file, title=f"{name} · 责任图谱")
+    err.print(f"已写出 {out_file}（{len(graph['nodes'])} 个节点）")
+
+
+@app.command()
+@handles_errors
+def ledger(
+    name: Annotated[str, typer.Argument(help="单位名称；与 --district 连用为区名，与 --document 连用为文件 id、文件名或其前缀")],
+    out_file: Annotated[Path, typer.Option("--out", help="输出文件（.xlsx 或 .csv）")],
+    district: Annotated[bool, typer.Option("--district", help="NAME 是区名")] = False,
+    document: Annotated[bool, typer.Option("--document", help="NAME 是文件")] = False,
+    format: Annotated[str | None, typer.Option("--format", help="xlsx 或 csv；缺省按 --out 的扩展名")] = None,
+    sheets: Annotated[str, typer.Option("--sheets", help="document：每个文件一个工作表；all：一个工作表")] = "all",
+    role: Annotated[str, typer.Option("--role", help="lead | support | any")] = "any",
+    overdue: Annotated[bool, typer.Option("--overdue", help="只要逾期的任务")] = False,
+    due_within: Annotated[int | None, typer.Option("--due-within", help="只要 N 天内到期的任务")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="只要截止日期在该年的任务")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="“今天”（YYYY-MM-DD），缺省为当天")] = None,
+) -> None:
+    """导出督办台账（Excel 或 CSV）：一个单位、一个区或一份文件的任务，进展情况与备注留空待填。"""
+    from api.filters import DueFilter
+    from api.routes import ledger as ledgers
+
+    fmt = format or (out_file.suffix.lstrip(".").lower() or "xlsx")
+    for value, allowed, what in ((fmt, ("xlsx", "csv"), "--format"), (sheets, ("document", "all"), "--sheets"),
+                                 (role, ("lead", "support", "any"), "--role")):
+        if value not in allowed:
+            raise DutyGraphError(f"{what} 不支持“{value}”，可选：{' | '.join(allowed)}")
+    if district and document:
+        raise DutyGraphError("--district 与 --document 只能选一个")
+    try:
+        day = date.fromisoformat(today) if today else None
+    except ValueError:
+        raise DutyGraphError(f"--today 的日期格式应为 YYYY-MM-DD：{today}") from None
+    due = DueFilter(due_within=due_within, overdue=overdue, year=year, today=day)
+    with opened_services() as s:
+        if document:
+            title, tasks = ledgers.document_ledger_tasks(s, name, due)
+        elif district:
+            title, tasks = ledgers.district_ledger_tasks(s, name, role, due)  # type: ignore[arg-type]
+        else:
+            title, tasks = ledgers.agency_ledger_tasks(s, name, role, due)  # type: ignore[arg-type]
+        data, _ = ledgers.ledger_file(s, name=title, tasks=tasks, fmt=fmt, sheets=sheets, due=due)  # type: ignore[arg-type]
+    out_file.write_bytes(data)
+    err.print(f"已写出 {out_file}（{title}，{len(tasks)} 项任务）")
+
+
+@contextmanager
+def opened_services() -> Iterator[Any]:
+    """What the API's handlers get (store, catalogue, names), for commands that reuse them."""
     from api.deps import Services
     from api.names import Names, load_resolver
-    from api.routes.graph import agency_graph
     from graph.catalogue import Catalogue
-    from viz.static_page import write_page
 
     settings = Settings()
     catalogue = Catalogue.load(settings.dutygraph_queries)
     with opened_store(settings) as store:
         resolver = load_resolver()
-        services = Services(settings, store, catalogue, Names(store, catalogue, resolver), resolver, owns_store=False)
-        graph = agency_graph(name, services, depth=depth)
-    write_page(graph=graph, out=out_file, title=f"{name} · 责任图谱")
-    err.print(f"已写出 {out_file}（{len(graph['nodes'])} 个节点）")
+        yield Services(settings, store, catalogue, Names(store, catalogue, resolver), resolver, owns_store=False)
 
 
 def _split_param(text: str) -> tuple[str, str]:
