@@ -86,7 +86,7 @@ class _Walker:
 
     def __init__(self, reading: Reading, doc_title: str):
         self.reading = reading
-        self.lines = tables.flatten(reading.lines)
+        self.lines = split_run_in(tables.flatten(reading.lines))
         self.stack: list[tuple[int, str, str]] = []  # (rank, printed title, normalised title)
         self.items: list[Item] = []
         self.warnings: list[str] = []
@@ -293,7 +293,9 @@ class _Walker:
         n = line.norm.strip()
         compact = re.sub(r"\s+", "", n)
         m = RE_NUMBERED.match(n)
-        if m is None and RE_YISHI.match(n) and (self.current is None or _has_attribution(self.current)):
+        if m is None and RE_YISHI.match(n) and (
+            self.current is None or _has_attribution(self.current) or _ends_with_attribution(n)
+        ):
             m = RE_YISHI.match(n)  # "一是…" items; inside an open task without units they are its points
         if m:
             if not _is_annex_entry(n):
@@ -335,6 +337,48 @@ class _Walker:
             return
         if self.current is None and _ends_with_attribution(n):
             self.open_item("", line)  # an unnumbered paragraph that names its units is a task
+
+
+_RUN_IN_NUMBER = re.compile(r"(?<=[。;)】〕])\s*(\d{1,3})[.、](?!\d)")
+_RUN_IN_YISHI = re.compile(rf"(?<=[。;)】〕])\s*([{CN_NUM}]{{1,3}})是(?=[\u4e00-\u9fa5“])")
+_CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
+
+
+def split_run_in(lines: list[Line]) -> list[Line]:
+    """Several short tasks on one line ("1.…(A、B)。2.…(C)。", "…。一是…(A负责);二是…") become one line each.
+
+    Only a run of consecutive numbers splits a line, so a number cited inside a sentence never does.
+    """
+    out: list[Line] = []
+    for line in lines:
+        cuts: list[int] = []
+        m = RE_NUMBERED.match(line.norm)
+        if m and "\t" not in line.text:
+            expected = int(m.group(1)) + 1
+            for r in _RUN_IN_NUMBER.finditer(line.norm):
+                if int(r.group(1)) == expected:
+                    cuts.append(r.start(1))
+                    expected += 1
+        if "\t" not in line.text:
+            yishi = [r for r in _RUN_IN_YISHI.finditer(line.norm) if r.group(1) in _CN_VALUE]
+            first = next((k for k, r in enumerate(yishi) if r.group(1) == "一"), None)
+            if first is not None and len(yishi) - first >= 2:
+                expected = 1
+                for r in yishi[first:]:
+                    if _CN_VALUE[r.group(1)] == expected:
+                        cuts.append(r.start(1))
+                        expected += 1
+        bounds = [0, *sorted(set(cuts)), len(line.text)]
+        out.extend(_slice(line, a, b) for a, b in zip(bounds, bounds[1:]) if line.text[a:b].strip())
+    return out
+
+
+def _slice(line: Line, a: int, b: int) -> Line:
+    if a == 0 and b == len(line.text):
+        return line
+    owner = max((p for p in line.pieces if p[0] <= a), default=line.pieces[0])
+    pieces = [(0, owner[1])] + [(off - a, no) for off, no in line.pieces if a < off < b]
+    return Line(text=line.text[a:b], norm=line.norm[a:b], pieces=pieces)
 
 
 def _category_text(printed: list[str]) -> str:
