@@ -56,7 +56,9 @@ LABEL_LINE = re.compile(
 )
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
-GROUP_START = re.compile(rf"[(\[【〔]\s*(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]")
+GROUP_START = re.compile(
+    rf"[(\[【〔]\s*(?:[^()【】〔〕:,;。]{{1,10}}[,;]\s*)?(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)})\s*[:]"
+)  # "(牵头单位:…", also after a short note: "(预期性指标,牵头单位:…"
 
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
 TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT}){_UNIT}\s*:[^。()]*)[。]?\s*$")

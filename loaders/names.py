@@ -58,7 +58,7 @@ LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|
 _LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
 _LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
 _PREFIXED = re.compile(r"^([省市区县])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
-_BARE = re.compile(r"^[\u4e00-\u9fa5]{2,8}$")
+_BARE = re.compile(r"^[\u4e00-\u9fa5]{2,10}$")
 _PLACE_SPLIT = re.compile(
     r"^([\u4e00-\u9fa5]{1,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会|管理局))$"
 )
@@ -149,6 +149,7 @@ def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> 
     return settle_items([p for p, _ in cleaned])
 
 
+_COMMENT = re.compile(r"^(?:以下|不再|其中|注|备注|包括|详见|见附件)")
 _BRACKET_NOTE = re.compile(r"[(（]([^()（）]*(?:下同|以下同|为牵头|牵头单位|不分先后)[^()（）]*)[)）]")
 _NOTE_PIECE = re.compile(r"^(?:下同|以下同|排名不分先后|不分先后|.{0,12}为牵头(?:单位|部门))$")
 
@@ -165,7 +166,7 @@ def _drop_bracket_notes(item: str) -> str:
 def settle_items(items: list[str]) -> list[str]:
     """Groups rejoined, conjunctions split, notes and people dropped (see the module docstring)."""
     out: list[str] = []
-    items = [_drop_bracket_notes(item).strip() for item in items]
+    items = [_drop_bracket_notes(item).strip() for item in items if not _COMMENT.match(normalise(item))]
     for item in _join_groups([i for i in items if i]):
         for piece in _split_conjunction(item):
             piece = _strip_note(piece)
@@ -283,31 +284,33 @@ def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = N
     """
     out = list(items)
     for i, item in enumerate(items):
-        key = normalise(item)
-        if not _BARE.match(key) or looks_like_unit(key) and not key.endswith(("区", "县", "市")) and len(key) > 2:
-            continue
-        if is_group(key) or _is_person_piece(key):
+        if not _bare_place(item):
             continue
         for nxt in items[i + 1:]:
             n = normalise(nxt)
-            if _BARE.match(n) and (not looks_like_unit(n) or len(n) <= 2 or n.endswith(("区", "县"))) \
-                    and not _PLACE_SPLIT.match(n):
-                continue  # another bare place of the same run
-            m = _PLACE_SPLIT.match(n)
-            if m and not m.group(1).startswith(GROUP_START) and not _PREFIXED.match(n):
-                level_and_suffix = m.group(2)
-                if is_place is not None and not is_place(key):
-                    break
-                out[i] = _borrow(item, key, level_and_suffix)
+            m = _SHARED.match(strip_brackets(n)[0])
+            if m is None or m.group(1).startswith(GROUP_START) or _PREFIXED.match(n):
+                if _bare_place(nxt):
+                    continue  # another bare place of the same run
+                break
+            if is_place is not None and not is_place(normalise(item)):
+                break
+            level, suffix = m.group(2), m.group(3)
+            base = strip_brackets(normalise(item))[0]
+            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗")) or not level else level + suffix)
             break
     return out
 
 
-def _borrow(item: str, key: str, level_and_suffix: str) -> str:
-    for level in ("高新区", "经开区", "开发区", "新区", "自治县", "区", "县", "市", "旗"):
-        if level_and_suffix.startswith(level):
-            suffix = level_and_suffix[len(level):]
-            if key.endswith(("区", "县", "市", "旗")):
-                return item + suffix  # "X高新区" + "管委会"
-            return item + level_and_suffix
-    return item
+_SHARED = re.compile(
+    r"^([\u4e00-\u9fa5]{1,12}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)?)(人民政府|政府|管委会|管理委员会|管理局)$"
+)
+_PLACE_END = ("区", "县", "市", "旗", "城", "园", "港", "岛", "州")
+
+
+def _bare_place(item: str) -> bool:
+    """ "江城", "烟台", "X高新区", "东津新区(经开区)": a place waiting for the suffix of a later item."""
+    base = strip_brackets(normalise(item))[0]
+    if not _BARE.match(base) or len(base) > 10 or is_group(base) or _is_person_piece(base):
+        return False
+    return not looks_like_unit(base) or base.endswith(_PLACE_END) or len(base) <= 2

@@ -427,7 +427,7 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
         if row_numbers and re.fullmatch(r"\s*[|｜]?\s*\d{1,3}\s*[|｜]?\s*", n):
             continue
         if n and (
-            (shape and counts[shape] >= 3)
+            (shape and counts[shape] >= 3 and not (row_numbers and len(n.strip()) <= 12))
             or BOILERPLATE.match(n)
             or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip()))
         ):
