@@ -108,6 +108,12 @@ class Report:
                 out.setdefault(tag, Counts()).add(d.counts)
         return dict(sorted(out.items()))
 
+    def by_level(self) -> dict[str, Counts]:
+        out: dict[str, Counts] = {}
+        for d in self.docs:
+            out.setdefault(d.level[0], Counts()).add(d.counts)
+        return dict(sorted(out.items()))
+
     @property
     def refused(self) -> list[DocScore]:
         return [d for d in self.docs if d.refused is not None]
@@ -129,6 +135,11 @@ class Report:
         for tag, c in self.by_convention().items():
             n = sum(1 for d in self.docs if tag in d.conventions)
             lines.append(f"{tag:34} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f}  {n}")
+        lines.append("")
+        lines.append(f"{'level':34} {'P':>5} {'R':>5} {'F1':>5}  docs")
+        for level, c in self.by_level().items():
+            n = sum(1 for d in self.docs if d.level[0] == level)
+            lines.append(f"{level:34} {c.precision:5.2f} {c.recall:5.2f} {c.f1:5.2f}  {n}")
         o = self.overall
         juris_ok = sum(1 for d in self.docs if norm(d.jurisdiction[0]) == norm(d.jurisdiction[1]))
         level_ok = sum(1 for d in self.docs if d.level[0] == d.level[1])
@@ -318,6 +329,7 @@ def as_json(report: Report) -> dict:
         "overall": figures(report.overall),
         "refused": [d.name for d in report.refused],
         "conventions": {tag: figures(c) for tag, c in report.by_convention().items()},
+        "levels": {level: figures(c) for level, c in report.by_level().items()},
         "documents": {
             d.name: {
                 **figures(d.counts),
@@ -337,9 +349,10 @@ def main(argv: list[str]) -> int:
         "-v", "--verbose", action="store_true", help="list every wrong, missing or extra link"
     )
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--dir", type=Path, default=DOCS, help="folder of <name>.txt + <name>.yaml pairs")
     parser.add_argument("names", nargs="*", help="only documents whose name contains one of these")
     args = parser.parse_args(argv)
-    report = score()
+    report = score(args.dir)
     if args.names:
         report = Report([d for d in report.docs if any(n in d.name for n in args.names)])
     if args.json:
