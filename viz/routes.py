@@ -51,6 +51,7 @@ PAGES = [
     Page("/ui/explore", "图谱浏览", "explore", graph=True),
     Page("/ui/documents", "文件管理", "documents"),
     Page("/ui/workload", "工作量", "workload"),
+    Page("/ui/document/{doc_id}", "文件", "document"),
 ]
 
 

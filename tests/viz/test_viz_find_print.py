@@ -109,7 +109,6 @@ def test_printed_district_page_has_every_task_in_full(ui_server, page, artifacts
 def test_workload_table_lists_every_unit_and_sorts(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/workload")
     page.wait_for_selector("#workload tbody tr")
-    rows = page.locator("#workload tbody tr")
     agencies = httpx.get(f"{ui_server}/agencies", params={"limit": 1000}, timeout=30).json()["items"]
     busy = {a["name"] for a in agencies if a["lead"] + a["support"]}
     shown = set(page.locator("#workload tbody tr").evaluate_all("rows => rows.map(r => r.dataset.name)"))
@@ -147,6 +146,7 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
     task = httpx.get(f"{ui_server}/tasks", params={"q": "急救站点", "limit": 10}, timeout=30).json()["items"][0]
     detail = httpx.get(f"{ui_server}/tasks/{task['id']}", timeout=30).json()
     indicator = detail["indicators"][0]["id"]
+    doc_id = httpx.get(f"{ui_server}/documents", timeout=30).json()["items"][0]["id"]
     pages = {
         "/ui/": "#busiest table",
         "/ui/?q=卫健委": "#search-results",
@@ -163,6 +163,10 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
         f"/ui/rollup/{indicator}": "#children",
         "/ui/explore?limit=100": "#graph canvas",
         "/ui/workload": "#workload tbody tr",
+        "/ui/documents": "#documents a.doc-link",
+        f"/ui/document/{doc_id}": "#document-tasks li[data-task-id]",
+        f"/ui/document/{doc_id}?overdue=true&today=2000-01-01": "#document-tasks",
+        "/ui/document/no-such-document": ".error",
     }
     seen = {}
     for url, ready in pages.items():

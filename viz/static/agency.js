@@ -76,6 +76,7 @@
         h("button", { type: "button", id: "print", onclick: () => window.print() }, "打印")),
       h("div", { class: "toolbar" }, DG.ledger.filters(DG.ledger.dueYears([...state.lists.lead, ...state.lists.support])),
         DG.ledger.button(`/agencies/${enc(p.name)}/ledger`)),
+      h("p", { id: "filtered-note", class: "small muted" }),
       h("div", { id: "print-box" }),
       h("div", { class: "layout screen-only" },
         h("section", {}, tabs, lists),
@@ -96,6 +97,12 @@
       const btn = document.getElementById(`tab-${role}`);
       btn.querySelector(".count").textContent = direct.length;
       btn.dataset.count = String(direct.length);
+    }
+    const note = document.getElementById("filtered-note");
+    if (note && DG.ledger.filterParams().toString().replace(/(^|&)today=[^&]*/, "")) {
+      const shown = (role) => state.lists[role].filter((t) => !t.via && (!state.doc || t.doc_id === state.doc)).length;
+      note.textContent = `按完成时限筛选后：牵头 ${shown("lead")} 项，配合 ${shown("support")} 项（未筛选时 ${
+        state.profile.counts.lead} / ${state.profile.counts.support} 项）`;
     }
     const items = state.lists[state.role].filter((t) => !state.doc || t.doc_id === state.doc);
     const direct = items.filter((t) => !t.via);

@@ -81,6 +81,7 @@ const DG = (() => {
   const enc = encodeURIComponent;
   const links = {
     agency: (name) => `/ui/agency/${enc(name)}`,
+    document: (id) => `/ui/document/${enc(id)}`,
     task: (id) => `/ui/task/${enc(id)}`,
     district: (name) => `/ui/district/${enc(name)}`,
     rollup: (id) => `/ui/rollup/${enc(id)}`,
@@ -176,7 +177,9 @@ const DG = (() => {
     const wrap = h("div", { class: "task-groups" });
     let first = true;
     for (const [, docItems] of groupBy(items, (t) => t.doc_id || t.source)) {
-      const label = `${docName(docs, docItems[0].doc_id, docItems[0].source)}（${docItems.length} 项）`;
+      const name = docName(docs, docItems[0].doc_id, docItems[0].source);
+      const label = [docItems[0].doc_id ? h("a", { href: links.document(docItems[0].doc_id) }, name) : name,
+        `（${docItems.length} 项）`];
       const body = [];
       for (const [sec, secItems] of groupBy(docItems, sectionLabel)) {
         body.push(h("div", { class: "section-title" }, sec));

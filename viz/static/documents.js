@@ -101,7 +101,7 @@
   function row(doc) {
     return h("tr", { dataset: { source: doc.source, id: doc.id } },
       h("td", { class: "source" }, doc.source, doc.duplicate_of ? h("span", { class: "small muted" }, "（重复件）") : null),
-      h("td", {}, DG.shorten(doc.title || "", 40) || "—"),
+      h("td", {}, h("a", { href: DG.links.document(doc.id), class: "doc-link" }, DG.shorten(doc.title || doc.source || "", 40))),
       h("td", { class: "place" }, doc.jurisdiction || h("span", { class: "muted" }, "未识别")),
       h("td", { class: "n tasks" }, doc.tasks ?? 0),
       h("td", { class: "n unit-count" }, doc.units ?? 0),

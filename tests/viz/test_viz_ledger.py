@@ -1,0 +1,179 @@
+"""导出台账 and the deadline filters in the browser: the file the button downloads holds the rows the page
+lists, with the page's filters. Expected deadlines are read off the samples (see the comments)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlsplit
+
+import openpyxl
+import pytest
+from test_viz_pages import LEAD_NUMBERS, SUPPORT_NUMBERS
+
+pytestmark = pytest.mark.browser
+
+HEADERS = ["序号", "任务", "牵头单位", "配合单位", "完成时限", "目标指标", "出处(文件、章节、行)", "进展情况", "备注"]
+# 000 附件1 rows of 市卫健委 whose text sets a 2025 date ("到2025年" / "到 2025 年"): leads 1, 10, 11, 14;
+# supports 9, 15, 25 (row 3 has none). 003's items for 市卫健委 print no deadline.
+DUE_2025_LEAD = ["1", "10", "11", "14"]
+DUE_2025_SUPPORT = ["15", "25", "9"]
+
+
+def page_tasks(page) -> list[dict]:
+    """Every task the unit page lists (both tabs, direct and through a group), from the print view."""
+    return page.locator("#print-view li[data-task-id]").evaluate_all(
+        "els => els.map(e => ({id: e.dataset.taskId, text: e.querySelector('.full-text').textContent}))")
+
+
+def download(page, selector: str = "#ledger") -> bytes:
+    with page.expect_download() as dl:
+        page.click(selector)
+    return dl.value.path().read_bytes()
+
+
+def xlsx_rows(data: bytes) -> dict[str, list[list]]:
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+
+
+def body(rows: list[list]) -> list[list]:
+    """The task lines of a sheet: after the header row, numbered in 序号."""
+    start = next(i for i, r in enumerate(rows) if r[:2] == HEADERS[:2]) + 1
+    return [r for r in rows[start:] if r and isinstance(r[0], int)]
+
+
+def same_tasks(ledger_texts: list[str], shown: list[dict]) -> None:
+    """Each ledger line is one listed task: its text ends the page's full text (after number and title)."""
+    assert len(ledger_texts) == len(shown)
+    left = [s["text"] for s in shown]
+    for text in ledger_texts:
+        last = text.split("\n")[-1]
+        hit = next(s for s in left if s.endswith(last))
+        left.remove(hit)
+    assert left == []
+
+
+def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/agency/市卫健委")
+    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    shown = page_tasks(page)
+    direct = len(LEAD_NUMBERS) + len(SUPPORT_NUMBERS)
+    assert len(shown) > direct  # plus the tasks of 市人民政府各部门
+    page.screenshot(path=artifacts / "ui_15_agency_ledger_button.png")
+
+    sheets = xlsx_rows(download(page))
+    assert len(sheets) == 1
+    (rows,) = sheets.values()
+    assert HEADERS in rows
+    lines = body(rows)
+    same_tasks([r[1] for r in lines], shown)
+    marked = [r for r in lines if "（经由" in f"{r[2]}{r[3]}"]
+    assert len(marked) == len(shown) - direct  # the tasks reached through a group say so
+
+    page.select_option("#ledger-sheets", "document")
+    by_document = xlsx_rows(download(page))
+    assert len(by_document) == 2  # 市卫健委's tasks come from 000 and 003
+    assert sum(len(body(r)) for r in by_document.values()) == len(shown)
+
+    page.select_option("#ledger-format", "csv")
+    assert page.is_disabled("#ledger-sheets")
+    text = download(page).decode("utf-8-sig")
+    table = list(csv.reader(io.StringIO(text)))
+    assert table[0] == HEADERS
+    same_tasks([r[1] for r in table[1:] if r and r[0].isdigit()], shown)
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def test_overdue_filter_narrows_the_list_and_the_ledger(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/agency/市卫健委?today=2026-01-15")
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.locator("#list-lead .deadline").count() == len(DUE_2025_LEAD)
+    page.check("#f-overdue")
+    page.wait_for_url(re.compile(r"overdue=true"))
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert sorted(n.strip() for n in page.locator("#list-lead li[data-task-id] .no").all_inner_texts()) == sorted(
+        DUE_2025_LEAD)
+    assert page.locator("#list-lead .deadline.overdue").count() == len(DUE_2025_LEAD)
+    assert "已逾期" in page.locator("#list-lead").inner_text()
+    assert page.locator("#filtered-note").inner_text() == (
+        f"按完成时限筛选后：牵头 {len(DUE_2025_LEAD)} 项，配合 {len(DUE_2025_SUPPORT)} 项"
+        f"（未筛选时 {len(LEAD_NUMBERS)} / {len(SUPPORT_NUMBERS)} 项）")
+    page.click("#tab-support")
+    assert sorted(n.strip() for n in page.locator("#list-support li[data-task-id] .no").all_inner_texts()) == sorted(
+        DUE_2025_SUPPORT)
+    page.screenshot(path=artifacts / "ui_16_agency_overdue.png")
+
+    href = page.get_attribute("#ledger", "href")
+    query = parse_qs(urlsplit(href).query)
+    assert query["overdue"] == ["true"] and query["today"] == ["2026-01-15"]
+    lines = body(next(iter(xlsx_rows(download(page)).values())))
+    assert len(lines) == len(DUE_2025_LEAD) + len(DUE_2025_SUPPORT)
+    assert all("2025" in r[4] for r in lines)
+
+    # the same tasks are not overdue a year earlier, and fall due within a year
+    page.goto(ui_server + "/ui/agency/市卫健委?today=2025-01-15&overdue=true")
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.get_attribute("#tab-lead", "data-count") == "0"
+    page.goto(ui_server + "/ui/agency/市卫健委?today=2025-01-15&due_within=365")
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.get_attribute("#tab-lead", "data-count") == str(len(DUE_2025_LEAD))
+    assert page.locator("#list-lead .deadline.overdue").count() == 0
+    page.select_option("#f-year", "2025")
+    page.wait_for_url(re.compile(r"year=2025"))
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.get_attribute("#tab-lead", "data-count") == str(len(DUE_2025_LEAD))
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def test_district_search_and_workload_exports(ui_server, page):
+    page.goto(ui_server + "/ui/district/武昌区")
+    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    shown = page_tasks(page)
+    page.select_option("#ledger-format", "csv")
+    table = list(csv.reader(io.StringIO(download(page).decode("utf-8-sig"))))
+    same_tasks([r[1] for r in table[1:] if r and r[0].isdigit()], shown)
+
+    page.goto(ui_server + "/ui/?q=托育")
+    page.wait_for_selector("#search-results")
+    listed = page.locator("#text-tasks li[data-task-id]").count()
+    assert listed > 0
+    lines = body(next(iter(xlsx_rows(download(page, "#text-tasks #ledger")).values())))
+    assert len(lines) == listed
+    assert all("托育" in r[1] for r in lines)
+
+    page.goto(ui_server + "/ui/workload")
+    page.wait_for_selector("#workload tbody tr")
+    shown_units = page.locator("#workload tbody tr").count()
+    rows = next(iter(xlsx_rows(download(page)).values()))
+    names = [r[1] for r in rows if r and isinstance(r[0], int)]
+    assert len(names) == shown_units and "市卫健委" in names
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
+
+
+def test_document_page_lists_exports_and_prints(ui_server, page, artifacts):
+    page.goto(ui_server + "/ui/documents")
+    page.locator("#documents a.doc-link").first.wait_for()
+    row = page.locator("#documents tr[data-source^='003_']")
+    expected = int(row.locator("td.tasks").inner_text())
+    row.locator("a.doc-link").click()
+    page.wait_for_url(re.compile(r"/ui/document/"))
+    page.wait_for_selector("#document-tasks li[data-task-id]")
+    assert page.locator("#document-tasks li[data-task-id]").count() == expected
+    assert page.locator("#total").inner_text() == str(expected)
+    page.screenshot(path=artifacts / "ui_17_document.png")
+    lines = body(next(iter(xlsx_rows(download(page)).values())))
+    assert len(lines) == expected
+    pdf = page.pdf(format="A4")
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = re.sub(r"\s+", "", "".join(p.extract_text() or "" for p in doc.pages))
+    # 003 item 202 as printed: "完善三孩生育政策配套措施,…托位总数达到4万个。"
+    assert "完善三孩生育政策配套措施" in text and "…" not in text and "导出台账" not in text
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
