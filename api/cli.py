@@ -50,12 +50,15 @@ def handles_errors(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextmanager
-def opened_store(settings: Settings | None = None) -> Iterator[GraphStore]:
+def opened_store(settings: Settings | None = None, *, write: bool = False) -> Iterator[GraphStore]:
+    """The configured store; commands that write also get the schema ensured (only they may wait for the
+    write lock: read-only commands never touch it)."""
     from graph.connect import open_store
 
     store = open_store(settings or Settings())
     try:
-        store.ensure_schema()
+        if write:
+            store.ensure_schema()
         yield store
     finally:
         store.close()
@@ -74,25 +77,37 @@ def load(
     from loaders.pipeline import expand_paths, load_paths
 
     files = expand_paths(paths)
-    with opened_store() as store, _progress() as progress:
+    with opened_store(write=True) as store, _progress() as progress:
         bar = progress.add_task("载入", total=len(files))
         results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar),
                              jurisdiction=jurisdiction)
-    failed = [r for r in results if r.status == "failed"]
+    failed = [r for r in results if r.status in ("failed", "unknown")]
     if as_json:
         sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(1 if failed else 0)
     table = Table("文件", "状态", "编码", "任务", "指标", "牵头", "配合", "单位", "未识别", "无责任单位", "上卷")
     for r in results:
         c = r.counts
-        status = {"loaded": "[green]已载入[/green]", "duplicate": "[yellow]重复件[/yellow]"}.get(r.status, "[red]失败[/red]")
-        table.add_row(r.source, status, r.encoding or "", *(str(c.get(k, "")) for k in (
+        table.add_row(r.source, LOAD_STATUS.get(r.status, r.status), r.encoding or "", *(str(c.get(k, "")) for k in (
             "tasks", "indicators", "leads", "supports", "agencies", "unresolved", "unowned", "rollups")))
     out.print(table)
+    for r in results:
+        for w in r.warnings:
+            if "替换了" in w or "连接中断" in w:
+                err.print(f"[yellow]注意：[/yellow]{w}", highlight=False)
     for r in failed:
-        err.print(f"[red]错误：[/red]{r.error}", highlight=False)
+        err.print(f"[red]{'结果未知' if r.status == 'unknown' else '错误'}：[/red]{r.error}", highlight=False)
     if failed:
         raise typer.Exit(1)
+
+
+LOAD_STATUS = {
+    "loaded": "[green]已载入[/green]",
+    "duplicate": "[yellow]重复件[/yellow]",
+    "unchanged": "未变（已在图谱中）",
+    "failed": "[red]失败（图谱未改动）[/red]",
+    "unknown": "[red]结果未知，请重新载入[/red]",
+}
 
 
 @app.command()
@@ -162,7 +177,7 @@ def serve(
     from loaders.pipeline import load_paths
 
     settings = Settings()
-    with opened_store(settings) as store:
+    with opened_store(settings, write=True) as store:
         if not store.counts().get("Document"):
             err.print(f"图谱为空，载入示例文件：{settings.dutygraph_samples}")
             for r in load_paths(store=store, paths=[settings.dutygraph_samples]):
@@ -192,7 +207,7 @@ def reset(yes: Annotated[bool, typer.Option("--yes", help="不再确认")] = Fal
     """清空图谱。"""
     if not yes and not typer.confirm("确定清空整个图谱？"):
         raise typer.Exit(1)
-    with opened_store() as store:
+    with opened_store(write=True) as store:
         store.clear()
     err.print("图谱已清空。")
 

@@ -20,4 +20,4 @@ def open_store(settings: Settings | None = None, *, graph: str | None = None) ->
 
     if settings.falkordb_url:
         return FalkorDBStore.from_url(settings.falkordb_url, graph=name)
-    return FalkorDBStore.embedded(settings.dutygraph_data, graph=name)
+    return FalkorDBStore.embedded(settings.dutygraph_data, graph=name, query_mem_mb=settings.dutygraph_query_mem_mb)

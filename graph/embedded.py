@@ -12,12 +12,13 @@ Lifecycle, kept simple on purpose:
   still use it: their store then starts a new one on its next call (FalkorDBStore._revive) from the
   saved snapshot. If the owner dies without stopping it
   (SIGKILL), the server keeps running and the next process to start() adopts it as its owner.
-- Never run two GRAPH.COPY at once on one server: the second fork fails and the server hangs
-  ("Can't fork for module"); the store's global write lock prevents it, and automatic BGSAVEs are off.
-- Persistence: the store issues SAVE after every write (see falkordb_store.py); the snapshot file
-  `dutygraph.rdb` in the folder is loaded at start. Automatic snapshots and the AOF are off: the AOF would
-  log every GRAPH.COPY of the store's atomic writes as a full graph dump, and replaying queries
-  from it can take minutes when indexes are not yet built.
+- Never run two forks at once on one server (GRAPH.COPY, BGSAVE, BGREWRITEAOF): a second fork fails and
+  the server hangs ("Can't fork for module"). Automatic snapshots and AOF rewrites are off; the store
+  starts rewrites itself, under its write lock, and waits for them before letting the next writer in.
+- Persistence: the append-only file (`appendonlydir/`, `appendfsync always`): a write that returned is on
+  disk before the reply, so it survives a SIGKILL, and no foreground SAVE races the readers. A folder
+  that still has only the old snapshot `dutygraph.rdb` is started from it once, then switched to the AOF.
+- Limits: every query gets the server's memory cap (QUERY_MEM_CAPACITY) and default timeout.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import atexit
 import fcntl
 import json
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -45,6 +47,12 @@ PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 LOCK_NAME = "falkordb.lock"
 RDB_NAME = "dutygraph.rdb"
+AOF_DIR = "appendonlydir"
+QUERY_MEM_MB = 1024
+QUERY_TIMEOUT_MS = 60_000
+# What redis-server logs when it cannot read its data files.
+DAMAGED = re.compile(r"Short read|Bad file format|Wrong signature|Unexpected EOF|Unrecoverable error|"
+                     r"corrupt|Internal error in RDB|Bad AOF|Invalid AOF", re.IGNORECASE)
 MAX_SOCKET_PATH = 107  # sun_path is 108 bytes on Linux, including the final NUL
 LOG_TAIL_LINES = 20
 
@@ -80,6 +88,18 @@ def _alive(pid: int) -> bool:
         return True
 
 
+def wait_for_rewrite(client: redis.Redis, timeout: float) -> None:
+    """Wait until the server has no AOF rewrite running (nor one scheduled)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        info = client.info("persistence")
+        if not info.get("aof_rewrite_in_progress") and not info.get("aof_rewrite_scheduled"):
+            return
+        if time.monotonic() > deadline:
+            raise redis.TimeoutError(f"AOF rewrite still running after {timeout:.0f} s")
+        time.sleep(0.02)
+
+
 class EmbeddedServer:
     """One redis-server + FalkorDB child listening on `<data_dir>/falkordb.sock`."""
 
@@ -90,6 +110,8 @@ class EmbeddedServer:
         start_timeout: float = 30.0,
         redis_server: str | None = None,
         module: str | None = None,
+        query_mem_mb: int = QUERY_MEM_MB,
+        query_timeout_ms: int = QUERY_TIMEOUT_MS,
     ):
         self.data_dir = Path(data_dir).expanduser().resolve()  # relative --dir breaks module loading
         self.socket_path = self.data_dir / SOCKET_NAME
@@ -98,6 +120,7 @@ class EmbeddedServer:
         self.start_timeout = start_timeout
         self._redis_server = redis_server
         self._module = module
+        self.query_mem_mb, self.query_timeout_ms = query_mem_mb, query_timeout_ms
         self.pid: int | None = None
         self.owner = False
         self.fresh = False  # started by this object and not yet claimed by a store (leftover cleanup)
@@ -122,7 +145,8 @@ class EmbeddedServer:
         return self
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server if this process owns it: SHUTDOWN (saves), then SIGTERM, then SIGKILL."""
+        """Stop the server if this process owns it: SHUTDOWN (the AOF is already on disk), then SIGTERM,
+        then SIGKILL."""
         if not self.owner or self._owner_pid != os.getpid() or self.pid is None:
             return
         self.owner = False
@@ -130,7 +154,7 @@ class EmbeddedServer:
         if self in _OWNED:
             _OWNED.remove(self)
         try:
-            self.client(timeout=timeout).shutdown(save=True)
+            self.client(timeout=timeout).shutdown(nosave=True)
         except redis.RedisError:
             pass
         if not self._wait_exit(timeout):
@@ -161,7 +185,14 @@ class EmbeddedServer:
     def _fail(self, reason: str, *, with_log: bool = True) -> ServerStartError:
         message = f"无法启动内嵌 FalkorDB 服务器（数据目录 {self.data_dir}）：{reason}"
         if with_log:
-            message += f"\n服务器日志 {self.log_path} 末尾：\n{self.log_tail()}"
+            tail = self.log_tail()
+            damaged = [line for line in tail.splitlines() if DAMAGED.search(line)]
+            if damaged:
+                message += (f"\n数据文件已损坏，服务器无法读入（{damaged[-1].split(' # ', 1)[-1]}）。"
+                            f"\n处理办法：先备份数据目录，再把损坏的数据移走，例如 mv {self.data_dir / AOF_DIR} "
+                            f"{self.data_dir / (AOF_DIR + '.damaged')}（旧版数据文件为 {RDB_NAME}），"
+                            f"然后重新启动并重新载入文件。")
+            message += f"\n服务器日志 {self.log_path} 末尾：\n{tail}"
         return ServerStartError(message)
 
     def _prepare_folder(self) -> None:
@@ -198,8 +229,15 @@ class EmbeddedServer:
             "--dbfilename", RDB_NAME,
             "--logfile", str(self.log_path),
             "--loadmodule", module,
+            "QUERY_MEM_CAPACITY", str(self.query_mem_mb * 1024 * 1024),
+            "TIMEOUT_DEFAULT", str(self.query_timeout_ms),
             "--save", "",
-            "--appendonly", "no",
+            # No AOF yet (a new folder, or one with the old snapshot only): start from the snapshot, then
+            # switch the AOF on (_switch_to_aof); with no AOF dir, appendonly=yes would ignore the snapshot.
+            "--appendonly", "yes" if (self.data_dir / AOF_DIR).is_dir() else "no",
+            "--appenddirname", AOF_DIR,
+            "--appendfsync", "always",
+            "--auto-aof-rewrite-percentage", "0",
             "--daemonize", "no",
             "--set-proc-title", "no",  # keep the socket path in /proc/<pid>/cmdline (see _is_our_server)
         ]
@@ -217,8 +255,22 @@ class EmbeddedServer:
             proc.wait()
             raise self._fail(f"{self.start_timeout:.0f} 秒内没有响应 PING")
         self._proc, self.pid = proc, proc.pid
+        try:
+            self._switch_to_aof()
+        except (redis.RedisError, OSError) as e:
+            proc.kill()
+            proc.wait()
+            raise self._fail(f"无法开启追加日志（AOF）：{e}") from e
         self.fresh = True
         self._become_owner()
+
+    def _switch_to_aof(self) -> None:
+        """Turn the AOF on if the server started without one; it writes its base file in the background."""
+        client = self.client(timeout=self.start_timeout)
+        if client.config_get("appendonly").get("appendonly") == "yes":
+            return
+        client.config_set("appendonly", "yes")
+        wait_for_rewrite(client, self.start_timeout)
 
     def _become_owner(self) -> None:
         """Record this process as the owner; stop the server when it exits (atexit, and SIGTERM if
@@ -277,6 +329,10 @@ class EmbeddedServer:
                 time.sleep(0.02)
         self.socket_path.unlink(missing_ok=True)
         self.pid_path.unlink(missing_ok=True)
+        # What a server killed while writing a snapshot or rewriting the AOF leaves behind.
+        for leftover in [*self.data_dir.glob("temp-*.rdb"), *self.data_dir.glob("temp-*.aof"),
+                         *(self.data_dir / AOF_DIR).glob("temp-*")]:
+            leftover.unlink(missing_ok=True)
 
     def _is_our_server(self, pid: int) -> bool:
         try:

@@ -8,16 +8,23 @@ read-your-writes holds inside it), but MULTI does not roll back. So a batch is c
 failed query proved unreliable) runs on a copy of the graph instead (`GRAPH.COPY g g__tx`), which
 replaces the graph with `RENAME g__tx g` only if every statement succeeded; that costs a full copy
 (~1 s at 50k nodes), chaining costs nothing extra. Writers are
-serialised across processes with a redis lock (two concurrent GRAPH.COPY hang the server).
-For the embedded server the store SAVEs a snapshot after each write, so a write that returned survives
-a SIGKILL of the server.
+serialised across processes with a lock that names its holder (graph/write_lock.py; two concurrent
+GRAPH.COPY hang the server). The embedded server keeps an append-only file with `appendfsync always`, so
+a write that returned survives a SIGKILL of the server; the store rewrites the file in the background
+when it has grown (under the write lock: no other fork may run then).
+
+Lost connections: a command that never reached the server (connecting failed) is sent again once the
+folder's server is back. One that was sent is never sent again: a read that died with the server may have
+killed it, and the outcome of such a write is unknown (WriteUnknown; the loader checks the graph).
 """
 
 from __future__ import annotations
 
 import re
+import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import redis
@@ -25,17 +32,22 @@ from falkordb import FalkorDB
 from falkordb.edge import Edge
 from falkordb.node import Node
 from falkordb.path import Path as FPath
-from redis.backoff import ExponentialBackoff
+from redis.backoff import NoBackoff
 from redis.retry import Retry
 
-from graph.embedded import EmbeddedServer
+from graph.embedded import EmbeddedServer, wait_for_rewrite
 from graph.schema import RANGE_INDEXES, UNIQUE_ID, count_all
-from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError
+from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError, WriteUnknown
+from graph.write_lock import WriteLock
 
 TX_SUFFIX = "__tx"
 WRITE_LOCK = "dutygraph:write-lock"
 RO_REFUSED = "is to be executed only on read-only queries"
 EMPTY_KEY = "empty key"
+READ_TIMEOUT_MS = 60_000  # reads without their own timeout (the embedded server's default is the same)
+WRITE_TIMEOUT_MS = 600_000
+SOCKET_MARGIN_S = 10.0  # a socket waits this much longer than the query may run
+AOF_REWRITE_MIN = 32 * 1024 * 1024  # rewrite the AOF when it has grown by this and doubled
 
 
 def plain(value: Any) -> Any:
@@ -129,16 +141,20 @@ class FalkorDBStore:
         persist: bool = False,
         lock_ttl_s: float = 300.0,
         lock_wait_s: float = 300.0,
+        read_db: FalkorDB | None = None,
+        notify: Callable[[str], None] | None = None,
     ):
         self._db = db
         self._conn: redis.Redis = db.connection
+        self._ro_db = read_db or db
         self.graph_name = graph
         self._graph = db.select_graph(graph)
+        self._ro_graph = self._ro_db.select_graph(graph)
         self.server = server
         self._owns_server = owns_server
         self._persist_writes = persist
-        self._lock_ttl_s = lock_ttl_s
-        self._lock_wait_s = lock_wait_s
+        self._lock = WriteLock(self._conn, WRITE_LOCK, ttl_s=lock_ttl_s, wait_s=lock_wait_s, notify=notify)
+        self._held = threading.local()  # depth of exclusive() in this thread
         if server is not None and server.fresh:
             server.fresh = False
             self._drop_leftovers()
@@ -146,21 +162,21 @@ class FalkorDBStore:
     # ---- construction ---------------------------------------------------------------------
 
     @classmethod
-    def embedded(cls, data_dir: Any, *, graph: str, server: EmbeddedServer | None = None) -> FalkorDBStore:
+    def embedded(cls, data_dir: Any, *, graph: str, server: EmbeddedServer | None = None,
+                 query_mem_mb: int | None = None, **options: Any) -> FalkorDBStore:
         """Open `graph` on an embedded server: the one given (not stopped by close), or the data folder's
-        (reused if running, else started; then close() stops it)."""
+        (reused if running, else started with `query_mem_mb` per query; then close() stops it)."""
         owns = server is None
-        server = server or EmbeddedServer(data_dir).start()
-        db = FalkorDB(unix_socket_path=str(server.socket_path),
-                      retry=Retry(ExponentialBackoff(cap=0.2, base=0.02), 2))  # fail fast, then _revive
-        return cls(db, graph=graph, server=server,
-                   owns_server=owns, persist=True)
+        server = server or EmbeddedServer(data_dir, **({"query_mem_mb": query_mem_mb} if query_mem_mb else {})
+                                          ).start()
+        return cls(_client(server.socket_path, WRITE_TIMEOUT_MS), graph=graph, server=server, owns_server=owns,
+                   persist=True, read_db=_client(server.socket_path, READ_TIMEOUT_MS), **options)
 
     @classmethod
     def from_url(cls, url: str, *, graph: str) -> FalkorDBStore:
         """Open `graph` on an external FalkorDB: redis://host:port, rediss://…, unix:///path/to.sock."""
         try:
-            db = FalkorDB.from_url(url)
+            db = FalkorDB.from_url(url, socket_timeout=WRITE_TIMEOUT_MS / 1000 + SOCKET_MARGIN_S)
             db.connection.ping()
         except (redis.RedisError, OSError, ValueError) as e:
             raise StoreError(f"无法连接 FalkorDB（{url}）：{e}") from e
@@ -172,9 +188,10 @@ class FalkorDBStore:
              ) -> list[dict[str, Any]]:
         try:
             return self._read(query, params, timeout_ms)
-        except _ConnectionLost:
-            if not self._revive():
-                raise
+        except _ConnectionLost as e:
+            revived = self._revive()
+            if not (revived and e.nothing_sent):
+                raise StoreError(f"图谱服务器在执行查询时中断（查询未重发）：{e}") from e
             return self._read(query, params, timeout_ms)
 
     def write(self, statements: Sequence[Statement]) -> None:
@@ -184,26 +201,52 @@ class FalkorDBStore:
         try:
             self._write(batch)
         except _ConnectionLost as e:
-            if not (self._revive() and e.nothing_sent):
-                raise StoreError(f"与 FalkorDB 的连接中断，写入可能未完成，请重试：{e}") from e
+            revived = self._revive()
+            if not (revived and e.nothing_sent):
+                raise WriteUnknown(f"与 FalkorDB 的连接在写入时中断，结果未知：{e}",
+                                   server_restarted=revived) from e
             self._write(batch)
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the write lock across several reads and writes (re-entrant within this thread): a loader
+        reads what is in the graph, links, and writes, with no other writer in between."""
+        depth = getattr(self._held, "depth", 0)
+        if depth:
+            self._lock.extend()
+        else:
+            try:
+                self._lock.acquire()
+            except (redis.ConnectionError, redis.TimeoutError) as e:
+                if not self._revive():
+                    raise StoreError(f"FalkorDB 连接失败：{e}") from e
+                self._lock.acquire()
+        self._held.depth = depth + 1
+        try:
+            yield
+        finally:
+            self._held.depth = depth
+            if not depth:
+                self._lock.release()
 
     def _read(self, query: str, params: Params | None, timeout_ms: int | None) -> list[dict[str, Any]]:
         try:
-            result = self._graph.ro_query(query, params, timeout=None if timeout_ms is None else int(timeout_ms))
+            result = self._ro_graph.ro_query(query, params, timeout=None if timeout_ms is None else int(timeout_ms))
         except redis.ResponseError as e:
             if RO_REFUSED in str(e):
                 raise ReadOnlyViolation(f"只读查询中不允许写操作：{query[:200]}") from e
             if EMPTY_KEY in str(e):
                 return self._read_missing_graph(query, params)
             raise QueryError(f"查询失败：{e}") from e
-        except (redis.ConnectionError, redis.TimeoutError) as e:
-            raise _ConnectionLost(f"FalkorDB 连接失败：{e}") from e
+        except redis.TimeoutError as e:
+            raise StoreError(f"查询超时（{READ_TIMEOUT_MS // 1000} 秒内无应答）：{e}") from e
+        except redis.ConnectionError as e:
+            raise _lost(e) from e
         columns = [h[1] for h in result.header]
         return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
 
     def _write(self, batch: Sequence[tuple[str, Params]]) -> None:
-        with self._write_lock():
+        with self.exclusive():
             if len(batch) == 1 and not _code_matches(_DELETES, batch):
                 self._run(self._graph, batch, 0)
             elif chainable(batch):
@@ -213,7 +256,10 @@ class FalkorDBStore:
             self._persist()
 
     def ensure_schema(self) -> None:
-        with self._write_lock():
+        """Create what is missing; a graph that has everything costs two reads and takes no lock."""
+        if self._schema_complete():
+            return
+        with self.exclusive():
             self._ensure_graph()
             indexes = {(r["label"], p) for r in self._index_rows() for p in r["properties"]}
             for label, prop in (*((lbl, "id") for lbl in UNIQUE_ID), *RANGE_INDEXES):
@@ -228,8 +274,18 @@ class FalkorDBStore:
             self._wait_constraints_operational()
             self._persist()
 
+    def _schema_complete(self) -> bool:
+        if not self._conn.exists(self.graph_name):
+            return False
+        indexes = {(r["label"], p) for r in self._index_rows() for p in r["properties"]}
+        constraints = {r["label"] for r in self._constraint_rows()
+                       if r["type"] == "UNIQUE" and list(r["properties"]) == ["id"]
+                       and r["status"] == "OPERATIONAL"}
+        wanted = {*((lbl, "id") for lbl in UNIQUE_ID), *RANGE_INDEXES}
+        return wanted <= indexes and set(UNIQUE_ID) <= constraints
+
     def clear(self) -> None:
-        with self._write_lock():
+        with self.exclusive():
             if self._conn.exists(self.graph_name):
                 self._query("MATCH (n) DETACH DELETE n")
             self._persist()
@@ -248,7 +304,7 @@ class FalkorDBStore:
 
     def delete_graph(self) -> None:
         """Drop the whole graph key, indexes included (tests use it to clean up their graph)."""
-        with self._write_lock():
+        with self.exclusive():
             self._conn.delete(self.graph_name, self.graph_name + TX_SUFFIX)
             self._persist()
 
@@ -257,12 +313,14 @@ class FalkorDBStore:
     def _run(self, graph: Any, batch: Sequence[tuple[str, Params]], offset: int, what: str = "") -> None:
         for i, (cypher, params) in enumerate(batch, start=offset):
             try:
-                graph.query(cypher, params or None)
+                graph.query(cypher, params or None, timeout=WRITE_TIMEOUT_MS)
             except redis.ResponseError as e:
                 where = what or f"第 {i + 1}/{len(batch)} 条写语句"
                 raise QueryError(f"{where}失败，图谱未改动：{e}\n{cypher[:300]}") from e
-            except (redis.ConnectionError, redis.TimeoutError) as e:
-                raise _ConnectionLost(f"FalkorDB 连接失败：{e}") from e
+            except redis.TimeoutError as e:
+                raise WriteUnknown(f"写入 {WRITE_TIMEOUT_MS // 1000} 秒内无应答，结果未知：{e}") from e
+            except redis.ConnectionError as e:
+                raise _lost(e) from e
 
     def _copy_and_swap(self, batch: Sequence[tuple[str, Params]]) -> None:
         tx_name = self.graph_name + TX_SUFFIX
@@ -279,9 +337,9 @@ class FalkorDBStore:
             self._conn.rename(tx_name, self.graph_name)
 
     def _read_missing_graph(self, query: str, params: Params | None) -> list[dict[str, Any]]:
-        """The graph key does not exist yet: create it empty, then ask again (a write is still refused)."""
-        with self._write_lock():
-            self._ensure_graph()
+        """The graph key does not exist yet: create it empty (no lock needed: nothing to copy), then ask
+        again (a write is still refused)."""
+        self._ensure_graph()
         return self.read(query, params)
 
     def _ensure_graph(self) -> None:
@@ -319,16 +377,19 @@ class FalkorDBStore:
                 raise StoreError(f"唯一约束 {timeout_s:.0f} 秒内未就绪：{rows}")
             time.sleep(0.02)
 
-    def _write_lock(self) -> _Lock:
-        return _Lock(self._conn.lock(WRITE_LOCK, timeout=self._lock_ttl_s,
-                                     blocking_timeout=self._lock_wait_s))
-
     def _persist(self) -> None:
-        if self._persist_writes:
-            try:
-                self._conn.save()
-            except redis.RedisError as e:
-                raise StoreError(f"写入已生效，但保存快照失败：{e}") from e
+        """Each write is in the AOF already; rewrite it in the background once it has doubled (under the
+        write lock, and waited for, so that no GRAPH.COPY forks meanwhile)."""
+        if not self._persist_writes:
+            return
+        try:
+            info = self._conn.info("persistence")
+            size, base = info.get("aof_current_size", 0), info.get("aof_base_size", 0)
+            if info.get("aof_enabled") and size > 2 * base + AOF_REWRITE_MIN:
+                self._conn.bgrewriteaof()
+                wait_for_rewrite(self._conn, WRITE_TIMEOUT_MS / 1000)
+        except redis.RedisError:
+            pass  # the write itself is on disk; the next write tries the rewrite again
 
     def _revive(self) -> bool:
         """After a lost connection: reuse the folder's server, or start one (this process then owns it),
@@ -354,31 +415,20 @@ class FalkorDBStore:
 
 
 class _ConnectionLost(StoreError):
-    """The server went away; `nothing_sent` when it happened before any write statement was sent."""
+    """The server went away; `nothing_sent` when it happened before the command was sent."""
 
     def __init__(self, message: str, *, nothing_sent: bool = False):
         super().__init__(message)
         self.nothing_sent = nothing_sent
 
 
-class _Lock:
-    """The redis lock as a context manager that raises StoreError when it cannot be had."""
+def _lost(e: redis.ConnectionError) -> _ConnectionLost:
+    # redis-py says "Error N connecting to …" when it could not connect: then nothing was sent.
+    return _ConnectionLost(f"FalkorDB 连接失败：{e}", nothing_sent="connecting to" in str(e))
 
-    def __init__(self, lock: redis.lock.Lock):
-        self._lock = lock
 
-    def __enter__(self) -> None:
-        try:
-            acquired = self._lock.acquire()
-        except (redis.ConnectionError, redis.TimeoutError) as e:
-            raise _ConnectionLost(f"FalkorDB 连接失败：{e}", nothing_sent=True) from e
-        except redis.RedisError as e:
-            raise StoreError(f"无法获取写入锁：{e}") from e
-        if not acquired:
-            raise StoreError("等待写入锁超时：另一个进程正在写入图谱")
-
-    def __exit__(self, *exc: object) -> None:
-        try:
-            self._lock.release()
-        except redis.RedisError:
-            pass  # expired while we held it, or the server is gone: nothing to release
+def _client(socket_path: Any, timeout_ms: int) -> FalkorDB:
+    """A client whose socket gives up a little after the server would have; redis-py's own retries are
+    off (they would resend a command the server may have died of)."""
+    return FalkorDB(unix_socket_path=str(socket_path), socket_timeout=timeout_ms / 1000 + SOCKET_MARGIN_S,
+                    socket_connect_timeout=10.0, retry=Retry(NoBackoff(), 0))

@@ -137,7 +137,8 @@ class Document:
 
     @property
     def id(self) -> str:
-        return stable_id("doc", self.fingerprint)
+        """Content and file name: a copy under another name is a document of its own (marked duplicate_of)."""
+        return stable_id("doc", self.fingerprint, self.source)
 
 
 @dataclass
@@ -160,8 +161,8 @@ class ParsedDocument:
     text: str = ""  # the whole document, normalised and in Simplified characters, for spotting copies
 
     def assign_ids(self) -> None:
-        """Ids derive from the document fingerprint and each item's place and text."""
-        fp = self.document.fingerprint
+        """Ids derive from the document id and each item's place and text."""
+        fp = self.document.id
         for place, task in enumerate(self.tasks):
             task.id = stable_id("t", fp, place, task.number, "/".join(task.section), task.text)
             for n, ind in enumerate(task.indicators):

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
     dutygraph_cors_origins: list[str] = []  # CORS off unless configured
     dutygraph_query_timeout_ms: int = 5000  # ad-hoc Cypher over HTTP
     dutygraph_max_rows: int = 1000
+    dutygraph_query_mem_mb: int = 1024  # embedded server: memory one query may use (QUERY_MEM_CAPACITY)
+    dutygraph_max_file_mb: float = 20  # larger files are refused before they are read
+    dutygraph_max_line_kb: float = 64  # a longer line is refused before parsing (not a document's text)
     dutygraph_samples: Path = REPO_ROOT / "data" / "samples"
     dutygraph_queries: Path = REPO_ROOT / "queries"
 

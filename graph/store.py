@@ -3,7 +3,8 @@
 Errors:
     DutyGraphError                 root of everything we raise on purpose
     ├── StoreError                 the engine is unreachable or failed
-    │   └── ServerStartError       the embedded server would not start (message has its log tail)
+    │   ├── ServerStartError       the embedded server would not start (message has its log tail)
+    │   └── WriteUnknown           the connection died during a write: it may or may not have happened
     ├── QueryError                 a Cypher statement was rejected (syntax, unknown function, …)
     │   └── ReadOnlyViolation      a write was sent through the read path
     └── LoadError                  a document could not be loaded (message names file, line, reason)
@@ -28,6 +29,15 @@ class StoreError(DutyGraphError):
 
 class ServerStartError(StoreError):
     pass
+
+
+class WriteUnknown(StoreError):
+    """A write was sent but its answer never came; `server_restarted` when the server has since been
+    started again (then the graph shows for sure whether the write happened)."""
+
+    def __init__(self, message: str, *, server_restarted: bool = False):
+        super().__init__(message)
+        self.server_restarted = server_restarted
 
 
 class QueryError(DutyGraphError):

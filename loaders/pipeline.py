@@ -1,14 +1,26 @@
-"""Load documents into a store: parse, spot copies, link roll-ups, write each document atomically."""
+"""Load documents into a store: check limits, parse, spot copies, link roll-ups, write each document atomically.
+
+Each document is linked and written under the store's write lock (`exclusive`), after this loader's view of
+the graph is brought up to date: documents another loader wrote meanwhile are linked with too. A document
+already in the graph (same bytes, same file name, same loader code) is left alone, so loading the same
+files again changes nothing. A copy under another name becomes a Document marked `duplicate_of` the one
+it copies, which stays untouched.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import functools
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.model import Indicator, ParsedDocument, Provenance, Task
-from graph.store import DutyGraphError, GraphStore, LoadError
+from graph.model import Document, Indicator, ParsedDocument, Provenance, Task
+from graph.settings import Settings
+from graph.store import DutyGraphError, GraphStore, LoadError, WriteUnknown
 from loaders import duplicates, rollups
 from loaders.agencies import Resolver
 from loaders.formats import SUPPORTED_SUFFIXES  # the formats registry decides
@@ -16,6 +28,9 @@ from loaders.parse import parse_bytes
 from loaders.writer import document_statements
 
 MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
+TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}  # their lines can be measured before decoding
+
+DOCUMENTS = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.loader AS loader"
 
 EXISTING_TASKS = """
 MATCH (t:Task)
@@ -23,31 +38,91 @@ OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
 RETURN t {.*} AS task, collect(i {.*}) AS indicators
 """
 
-ALREADY_LOADED = "MATCH (d:Document) WHERE d.id = $id OR d.source = $source RETURN count(d) AS n"
+EXISTING_ROLLUPS = "MATCH (c:Task)-[:ROLLS_UP_TO]->(p:Task) RETURN c.id AS child, collect(p.id) AS parents"
 
 EXISTING_SIGNATURES = """
 MATCH (d:Document) WHERE d.duplicate_of IS NULL
-RETURN d.id AS id, d.source AS source, d.signature AS signature
+RETURN d.id AS id, d.signature AS signature
 """
+
+WRITTEN = """
+MATCH (d:Document {id: $id})
+OPTIONAL MATCH (t:Task {doc_id: $id})
+RETURN d.loader AS loader, count(t) AS tasks
+"""
+
+UNKNOWN = "结果未知，请重新载入"
 
 
 @dataclass
 class LoadResult:
     source: str
     doc_id: str | None = None
-    status: str = "loaded"  # loaded | duplicate | failed
+    status: str = "loaded"  # loaded | duplicate | unchanged | failed | unknown
     counts: dict[str, int] = field(default_factory=dict)
     error: str | None = None
     warnings: list[str] = field(default_factory=list)
     encoding: str | None = None
 
 
+@functools.cache
+def loader_version() -> str:
+    """A digest of the code and data that turn a file into graph content: when it changes, a re-load
+    writes the document again instead of leaving it alone."""
+    root = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    files = [*root.rglob("*.py"), *root.rglob("*.yaml"), *root.rglob("*.yml"), root.parent / "graph" / "model.py"]
+    for f in sorted(set(files)):
+        if "__pycache__" not in f.parts:
+            digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _version(jurisdiction: str | None) -> str:
+    """What a document's graph content depends on besides its bytes: the loader, and a place given by hand."""
+    return loader_version() + (f"@{jurisdiction}" if jurisdiction else "")
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Checked before a file is read (size) or parsed (longest line): a clear refusal instead of minutes
+    and gigabytes spent on something that is not a document."""
+
+    max_file_mb: float = 20
+    max_line_kb: float = 64
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> Limits:
+        settings = settings or Settings()
+        return cls(settings.dutygraph_max_file_mb, settings.dutygraph_max_line_kb)
+
+    def check_size(self, size: int, source: str) -> None:
+        if size > self.max_file_mb * 1024 * 1024:
+            raise LoadError(source, None, f"文件过大（{size / 1024 / 1024:.1f} MB，上限 {self.max_file_mb:g} MB，"
+                                          f"可用 DUTYGRAPH_MAX_FILE_MB 调整）")
+
+    def check(self, data: bytes, source: str) -> None:
+        self.check_size(len(data), source)
+        if Path(source).suffix.lower() not in TEXT_SUFFIXES:
+            return
+        limit = int(self.max_line_kb * 1024)
+        long_line = re.search(rb"[^\n]{%d}" % (limit + 1), data)
+        if long_line:
+            line = data.count(b"\n", 0, long_line.start()) + 1
+            raise LoadError(source, line, f"行过长（超过 {self.max_line_kb:g} KB，上限可用 DUTYGRAPH_MAX_LINE_KB "
+                                          f"调整），不像正文")
+
+
 def expand_paths(paths: Iterable[Path]) -> list[Path]:
-    """Files as given; folders become their supported files, in name order."""
+    """Files as given; folders become their supported files, in name order (a folder without any is an error)."""
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            out.extend(sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES))
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            if not found:
+                raise LoadError(str(path), None, "文件夹中没有可载入的文件（支持：" +
+                                "、".join(sorted(SUPPORTED_SUFFIXES)) + "）")
+            out.extend(found)
         elif path.exists():
             out.append(path)
         else:
@@ -56,78 +131,151 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
 
 
 class Loader:
-    """Keeps what earlier loads in the same run already know (tasks, texts), so each file costs one read."""
+    """Keeps what it knows of the graph between documents (tasks, copies, roll-up indexes) and re-reads it
+    only when another writer changed the documents in between."""
 
-    def __init__(self, store: GraphStore, resolver: Resolver | None = None):
+    def __init__(self, store: GraphStore, resolver: Resolver | None = None, *, limits: Limits | None = None):
         self.store = store
         self.resolver = resolver or Resolver.default()
-        self._tasks: dict[str, list[Task]] | None = None  # file name -> its tasks in the graph
-        self._copies: duplicates.SignatureIndex | None = None
-        self._sources: dict[str, str] = {}  # doc id -> file name, for the documents in _copies
+        self.limits = limits or Limits.from_settings()
+        self.linker = rollups.Linker()
+        self._docs: dict[str, tuple[str, str | None]] | None = None  # doc id -> (file name, loader version)
+        self._tasks: dict[str, list[Task]] = {}  # doc id -> its tasks in the graph
+        self._copies = duplicates.SignatureIndex()
 
     def load_bytes(self, data: bytes, source: str, *, jurisdiction: str | None = None) -> LoadResult:
+        try:
+            self.limits.check(data, source)
+        except LoadError as e:
+            return LoadResult(source=source, status="failed", error=str(e))
+        doc_id = Document(source=source, fingerprint=hashlib.sha256(data).hexdigest()).id
+        version = _version(jurisdiction)
+        try:
+            with self._exclusive():
+                if self._unchanged(doc_id, version):
+                    return LoadResult(source=source, doc_id=doc_id, status="unchanged")
+        except DutyGraphError as e:
+            return LoadResult(source=source, doc_id=doc_id, status="failed", error=f"{source}: {e}")
         try:
             parsed = parse_bytes(data, source, resolver=self.resolver, jurisdiction=jurisdiction)
         except LoadError as e:
             return LoadResult(source=source, status="failed", error=str(e))
-        return self.load_parsed(parsed)
+        return self.load_parsed(parsed, version=version)
 
-    def load_parsed(self, parsed: ParsedDocument) -> LoadResult:
+    def load_parsed(self, parsed: ParsedDocument, *, version: str | None = None) -> LoadResult:
         doc = parsed.document
         parsed.assign_ids()
         signature = duplicates.signature(parsed.text)
-        # A file with the same name replaces its earlier version; it is not a copy of it.
-        copies = self.copies()
-        same_file = {k for k, source in self._sources.items() if source == doc.source}
-        copy_of = copies.find(signature, exclude=same_file)
+        version = version or _version(None)
+        try:
+            with self._exclusive():
+                if self._unchanged(doc.id, version):
+                    return LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
+                return self._link_and_write(parsed, signature, version)
+        except DutyGraphError as e:  # the lock or a read failed: nothing was written
+            self._docs = None
+            return LoadResult(source=doc.source, doc_id=doc.id, status="failed", error=f"{doc.source}: {e}")
+
+    # ---- one document, under the write lock ---------------------------------------------------------
+
+    def _link_and_write(self, parsed: ParsedDocument, signature: list[int], version: str) -> LoadResult:
+        doc = parsed.document
+        docs = self._docs or {}
+        earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id}
+        copy_of = self._copies.find(signature, exclude=earlier)
         if copy_of:
             doc.duplicate_of = copy_of[0]
             parsed.tasks = []
-        others = [t for source, tasks in self.tasks().items() if source != doc.source for t in tasks]
-        parsed.rollups = rollups.link(parsed.tasks, others)
+        self.linker.sync({t.id: t for d, tasks in self._tasks.items() if d not in earlier for t in tasks})
+        parsed.rollups = self.linker.link(parsed.tasks)
+        warnings = list(parsed.warnings)
+        if earlier - {doc.id}:
+            warnings.append(f"{doc.source}: 替换了先前载入的同名文件（内容不同）")
         statements = document_statements(
             parsed,
             lookup_agency=self.resolver.lookup,
             lookup_district=self.resolver.district_info,
-            extra_props={"signature": signature, "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
-            replace=self.store.read(ALREADY_LOADED, {"id": doc.id, "source": doc.source})[0]["n"] > 0,
+            extra_props={"signature": signature, "loader": version,
+                         "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
+            replace=bool(earlier),
         )
+        status = "duplicate" if copy_of else "loaded"
         try:
             self.store.write(statements)
+        except WriteUnknown as e:
+            self._docs = None  # re-read the graph before the next document
+            outcome = self._outcome(parsed, e, version)
+            if outcome.status != "loaded":
+                return outcome
+            warnings.append(f"{doc.source}: 写入时与服务器的连接中断，已核实写入成功")
         except DutyGraphError as e:
-            return LoadResult(source=doc.source, doc_id=doc.id, status="failed", error=f"{doc.source}: {e}")
-        self._remember(parsed, signature)
-        return LoadResult(
-            source=doc.source, doc_id=doc.id, status="duplicate" if copy_of else "loaded",
-            counts=_counts(parsed), warnings=parsed.warnings, encoding=doc.encoding,
-        )
+            self._docs = None
+            return LoadResult(source=doc.source, doc_id=doc.id, status="failed",
+                              error=f"{doc.source}: {e}（图谱未改动）")
+        else:
+            self._remember(parsed, signature, earlier, version)
+        return LoadResult(source=doc.source, doc_id=doc.id, status=status, counts=_counts(parsed),
+                          warnings=warnings, encoding=doc.encoding)
 
-    def tasks(self) -> dict[str, list[Task]]:
-        if self._tasks is None:
-            self._tasks = {}
-            for row in self.store.read(EXISTING_TASKS):
-                task = task_from_row(row)
-                self._tasks.setdefault(task.provenance.source, []).append(task)
-        return self._tasks
+    def _outcome(self, parsed: ParsedDocument, error: WriteUnknown, version: str) -> LoadResult:
+        """The connection died during the write. Once the server is back (from its AOF) the graph shows
+        whether the write, which is all-or-nothing, happened."""
+        doc = parsed.document
+        unknown = LoadResult(source=doc.source, doc_id=doc.id, status="unknown",
+                             error=f"{doc.source}: {UNKNOWN}（{error}）")
+        if not error.server_restarted:
+            return unknown
+        try:
+            rows = self.store.read(WRITTEN, {"id": doc.id})
+        except DutyGraphError:
+            return unknown
+        if not rows:
+            return LoadResult(source=doc.source, doc_id=doc.id, status="failed",
+                              error=f"{doc.source}: 写入时服务器中断，未写入（图谱未改动），请重新载入")
+        if rows[0]["loader"] == version and rows[0]["tasks"] == len(parsed.tasks):
+            return LoadResult(source=doc.source, doc_id=doc.id, status="loaded")
+        return unknown
 
-    def copies(self) -> duplicates.SignatureIndex:
-        if self._copies is None:
-            self._copies = duplicates.SignatureIndex()
-            for row in self.store.read(EXISTING_SIGNATURES):
-                if row["signature"]:
-                    self._copies.add(row["id"], row["signature"])
-                    self._sources[row["id"]] = row["source"]
-        return self._copies
+    def _unchanged(self, doc_id: str, version: str) -> bool:
+        docs = self._refresh()
+        return doc_id in docs and docs[doc_id][1] == version
 
-    def _remember(self, parsed: ParsedDocument, signature: list[int]) -> None:
-        self.tasks()[parsed.document.source] = parsed.tasks
-        copies = self.copies()
-        for key in [k for k, source in self._sources.items() if source == parsed.document.source]:
-            copies.discard(key)
-            del self._sources[key]
-        if not parsed.document.duplicate_of:
-            copies.add(parsed.document.id, signature)
-            self._sources[parsed.document.id] = parsed.document.source
+    def _refresh(self) -> dict[str, tuple[str, str | None]]:
+        """The graph's documents; when they are not the ones this loader last saw, re-read everything."""
+        current = {r["id"]: (r["source"], r["loader"]) for r in self.store.read(DOCUMENTS)}
+        if current == self._docs:
+            return current
+        tasks: dict[str, list[Task]] = {}
+        for row in self.store.read(EXISTING_TASKS):
+            tasks.setdefault(row["task"].get("doc_id", ""), []).append(task_from_row(row))
+        copies = duplicates.SignatureIndex()
+        for row in self.store.read(EXISTING_SIGNATURES):
+            if row["signature"]:
+                copies.add(row["id"], row["signature"])
+        linked = {r["child"]: set(r["parents"]) for r in self.store.read(EXISTING_ROLLUPS)}
+        self.linker = rollups.Linker()
+        self.linker.sync({t.id: t for ts in tasks.values() for t in ts}, linked)
+        self._docs, self._tasks, self._copies = current, tasks, copies
+        return current
+
+    def _remember(self, parsed: ParsedDocument, signature: list[int], earlier: set[str], version: str) -> None:
+        doc = parsed.document
+        docs = self._docs if self._docs is not None else {}
+        for d in earlier:
+            docs.pop(d, None)
+            self._tasks.pop(d, None)
+            self._copies.discard(d)
+        docs[doc.id] = (doc.source, version)
+        self._docs = docs
+        self._tasks[doc.id] = parsed.tasks
+        if not doc.duplicate_of:
+            self._copies.add(doc.id, signature)
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        exclusive = getattr(self.store, "exclusive", None)
+        with exclusive() if exclusive else nullcontext():
+            yield
 
 
 def load_paths(
@@ -137,12 +285,24 @@ def load_paths(
     resolver: Resolver | None = None,
     on_progress: Callable[[LoadResult], None] | None = None,
     jurisdiction: str | None = None,
+    limits: Limits | None = None,
 ) -> list[LoadResult]:
-    """Load each file as one atomic unit; a file that fails is reported and leaves the graph as it was."""
-    loader = Loader(store, resolver)
+    """Load each file as one atomic unit; a file that fails is reported and leaves the graph as it was.
+    Files are told apart by name: a second file of the same name from another folder is refused."""
+    loader = Loader(store, resolver, limits=limits)
     results = []
+    seen: dict[str, Path] = {}
     for path in expand_paths(paths):
-        result = loader.load_bytes(path.read_bytes(), path.name, jurisdiction=jurisdiction)
+        first = seen.setdefault(path.name, path)
+        try:
+            if first.resolve() != path.resolve():
+                raise LoadError(str(path), None, f"与本次载入的 {first} 同名；图谱以文件名区分文件，请改名后再载入")
+            loader.limits.check_size(path.stat().st_size, path.name)
+            result = loader.load_bytes(path.read_bytes(), path.name, jurisdiction=jurisdiction)
+        except LoadError as e:
+            result = LoadResult(source=path.name, status="failed", error=str(e))
+        except OSError as e:
+            result = LoadResult(source=path.name, status="failed", error=f"{path}: 无法读取（{e.strerror or e}）")
         results.append(result)
         if on_progress:
             on_progress(result)

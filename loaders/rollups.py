@@ -58,28 +58,9 @@ GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快",
 
 
 def reset() -> None:
-    """Forget the indexes kept between calls (a new process starts this way)."""
-    _sync({})
-    _LINKED.clear()
-
-
-def _sync(existing: dict[str, Task]) -> None:
-    """Bring the kept indexes up to `existing` by difference: only added or removed tasks cost anything."""
-    gone = _KNOWN.keys() - existing.keys()
-    for tid in gone:
-        task = _KNOWN.pop(tid)
-        _PARENTS.remove(task)
-        _CHILDREN.remove(task)
-        _LINKED.pop(tid, None)
-    if gone:  # a reloaded or removed document took its parents along: their children may link again
-        for parents in _LINKED.values():
-            parents -= gone
-    for tid in existing.keys() - _KNOWN.keys():
-        task = _KNOWN[tid] = existing[tid]
-        if _is_parent(task):
-            _PARENTS.add(task)
-        if _is_child(task):
-            _CHILDREN.add(task)
+    """Forget what the module-level `link` kept between calls (a new process starts this way)."""
+    global _DEFAULT
+    _DEFAULT = Linker()
 
 
 def low_confidence(rollups: Iterable[RollUp]) -> list[RollUp]:
@@ -87,35 +68,91 @@ def low_confidence(rollups: Iterable[RollUp]) -> list[RollUp]:
     return [r for r in rollups if r.confidence < LOW_CONFIDENCE]
 
 
-def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
-    """Roll-ups among the new document's tasks and between them and tasks already in the graph, both ways.
+class Linker:
+    """The parent and child indexes of one loader, kept between its documents and updated by difference.
 
-    Indexes of earlier calls are kept and updated by id, so loading document after document costs about
-    O(new tasks x candidates), not O(all pairs). Each child keeps at most MAX_PARENTS task roll-ups (the best,
-    one per parent document); a district row whose own document has city rows of its category links only there.
+    It knows the roll-ups the graph already holds (`linked`), so an earlier child's room for more parents
+    is the graph's, not this process's history: a re-load in a new process links what a first load did.
     """
-    new_ids = {t.id for t in new}
-    _sync({t.id: t for t in existing if t.id not in new_ids})
-    for tid in new_ids & _LINKED.keys():
-        del _LINKED[tid]  # a reloaded document starts afresh
-    new_parents = _Index([t for t in new if _is_parent(t)])
-    everyone = _Union(_PARENTS, new_parents)
-    out: list[RollUp] = []
-    for child in new:
-        links = _link_task(child, everyone)[:MAX_PARENTS]
-        _LINKED[child.id] = {r.parent_id for r in links}
-        out.extend(links)
-        out.extend(_link_indicators(child, links, everyone))
-    if new_parents.tasks:
-        # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
-        # its district lists). Per parent document the best parent is the same whichever came first.
-        for child in _CHILDREN.near(new_parents, _open_child):
-            room = MAX_PARENTS - len(_LINKED.get(child.id, ()))
-            links = _link_task(child, new_parents, context=everyone)[:room]
-            _LINKED.setdefault(child.id, set()).update(r.parent_id for r in links)
+
+    def __init__(self) -> None:
+        self.parents = _Index()
+        self.children = _Index()
+        self.known: dict[str, Task] = {}  # the tasks the two indexes hold, by id
+        self.linked: dict[str, set[str]] = {}  # task parents each child has in the graph
+
+    def sync(self, existing: dict[str, Task], linked: dict[str, set[str]] | None = None) -> None:
+        """Bring the indexes up to `existing` by difference: only added or removed tasks cost anything.
+        `linked`, when given, replaces what is known of the graph's task roll-ups."""
+        if linked is not None:
+            self.linked = {c: set(p) for c, p in linked.items()}
+        gone = self.known.keys() - existing.keys()
+        for tid in gone:
+            task = self.known.pop(tid)
+            self.parents.remove(task)
+            self.children.remove(task)
+            self.linked.pop(tid, None)
+        if gone:  # a reloaded or removed document took its parents along: their children may link again
+            for parents in self.linked.values():
+                parents -= gone
+        for tid in existing.keys() - self.known.keys():
+            task = self.known[tid] = existing[tid]
+            if _is_parent(task):
+                self.parents.add(task)
+            if _is_child(task):
+                self.children.add(task)
+
+    def link(self, new: Sequence[Task], existing: Sequence[Task] | None = None) -> list[RollUp]:
+        """Roll-ups among the new document's tasks and between them and tasks already in the graph, both ways.
+
+        `existing` (the graph's other tasks) syncs the indexes first; None keeps them as they are.
+        Each child keeps at most MAX_PARENTS task roll-ups (the best, one per parent document); a district
+        row whose own document has city rows of its category links only there.
+        """
+        new_ids = {t.id for t in new}
+        if existing is not None:
+            self.sync({t.id: t for t in existing if t.id not in new_ids})
+        for tid in new_ids & self.linked.keys():
+            del self.linked[tid]  # a reloaded document starts afresh
+        new_parents = _Index([t for t in new if _is_parent(t)])
+        everyone = _Union(self.parents, new_parents)
+        out: list[RollUp] = []
+        for child in new:
+            links = _link_task(child, everyone)[:MAX_PARENTS]
+            self.linked[child.id] = {r.parent_id for r in links}
             out.extend(links)
-            out.extend(_link_indicators(child, links, new_parents))
-    return _dedupe(out)
+            out.extend(_link_indicators(child, links, everyone))
+        if new_parents.tasks:
+            # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
+            # its district lists). Per parent document the best parent is the same whichever came first.
+            for child in self.children.near(new_parents, self._open_child):
+                room = MAX_PARENTS - len(self.linked.get(child.id, ()))
+                links = _link_task(child, new_parents, context=everyone)[:room]
+                self.linked.setdefault(child.id, set()).update(r.parent_id for r in links)
+                out.extend(links)
+                out.extend(_link_indicators(child, links, new_parents))
+        return _dedupe(out)
+
+    def add(self, tasks: Iterable[Task]) -> None:
+        """The document just written: its tasks join the indexes."""
+        for task in tasks:
+            if task.id not in self.known:
+                self.known[task.id] = task
+                if _is_parent(task):
+                    self.parents.add(task)
+                if _is_child(task):
+                    self.children.add(task)
+
+    def _open_child(self, t: Task) -> bool:
+        """An earlier task that may still gain a parent: not full, and not a 附件2 row its own 附件1 serves."""
+        if len(self.linked.get(t.id, ())) >= MAX_PARENTS:
+            return False
+        return not (t.kind == "district_row" and _category_rows(t, self.parents, own=True))
+
+
+def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
+    """`Linker.link` on one linker kept by the module between calls (tests and one-off scripts)."""
+    return _DEFAULT.link(new, existing)
 
 
 # ---- text features -------------------------------------------------------------------------------
@@ -184,13 +221,6 @@ def _is_parent(t: Task) -> bool:
 
 def _source(t: Task) -> str:
     return t.provenance.source if t.provenance else ""
-
-
-def _open_child(t: Task) -> bool:
-    """An earlier task that may still gain a parent: not full, and not a 附件2 row its own 附件1 serves."""
-    if len(_LINKED.get(t.id, ())) >= MAX_PARENTS:
-        return False
-    return not (t.kind == "district_row" and _category_rows(t, _PARENTS, own=True))
 
 
 def _is_child(t: Task) -> bool:
@@ -310,10 +340,7 @@ class _Union:
         return [t for p in self.parts for t in p.candidates_for(child)]
 
 
-_PARENTS = _Index()
-_CHILDREN = _Index()
-_KNOWN: dict[str, Task] = {}  # the tasks the two indexes hold, by id
-_LINKED: dict[str, set[str]] = {}  # task parents each child got in earlier calls of this process
+_DEFAULT = Linker()
 
 
 # ---- task roll-ups -------------------------------------------------------------------------------

@@ -49,7 +49,7 @@ def test_loading_the_same_document_twice_changes_nothing(store):
     load_paths(store=store, paths=[CITY_LIST, DISTRICT_PLAN])
     first_counts, first = store.counts(), snapshot(store)
     results = load_paths(store=store, paths=[CITY_LIST, DISTRICT_PLAN])
-    assert [r.status for r in results] == ["loaded", "loaded"]
+    assert [r.status for r in results] == ["unchanged", "unchanged"]
     assert store.counts() == first_counts
     assert snapshot(store) == first
 
