@@ -64,6 +64,7 @@
       const body = await send("POST", "/documents", form);
       const c = (body.detail && body.detail.counts) || {};
       const what = body.status === "duplicate" ? "与已载入的文件内容相同（重复件），未重复计入任务" :
+        body.status === "unchanged" ? "与图谱中已载入的同名文件完全相同，图谱未改动" :
         `已载入：任务 ${c.tasks ?? 0} 项，牵头 ${c.leads ?? 0}，配合 ${c.supports ?? 0}，未识别单位 ${c.unresolved ?? 0}`;
       say("ok", `${body.source}：${what}。`);
       fileInput.value = "";
