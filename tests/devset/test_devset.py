@@ -25,7 +25,7 @@ from devset.score import (
     text_key,
 )
 
-FLOOR_F1 = 0.92  # main when the floor was last raised: 0.948 overall on 55 documents
+FLOOR_F1 = 0.95  # main when the floor was last raised: 0.973 overall on 55 documents
 FLOOR_DOCS = 55
 MAX_REFUSED = 1  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
