@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -17,9 +19,10 @@ from typing import Any, Literal
 import xlsxwriter
 
 HEADERS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标指标", "出处(文件、章节、行)", "进展情况", "备注")
-WIDTHS = (6, 60, 22, 30, 16, 28, 32, 24, 14)
+WIDTHS = (5, 46, 14, 20, 14, 18, 22, 18, 8)  # characters of "0"; about 165 fit A4 landscape at 80 %
 WORKLOAD_HEADERS = ("序号", "单位", "所属", "牵头", "配合", "合计", "逾期")
 WORKLOAD_WIDTHS = (6, 36, 14, 8, 8, 8, 8)
+LINE_HEIGHT = 14.5  # points per wrapped line at the default 11-point font
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 Sheets = Literal["document", "all"]
@@ -118,6 +121,7 @@ def write_xlsx(sheets: list[Sheet], *, title: str) -> bytes:
             ws.set_column(col, col, width, cell)
         for r, row in enumerate(sheet.rows, 1):
             ws.write_row(r, 0, row, cell)
+            ws.set_row(r, row_height(row, sheet.widths))
         ws.freeze_panes(1, 0)
         ws.autofilter(0, 0, max(len(sheet.rows), 1), len(sheet.headers) - 1)
         ws.set_landscape()
@@ -129,6 +133,20 @@ def write_xlsx(sheets: list[Sheet], *, title: str) -> bytes:
         ws.set_footer("&C第 &P 页，共 &N 页")
     wb.close()
     return buf.getvalue()
+
+
+def row_height(row: Sequence[Any], widths: Sequence[float]) -> float:
+    """Points for a row whose wrapped cells show in full: spreadsheet programs do not grow rows by themselves
+    when printing a file they did not lay out. A CJK character takes about 1.8 widths of "0"."""
+    lines = 1
+    for value, width in zip(row, widths):
+        per_line = max(int(width) - 1, 1)
+        cell_lines = 0
+        for part in str(value).split("\n"):
+            shown = sum(1.8 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in part)
+            cell_lines += max(1, math.ceil(shown / per_line))
+        lines = max(lines, cell_lines)
+    return min(LINE_HEIGHT * lines + 3, 409)  # 409: Excel's largest row height
 
 
 def write_csv(sheets: list[Sheet]) -> bytes:

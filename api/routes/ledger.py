@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from api.deps import PagingDep, ServicesDep
 from api.errors import NotFound
 from api.filters import DueDep, DueFilter
-from api.models import Page, WorkloadItem
+from api.models import ErrorOut, Page, WorkloadItem
 from api.routes.stats import Document, workload_rows
 from api.routes.tasks import SearchDep
 from graph import ledger
@@ -27,6 +27,7 @@ SheetsParam = Annotated[ledger.Sheets, Query(description="document：每个文�
 ALL_ROWS = 1_000_000
 FILES = {
     200: {"content": {ledger.XLSX_TYPE: {}, "text/csv": {}}, "description": "台账文件（Excel 或 CSV）"},
+    404: {"model": ErrorOut, "description": "找不到单位、区或文件（附相近名称）"},
 }
 
 

@@ -66,6 +66,8 @@ def test_unit_ledger_xlsx_lists_the_unit_page(api: httpx.Client) -> None:
     assert ws.page_setup.orientation == "landscape"
     assert ws.cell(2, 2).alignment.wrap_text
     assert ws.column_dimensions["B"].width > 40
+    longest = max(range(2, ws.max_row + 1), key=lambda r: len(ws.cell(r, 2).value))
+    assert ws.row_dimensions[longest].height > 3 * 14, "a long task's row is tall enough to print in full"
     assert "市卫健委督办台账" in ws.oddHeader.center.text
 
 
