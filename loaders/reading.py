@@ -306,7 +306,8 @@ def read(data: bytes, source: str) -> Reading:
             continue
         if _PIPE_RULE.match(stripped):
             continue  # "|---|---|" under a Markdown table header
-        piece = _pinyin_free(stripped)
+        # A table row keeps its leading empty cells ("\t2\t…" under a rowspan category).
+        piece = _pinyin_free(raw.strip(" \u3000\r\n") if "\t" in stripped or raw.lstrip(" ").startswith("\t") else stripped)
         if _PIPE_ROW.match(piece):
             piece = piece.strip("|｜").replace("｜", "\t").replace("|", "\t")  # a Markdown table row: cells
         norm = normalise(piece, simplified=traditional)

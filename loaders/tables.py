@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from loaders import names
 from loaders.reading import Line, normalise
 
 COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
@@ -49,7 +50,7 @@ COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"^(?:主要内容|工作内容|任务内容|具体内容|具体任务|工作措施|主要措施|工作目标|目标要求|具体措施|建设内容|内容|"
             r"工作要求|主要任务|项目内容|任务举措|工作举措|具体举措|主要目标|目标任务及措施|任务要求|工作任务及措施|"
-            r"建设内容及规模|具体工作措施|年度目标|目标)$"
+            r"建设内容及规模|具体工作措施|年度目标|目标|预期目标|主要指标|指标|指标名称|指标内容)$"
         ),
     ),
     ("category", re.compile(r"^(?:类别|领域|板块|分类|任务类别|工作类别|项目类别)$")),
@@ -203,12 +204,23 @@ def _fit(body: list[tuple[Line, str]], roles: list[str | None]) -> list[tuple[Li
     deadline_at = next((k for k, r in enumerate(roles) if r == "deadline"), None)
     rest = list(body)
     cells[text_at].append(rest.pop(0))
+    while rest and not _unit_cell(rest[0][1]):
+        cells[text_at].append(rest.pop(0))  # the task's text over several lines (a title, then its content)
     if deadline_at is not None and rest and _DEADLINE_CELL.search(normalise(rest[-1][1])):
         cells[deadline_at].append(rest.pop())
     if unit_cols:
         cells[unit_cols[0]].extend(rest[:1])
         cells[unit_cols[-1]].extend(rest[1:]) if len(unit_cols) > 1 else cells[unit_cols[0]].extend(rest[1:])
-    return [(group[0][0], "、".join(c for _, c in group)) if group else (body[0][0], "") for group in cells]
+    return [(group[0][0], _join_cell(roles[k], group)) if group else (body[0][0], "") for k, group in enumerate(cells)]
+
+
+def _join_cell(role: str | None, group: list[tuple[Line, str]]) -> str:
+    return ("" if role in ("text", "title") else "、").join(c for _, c in group)
+
+
+def _unit_cell(cell: str) -> bool:
+    items = names.split_units(cell, is_whole=names.looks_like_unit)
+    return bool(items) and all(names.looks_like_unit(i) for i in items)
 
 
 def _joined(cells: Sequence[tuple[Line, str]]) -> Line:
