@@ -65,6 +65,8 @@ def cell_role(cell: str) -> str | None:
     for role, pattern in COLUMN_ROLES:
         if pattern.match(c):
             return role
+    if 2 <= len(c) <= 10 and re.search(r"(?:任务|项目|实事|内容|措施|事项|目标|指标)$", c):
+        return "title"  # "民生实事项目", "年度重点任务": the task column under another name
     return None
 
 
@@ -177,7 +179,9 @@ def _vertical_table(lines: list[Line], i: int, width: int, out: list[Line]) -> i
                     break
                 body.append((lines[k], lines[k].text.strip().strip("|｜").strip()))
                 k += 1
-            out.append(_joined([(lines[i], lines[i].text.strip().strip("|｜").strip()), *_fit(body, roles[1:])]))
+            number = (lines[i], lines[i].text.strip().strip("|｜").strip())
+            for segment in _segments(body):  # one number over two tasks: each with its units and deadline
+                out.append(_joined([number, *_fit(segment, roles[1:])]))
             expected += 1
             i = k
             continue
@@ -216,6 +220,18 @@ def _fit(body: list[tuple[Line, str]], roles: list[str | None]) -> list[tuple[Li
 
 def _join_cell(role: str | None, group: list[tuple[Line, str]]) -> str:
     return ("" if role in ("text", "title") else "、").join(c for _, c in group)
+
+
+def _segments(body: list[tuple[Line, str]]) -> list[list[tuple[Line, str]]]:
+    """A row's cell lines, cut where a deadline is followed by the text of another task."""
+    out: list[list[tuple[Line, str]]] = [[]]
+    for k, cell in enumerate(body):
+        prev = body[k - 1][1] if k else ""
+        if k and _DEADLINE_CELL.search(normalise(prev)) and not _unit_cell(prev) and not _unit_cell(cell[1]) \
+                and not _DEADLINE_CELL.search(normalise(cell[1])):
+            out.append([])
+        out[-1].append(cell)
+    return out
 
 
 def _unit_cell(cell: str) -> bool:
