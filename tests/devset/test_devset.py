@@ -26,7 +26,7 @@ from devset.score import (
 )
 
 FLOOR_F1 = 0.95  # main when the floor was last raised: 0.973 overall on 55 documents
-FLOOR_DOCS = 55
+FLOOR_DOCS = 58
 MAX_REFUSED = 1  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 
