@@ -1,6 +1,6 @@
 // name: agency_profile
 // title: 单位概况
-// description: 一个单位的基本信息与任务统计：按角色（牵头、配合、经由群组）、按文件、按文件内章节（最外层标题）计数。
+// description: 一个单位的基本信息与任务统计：按角色（牵头、配合、经由群组——不含本单位直接承担的任务）、按文件、按文件内章节（最外层标题）计数。
 // param: name: string — 单位名称，例：市卫健委
 // example: {"name": "市卫健委"}
 MATCH (a:Agency)
@@ -18,8 +18,9 @@ WITH a, collect(CASE WHEN doc IS NULL THEN null ELSE
                   {doc_id: doc, source: d.source, title: d.title, lead: lead, support: support} END) AS documents,
      collect(CASE WHEN doc IS NULL THEN [] ELSE secs END) AS secs,
      toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
+WITH a, documents, secs, lead, support, [(a)-[:LEADS|SUPPORTS]->(own:Task) | own.id] AS own
 OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)-[:LEADS|SUPPORTS]->(gt:Task)
-WITH a, documents, secs, lead, support, count(DISTINCT gt) AS via_group
+WITH a, documents, secs, lead, support, count(DISTINCT CASE WHEN gt.id IN own THEN null ELSE gt.id END) AS via_group
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases, coalesce(a.written, []) AS written,
        [(m:Agency)-[:MEMBER_OF]->(a) | m.name] AS members,

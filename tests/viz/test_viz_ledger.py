@@ -177,3 +177,16 @@ def test_document_page_lists_exports_and_prints(ui_server, page, artifacts):
     assert "完善三孩生育政策配套措施" in text and "…" not in text and "导出台账" not in text
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_task_page_shows_deadline_and_due_date(ui_server, page):
+    # 000 附件1 row 1 (市卫健委): "…2.到 2025 年,每千人口拥有 3 岁以下婴幼儿托位数达到 4.5 个以上。"
+    found = page.request.get(f"{ui_server}/agencies/市卫健委/tasks", params={"role": "lead", "limit": 1000}).json()
+    (row1,) = [t for t in found["items"] if t["source"].startswith("000") and t["number"] == "1"]
+    page.goto(f"{ui_server}/ui/task/{row1['id']}?today=2025-06-30")
+    page.wait_for_selector("#deadline")
+    assert page.locator("#deadline").inner_text() == "到2025年（截止 2025-12-31）"
+    page.goto(f"{ui_server}/ui/task/{row1['id']}?today=2026-01-15")
+    page.wait_for_selector("#deadline")
+    assert page.locator("#deadline").inner_text() == "到2025年已逾期（截止 2025-12-31）"
+    assert page.errors == []

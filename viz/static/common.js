@@ -205,10 +205,10 @@ const DG = (() => {
   }
 
   /** A task's 完成时限 as printed, marked when its due date has passed. */
-  function deadline(t) {
+  function deadline(t, { label = true } = {}) {
     if (!t.deadline) return null;
     const late = t.overdue === true || (t.overdue === undefined && t.due && t.due < DG.ledger.today());
-    return h("div", { class: late ? "deadline overdue" : "deadline" }, "完成时限：", t.deadline,
+    return h(label ? "div" : "span", { class: late ? "deadline overdue" : "deadline" }, label ? "完成时限：" : "", t.deadline,
       late ? h("span", { class: "late" }, "已逾期") : null);
   }
 

@@ -75,7 +75,9 @@
             h("dt", {}, "配合单位"), h("dd", { id: "supports" }, ...unitList(t.support_agencies)),
             h("dt", {}, "辖区"), h("dd", {}, t.jurisdiction || "—"),
             h("dt", {}, "类别"), h("dd", {}, DG.KINDS[t.kind] || t.kind || "—"),
-            t.deadline ? [h("dt", {}, "完成时限"), h("dd", {}, t.deadline)] : null,
+            t.deadline ? [h("dt", {}, "完成时限"), h("dd", { id: "deadline" }, DG.deadline(t, { label: false }),
+              t.due ? h("span", { class: "small muted" }, t.due_start && t.due_start !== t.due
+                ? `（${t.due_start} 至 ${t.due}）` : `（截止 ${t.due}）`) : null)] : null,
             h("dt", {}, "单位原文"), h("dd", {}, t.attribution || "—"))),
           h("h2", {}, "原文出处"),
           h("p", { class: "small muted" }, `${prov.source || t.source || ""}　第 ${prov.line_start ?? "?"}`,
