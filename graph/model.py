@@ -102,6 +102,7 @@ class Task:
     category: str = ""  # a table's category row, e.g. "一、幼有所育"
     deadline: str | None = None  # 完成时限 as printed (or the deadline printed in the text)
     due: str | None = None  # ISO date the deadline falls due (a range's last day); loaders.deadlines
+    leader: str = ""  # the responsible leader as printed (责任领导/牵头领导/分管县领导…), never a unit
     due_start: str | None = None  # a range's first day
     due_kind: str | None = None  # date | range | ongoing | recurring
     assignments: list[Assignment] = field(default_factory=list)

@@ -46,6 +46,7 @@ _PERSON = (
     r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
 )
 OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
+LEADER_LABEL = re.compile(r"^(?:牵头|责任|分管|包保|督办|挂点|领办)[^:]*(?:领导|负责人)|^(?:项目)?责任人")
 # "部门分工:省发改委牵头,各地配合" — a label whose content is written in the verb form.
 VERB_LABEL = re.compile(r"(?:部门分工|责任分工|任务分工|分工|责任主体|落实单位)\s*[:]\s*")
 # A label line may carry its own numbering: "(一)牵头单位:", "1.责任单位:", "一是牵头单位:".
@@ -104,6 +105,7 @@ class Attribution:
     parts: list[Part] = field(default_factory=list)
     rule: str = ""
     deadline: tuple[int, int] | None = None
+    leader: tuple[int, int] | None = None  # the responsible leader's text (责任领导:张三), never a unit
     closed: bool = True  # False: the group was not closed before the end of the paragraph
 
 
@@ -166,12 +168,14 @@ _VERB = re.compile(
 )
 
 
-def verb_clauses(norm: str, start: int, end: int) -> list[Part] | None:
+def verb_clauses(norm: str, start: int, end: int) -> tuple[list[Part], tuple[int, int] | None] | None:
     """ "分管副省长负责,省发改委牵头,省财政厅、省自然资源厅配合" → lead 省发改委, support the two.
 
-    Each clause is a list and the verb that ends it; clauses naming only people are dropped. The 牵头
-    clauses lead; without one, the first clause leads; every other clause supports.
+    Each clause is a list and the verb that ends it; clauses naming only people are dropped (the first is
+    returned as the responsible leader). The 牵头 clauses lead; without one, the first clause leads; every
+    other clause supports.
     """
+    leader: tuple[int, int] | None = None
     clauses: list[tuple[int, int, str]] = []
     pos = start
     for m in _VERB.finditer(norm, start, end):
@@ -187,7 +191,8 @@ def verb_clauses(norm: str, start: int, end: int) -> list[Part] | None:
     for a, b, verb in clauses:
         text = norm[a:b]
         if not names.split_units(text, is_whole=names.looks_like_unit):
-            continue  # people only: "分管副省长"
+            leader = leader or (a, b)  # people only: "分管副省长"
+            continue
         if not unit_list(text):
             return None
         parts.append(Part("support", verb[:2], a, b))
@@ -196,7 +201,7 @@ def verb_clauses(norm: str, start: int, end: int) -> list[Part] | None:
     leads = [p for p in parts if p.label in ("牵头", "主办", "主责")] or parts[:1]
     for p in leads:
         p.role = "lead"
-    return parts
+    return parts, leader
 
 
 def _bracket_clauses(norm: str) -> Attribution | None:
@@ -206,10 +211,11 @@ def _bracket_clauses(norm: str) -> Attribution | None:
     open_at = _matching_open(norm, tail - 1)
     if open_at is None or open_at == 0:
         return None
-    parts = verb_clauses(norm, open_at + 1, tail - 1)
-    if not parts:
+    found = verb_clauses(norm, open_at + 1, tail - 1)
+    if not found:
         return None
-    att = Attribution(start=open_at, end=tail, parts=parts)
+    parts, leader = found
+    att = Attribution(start=open_at, end=tail, parts=parts, leader=leader)
     att.rule = "inline:" + "+".join(dict.fromkeys(f"X{p.label}" for p in parts))
     return att
 
@@ -247,9 +253,10 @@ def find_sentence(norm: str, *, doc_rule: str | None = None) -> Attribution | No
     """The verb form as the task's last sentence: "…。省发改委牵头,各地、各部门配合。" / "…。由区教育局负责。"."""
     tail = len(norm.rstrip(" 。.;"))
     begin = max(norm.rfind("。", 0, tail), norm.rfind(";", 0, tail)) + 1
-    parts = verb_clauses(norm, begin, tail) if tail > begin else None
-    if parts and len(parts) > 1:
-        att = Attribution(start=parts[0].start, end=tail, parts=parts)
+    found = verb_clauses(norm, begin, tail) if tail > begin else None
+    if found and (len(found[0]) > 1 or found[1]):
+        parts, leader = found
+        att = Attribution(start=parts[0].start, end=tail, parts=parts, leader=leader)
         att.rule = "sentence:" + "+".join(dict.fromkeys(f"X{p.label}" for p in parts))
         return att
     m = VERB_SENTENCE.search(norm)
@@ -328,6 +335,8 @@ def find_labelled_lines(
             said = find_sentence(n[verb.end():])
             for part in said.parts if said else []:
                 att.parts.append(Part(part.role, part.label, part.start + verb.end(), part.end + verb.end()))
+            if said and said.leader:
+                att.leader = (said.leader[0] + verb.end(), said.leader[1] + verb.end())
         else:
             _fill_parts(n, 0, att.end, att, prefix="line", doc_rule=None)
         atts.append(att)
@@ -348,7 +357,7 @@ def _fill_parts(
     for m in DEADLINE.finditer(norm, start, end):
         marks.append((m.start(), m.end(), "deadline"))
     for m in OTHER_LABEL.finditer(norm, start, end):
-        marks.append((m.start(), m.end(), "other"))
+        marks.append((m.start(), m.end(), "leader" if LEADER_LABEL.match(m.group(0)) else "other"))
     marks.sort()
     for i, (_, list_start, stem) in enumerate(marks):
         list_end = marks[i + 1][0] if i + 1 < len(marks) else end
@@ -361,6 +370,8 @@ def _fill_parts(
             continue
         if stem == "deadline":
             att.deadline = (list_start, list_end)
+        elif stem == "leader":
+            att.leader = att.leader or (list_start, list_end)
         elif stem != "other":
             att.parts.append(Part("lead", stem, list_start, list_end))
     _assign_roles(att.parts, doc_rule)

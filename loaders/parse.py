@@ -181,6 +181,8 @@ class _Builder:
             self._assign(task, att.parts, line.text, att.rule, line.line_start)
             if att.deadline:
                 task.deadline = line.text[att.deadline[0] : att.deadline[1]].strip()
+            if att.leader and not task.leader:
+                task.leader = line.text[att.leader[0] : att.leader[1]].strip()
         task.attribution = "\n".join(printed)
         self.attributed.add(id(task))
 
@@ -199,6 +201,8 @@ class _Builder:
         self._assign(task, att.parts, body.text, att.rule, body.line_at(att.start))
         if att.deadline:
             task.deadline = body.text[att.deadline[0] : att.deadline[1]].strip()
+        if att.leader:
+            task.leader = body.text[att.leader[0] : att.leader[1]].strip()
         if not att.closed:
             self.warnings.append(f"{self.source}:{body.line_at(att.start)}: 责任单位括号未闭合")
         self.attributed.add(id(task))
@@ -223,6 +227,7 @@ class _Builder:
             title=cell.get("title", "") if "text" in item.cells else "",
             category=item.category,
             deadline=cell.get("deadline") or None,
+            leader=cell.get("person", ""),
         )
         roles, rule = attribution.table_roles(item.columns, item.table_rule or self.doc_rule)
         if roles.get("lead") and not cell.get("lead") and cell.get("responsible"):

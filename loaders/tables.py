@@ -81,9 +81,11 @@ def header_columns(cells: list[str]) -> dict[str, int] | None:
             roles[role] = i
         elif role == "support":  # several 协同单位 columns
             roles[f"support:{sum(1 for r in roles if r.startswith('support')) + 1}"] = i
-    roles.pop("person", None)
+    person = roles.pop("person", None)
     if len(roles) < 2 or not ({"text", "title"} & roles.keys()):
         return None
+    if person is not None:
+        roles["person"] = person
     if "text" not in roles:  # one descriptive column only: it is the task text
         roles["text"] = roles.pop("title")
     return roles

@@ -191,6 +191,7 @@ def _task_row(task: Task, doc_id: str, sections: dict[tuple[str, ...], dict[str,
         "doc_id": doc_id, "source": task.provenance.source, "number": task.number, "text": task.text,
         "attribution": task.attribution, "section": list(task.section), "jurisdiction": task.jurisdiction,
         "kind": task.kind, "title": task.title, "category": task.category, "deadline": task.deadline,
+        "leader": task.leader,
         "due": task.due, "due_start": task.due_start, "due_kind": task.due_kind,
         **provenance_props(task.provenance),
     }
