@@ -7,6 +7,7 @@ Pure functions, no graph. Readings (the genre's usage, decided once here):
   到2025年 → 2025-12-31; an explicit day is that day (2024年12月31日前 → 2024-12-31).
 - A text without a year takes the document's year (今年/本年/当年 too); 次年/明年/翌年 are the year after.
 - 长期坚持, 持续推进, 常态化… are "ongoing"; 每季度, 每年, 分年度, 定期… are "recurring"; neither has a due date.
+- “十四五”期间 is its five years (2021-01-01…2025-12-31); “十四五”末 its last day.
 - Several dates in one text (…6月底前完成试点，年底前全面推广): the latest is the deadline.
 """
 
@@ -44,6 +45,7 @@ _DASH = r"\s*(?:—+|–|-|~|～|至|到)\s*"
 # One alternative per form, most specific first (re tries them in this order at each position).
 FORMS = {
     "years": rf"(?P<y1>\d{{4}})年?{_DASH}(?P<y2>\d{{4}})年(?:底|末)?{_BY}",
+    "plan": rf"[“\"]?十(?P<n>[一二三四五六七八九])五[”\"]?(?:规划)?(?:期间|时期|(?P<end>末|期末))?{_BY}",
     "day": rf"{_YEAR}?(?P<m>\d{{1,2}})月(?P<d>\d{{1,2}})[日号]{_BY}",
     "months": rf"{_YEAR}?(?P<m1>\d{{1,2}})月?{_DASH}(?P<m2>\d{{1,2}})月(?:份)?(?P<end>底|末)?{_BY}",
     "month": rf"{_YEAR}?(?P<m>\d{{1,2}})月(?P<part>份|底|末|上旬|中旬|下旬)?{_BY}",
@@ -151,6 +153,9 @@ def _reading(m: re.Match, year: int | None) -> tuple[DeadlineKind, str | None, s
     try:
         if form == "years":
             return _span(date(int(g["y1"]), 1, 1), date(int(g["y2"]), 12, 31), by or g.get("end"))
+        if form == "plan":  # the n-th five-year plan: 十四五 = 2021—2025
+            first = 1966 + 5 * (10 + _CN_DIGITS[g["n"]] - 3)  # the third plan began in 1966
+            return _span(date(first, 1, 1), date(first + 4, 12, 31), by or g.get("end"))
         y = _year(g, year)
         if y is None:
             return None
