@@ -25,8 +25,8 @@ from devset.score import (
     text_key,
 )
 
-FLOOR_F1 = 0.94  # main when the floor was last raised: 0.972 overall on 66 documents
-FLOOR_DOCS = 66
+FLOOR_F1 = 0.94  # main when the floor was last raised: 0.964 overall on 69 documents
+FLOOR_DOCS = 69
 MAX_REFUSED = 1  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 
