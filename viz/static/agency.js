@@ -13,7 +13,8 @@
     // every request starts at once: the API resolves aliases itself
     const profileP = api(`/agencies/${enc(name)}`);
     const listsP = Promise.all(["lead", "support"].map((role) =>
-      api(DG.ledger.withFilters(`/agencies/${enc(name)}/tasks?role=${role}&limit=1000`)).catch(() => ({ items: [], total: 0 }))));
+      DG.allItems(DG.ledger.withFilters(`/agencies/${enc(name)}/tasks?role=${role}`))
+        .then((items) => ({ items })).catch(() => ({ items: [] }))));
     const graphP = api(`/graph/agency/${enc(name)}?depth=2`).catch((e) => e);
     let profile;
     try {

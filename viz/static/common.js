@@ -78,6 +78,17 @@ const DG = (() => {
     return body;
   }
 
+  /** Every item of a paged list endpoint, 1000 a request. */
+  async function allItems(path) {
+    const sep = path.includes("?") ? "&" : "?";
+    const items = [];
+    for (;;) {
+      const body = await api(`${path}${sep}limit=1000&offset=${items.length}`);
+      items.push(...(body.items || []));
+      if (!(body.items || []).length || items.length >= body.total) return items;
+    }
+  }
+
   const enc = encodeURIComponent;
   const links = {
     agency: (name) => `/ui/agency/${enc(name)}`,
@@ -446,7 +457,7 @@ const DG = (() => {
   }
 
   return {
-    NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, ApiError, links, pathArg, header,
+    NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, allItems, ApiError, links, pathArg, header,
     fill, agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, deadline, shorten,
     legend, graph, savePng, mark, nodeHref, enc, documents, docName, method,
   };

@@ -1,7 +1,7 @@
 /* District page: everything a district's government and its own units carry, by role. */
 "use strict";
 (() => {
-  const { h, api, enc } = DG;
+  const { h, enc } = DG;
   DG.header("district");
   const main = document.getElementById("main");
   const name = DG.pathArg();
@@ -15,16 +15,15 @@
   ];
 
   async function load() {
-    let body;
+    let items;
     let docs;
     try {
-      [body, docs] = await Promise.all([api(DG.ledger.withFilters(`/districts/${enc(name)}/tasks?limit=1000`)),
+      [items, docs] = await Promise.all([DG.allItems(DG.ledger.withFilters(`/districts/${enc(name)}/tasks`)),
         DG.documents()]);
     } catch (e) {
       DG.showError(main, e, `区“${name}”`);
       return;
     }
-    const items = body.items || [];
     const box = h("div", { id: "district-tasks" });
     const tabs = h("div", { class: "tabs", role: "tablist" }, VIEWS.map(([key, label, keep]) => {
       const n = items.filter(keep).length;
@@ -47,10 +46,10 @@
     if (rest.length) grouped.push(["其他", rest]);
     DG.fill(main,
       h("h1", {}, name),
-      DG.ledger.printView(`任务 ${body.total ?? items.length} 项`, grouped),
+      DG.ledger.printView(`任务 ${items.length} 项`, grouped),
       h("div", { class: "card screen-only" },
         h("div", { class: "meta" },
-          h("span", {}, "任务 ", h("b", { id: "total" }, body.total ?? items.length), " 项"),
+          h("span", {}, "任务 ", h("b", { id: "total" }, items.length), " 项"),
           h("span", {}, "涉及文件 ", h("b", {}, new Set(items.map((t) => t.doc_id)).size), " 份"),
           h("a", { href: DG.links.agency(`${name}人民政府`) }, `查看${name}人民政府`)),
         units.length ? h("div", { class: "small muted" }, "本区单位：", ...DG.joinLinks(units)) : null),

@@ -1,7 +1,7 @@
 /* Workload: every unit's lead / support / overdue counts in one sortable table, exportable. */
 "use strict";
 (() => {
-  const { h, api } = DG;
+  const { h } = DG;
   DG.header("workload");
   const main = document.getElementById("main");
   const COLUMNS = [
@@ -14,7 +14,7 @@
 
   async function load() {
     try {
-      state.rows = await everyRow("/workload");
+      state.rows = await DG.allItems(DG.ledger.withFilters("/workload"));
     } catch (e) {
       DG.showError(main, e, "工作量");
       return;
@@ -33,16 +33,6 @@
       h("table", { id: "workload", class: "sortable-table" }, h("thead", {}, head), h("tbody", {})));
     sortBy(state.key, columns, true);
     DG.mark("dg-workload");
-  }
-
-  /** Every page of a paged list (1000 rows a request). */
-  async function everyRow(path) {
-    const rows = [];
-    for (;;) {
-      const body = await api(DG.ledger.withFilters(`${path}?limit=1000&offset=${rows.length}`));
-      rows.push(...(body.items || []));
-      if (!(body.items || []).length || rows.length >= body.total) return rows;
-    }
   }
 
   function sortBy(key, columns, keep = false) {
