@@ -58,7 +58,9 @@ FORMS = {
 _FORM = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in FORMS.items()))
 
 # In a task's own text a date is a deadline only with a deadline word around it ("到2025年", "年底前完成").
-_BEFORE = re.compile(r"(?:到|至|于|截至|截止|力争|确保|在)\s*$")
+_BEFORE = re.compile(r"(?:到|至|于|截止|力争|确保|在)\s*$")
+_NOT_A_DEADLINE = re.compile(r"(?:截至|自|从)$")  # "截至2023年底，已建成…" states where things stand
+_SINCE = re.compile(r"^(?:以来|起|开始)")
 _AFTER = re.compile(r"^\s*(?:前|以前|之前|完成|建成|实现|基本完成|全面完成|投用|投入使用|竣工|落地|上线|到位|办结)")
 
 
@@ -93,6 +95,8 @@ def find_in_text(text: str | None, *, year: int | None = None) -> Deadline | Non
     for m in _FORM.finditer(norm):
         phrase = m.group()
         before = _BEFORE.search(norm[max(0, m.start() - 3) : m.start()])
+        if _NOT_A_DEADLINE.search(norm[max(0, m.start() - 2) : m.start()]) or _SINCE.match(norm[m.end() :]):
+            continue
         marked = phrase.endswith(("前", "底", "末")) or "底" in phrase
         if not (marked or before or _AFTER.match(norm[m.end() :])):
             continue
