@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
-from api import docs, errors
+from api import docs, errors, openapi
+from api.guard import Guard
 from api.deps import Services
 from api.names import Names, load_resolver
 from api.responses import JSONResponse
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         app.state.services = Services(
             settings=cfg, store=graph, catalogue=catalogue, names=Names(graph, catalogue, resolver),
             resolver=resolver, owns_store=store is None,
+            adhoc_gate=asyncio.Semaphore(cfg.dutygraph_cypher_concurrency),
         )
         try:
             yield
@@ -60,13 +63,18 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         lifespan=lifespan,
         docs_url=None if local_docs else "/docs",
         redoc_url=None if local_docs else "/redoc",
+        responses=openapi.COMMON_RESPONSES,
     )
     if local_docs:
         docs.install(app, local_docs)
+    openapi.install(app)
     if cfg.dutygraph_cors_origins:
         app.add_middleware(CORSMiddleware, allow_origins=cfg.dutygraph_cors_origins, allow_methods=["*"],
                            allow_headers=["*"])
     errors.install(app)
+    upload = int(cfg.dutygraph_max_file_mb * 1024 * 1024)
+    app.add_middleware(Guard, default_limit=cfg.dutygraph_max_body_kb * 1024,
+                       limits={"/documents": upload + 64 * 1024})  # room for the multipart framing
     for router in ROUTERS:
         app.include_router(router)
     try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ class Services:
     names: Names
     resolver: Any | None = None
     owns_store: bool = True
+    adhoc_gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
     _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 

@@ -2,7 +2,8 @@
 
     ApiError (status 400 by default)
     ├── BadRequest 400     ├── NotFound 404 (with "did you mean" suggestions)
-    ├── Forbidden 403      └── Unavailable 503
+    ├── Forbidden 403      ├── TooLarge 413
+    ├── Busy 429           └── Unavailable 503
 
 Errors from the rest of Duty Graph (graph.store's tree, the catalogue's) are mapped here too, so
 handlers just raise.
@@ -10,11 +11,14 @@ handlers just raise.
 
 from __future__ import annotations
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from api.responses import JSONResponse
 from graph.catalogue import ParameterError, UnknownQuery
@@ -45,13 +49,29 @@ class Forbidden(ApiError):
     error = "forbidden"
 
 
+class TooLarge(ApiError):
+    status = 413
+    error = "too_large"
+
+
+class Busy(ApiError):
+    status = 429
+    error = "busy"
+
+
 class Unavailable(ApiError):
     status = 503
     error = "unavailable"
 
 
-def _body(status: int, error: str, detail: Any, suggestions: list[str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": error, "detail": detail, "suggestions": suggestions or []}, status_code=status)
+log = logging.getLogger("dutygraph.api")
+STORE_DOWN = "图数据库暂时不可用，请稍后重试（详情见服务器日志）。"
+
+
+def _body(status: int, error: str, detail: Any, suggestions: list[str] | None = None,
+          headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail, "suggestions": suggestions or []}, status_code=status,
+                        headers=headers)
 
 
 # Most specific first: ReadOnlyViolation is a QueryError.
@@ -78,11 +98,16 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return _body(exc.status, exc.error, exc.detail, exc.suggestions)
+        headers = {"Retry-After": "1"} if exc.status in (429, 503) else None
+        return _body(exc.status, exc.error, exc.detail, exc.suggestions, headers)
 
     @app.exception_handler(DutyGraphError)
-    async def _dutygraph(_: Request, exc: DutyGraphError) -> JSONResponse:
+    async def _dutygraph(request: Request, exc: DutyGraphError) -> JSONResponse:
         status, code = from_dutygraph(exc)
+        if status >= 500:  # the engine's own words (socket path, raw errors) go to the log, not the client
+            log.error("%s %s: %s", request.method, request.url.path, exc)
+            return _body(status, code, STORE_DOWN if status == 503 else "服务器内部错误。",
+                         headers={"Retry-After": "1"} if status == 503 else None)
         return _body(status, code, str(exc), getattr(exc, "suggestions", None))
 
     @app.exception_handler(RequestValidationError)
@@ -93,10 +118,25 @@ def install(app: FastAPI) -> None:
         return _body(422, "invalid_request", "请求参数无效: " + "; ".join(problems))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("%s %s", request.method, request.url.path)
         return _body(500, "internal_error", f"服务器内部错误：{type(exc).__name__}")
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed", 403: "forbidden"}.get(exc.status_code, "http_error")
-        return _body(exc.status_code, code, exc.detail)
+        plain = {404: "没有这个地址。", 405: "不支持这种请求方法。"}  # instead of Starlette's English phrases
+        detail = plain.get(exc.status_code, exc.detail) if exc.detail == HTTPStatus(exc.status_code).phrase else exc.detail
+        headers = exc.headers
+        if exc.status_code == 405:  # Starlette names the first matching route's methods only
+            headers = {**(headers or {}), "Allow": ", ".join(allowed_methods(app, request))}
+        return _body(exc.status_code, code, detail, headers=headers)
+
+
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """Every method some route fully serves at this request's path."""
+    return [method for method in METHODS
+            if any(route.matches({**request.scope, "method": method})[0] == Match.FULL for route in app.router.routes)]

@@ -231,6 +231,12 @@ class QueryInfo(BaseModel):
 class QueryCall(BaseModel):
     params: dict[str, Any] = Field(default_factory=dict)
 
+    @field_validator("params")
+    @classmethod
+    def _values(cls, params: dict[str, Any]) -> dict[str, Any]:
+        check_values(params)
+        return params
+
 
 class QueryResult(BaseModel):
     columns: list[str]
@@ -240,21 +246,31 @@ class QueryResult(BaseModel):
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-def _check_keys(value: Any, depth: int = 0) -> None:
+INT64 = (-(2**63), 2**63 - 1)
+
+
+def check_values(value: Any, depth: int = 0) -> None:
+    """Parameter values the engines take as they are: no NUL in text, integers within 64 bits, map keys
+    that can be quoted; the engine would otherwise fail on them or silently clamp them."""
     if depth > 20:
         raise ValueError("参数嵌套过深")
     if isinstance(value, dict):
         for k, v in value.items():
-            if not k or "`" in k:
-                raise ValueError(f"参数中的键 {k!r} 无效（不能为空或含反引号）")
-            _check_keys(v, depth + 1)
+            if not k or "`" in k or "\x00" in k:
+                raise ValueError(f"参数中的键 {k!r} 无效（不能为空或含反引号、空字符）")
+            check_values(v, depth + 1)
     elif isinstance(value, list):
         for v in value:
-            _check_keys(v, depth + 1)
+            check_values(v, depth + 1)
+    elif isinstance(value, str) and "\x00" in value:
+        raise ValueError("参数中含有空字符（NUL）")
+    elif isinstance(value, int) and not isinstance(value, bool) and not INT64[0] <= value <= INT64[1]:
+        raise ValueError(f"整数 {value} 超出 64 位范围（±2^63）")
 
 
 class CypherCall(BaseModel):
-    query: str = Field(min_length=1, max_length=20000)
+    query: str = Field(min_length=1, max_length=20000, pattern=r"^[^\x00]*$",
+                       description="只读 Cypher 语句（不含空字符，最长 20000 字符）")
     params: dict[str, Any] = Field(default_factory=dict)
 
     @field_validator("params")
@@ -263,7 +279,7 @@ class CypherCall(BaseModel):
         bad = [k for k in params if not _IDENTIFIER.match(k)]
         if bad:
             raise ValueError(f"参数名无效: {bad}（应为字母、数字、下划线，且不以数字开头）")
-        _check_keys(params)
+        check_values(params)
         return params
 
 

@@ -129,9 +129,12 @@ def coerce(param: Param, value: Any) -> Any:
         if isinstance(value, float) and not value.is_integer():
             raise ValueError("应为整数")
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             raise ValueError("应为整数") from None
+        if not -(2**63) <= number < 2**63:  # the engines would clamp it silently
+            raise ValueError("整数超出 64 位范围（±2^63）")
+        return number
     if t == "float":
         if isinstance(value, bool):
             raise ValueError("应为数值")

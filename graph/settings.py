@@ -27,6 +27,10 @@ class Settings(BaseSettings):
     dutygraph_query_mem_mb: int = 1024  # embedded server: memory one query may use (QUERY_MEM_CAPACITY)
     dutygraph_max_file_mb: float = 20  # larger files are refused before they are read
     dutygraph_max_line_kb: float = 64  # a longer line is refused before parsing (not a document's text)
+    dutygraph_cypher_max_nesting: int = 10  # brackets + prefix operators; FalkorDB parses deep ones for ever
+    dutygraph_cypher_concurrency: int = 1  # ad-hoc statements at once per API process (engine has 2 threads)
+    dutygraph_cypher_wait_ms: int = 1000  # then 429
+    dutygraph_max_body_kb: int = 256  # request bodies other than uploads (those: max_file_mb); 413 above
     dutygraph_samples: Path = REPO_ROOT / "data" / "samples"
     dutygraph_queries: Path = REPO_ROOT / "queries"
 

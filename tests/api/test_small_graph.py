@@ -280,7 +280,7 @@ def test_documents(small: httpx.Client) -> None:
     page = small.get("/documents").json()
     assert {d["source"]: d["tasks"] for d in page["items"]} == {"000_test.txt": 4, "003_test.txt": 7}
     r = small.post("/documents", files={"file": ("x.txt", "1.测试。(责任单位:市卫健委)".encode())})
-    assert r.status_code == 404 and "DUTYGRAPH_API_KEY" in r.json()["detail"]
+    assert r.status_code == 403 and "DUTYGRAPH_API_KEY" in r.json()["detail"]
 
 
 def test_upload_needs_key(keyed_server) -> None:
@@ -305,7 +305,7 @@ def test_openapi_and_docs(small: httpx.Client) -> None:
     assert "/agencies/{name}/tasks" in spec["paths"] and "/cypher" in spec["paths"]
     page = small.get("/docs")
     assert page.status_code == 200 and "/openapi.json" in page.text
-    # swagger-ui-bundle is a dependency: the docs load nothing from a CDN
+    # swagger-ui-py is a dependency: the docs load nothing from a CDN
     assert "/docs/assets/" in page.text and "cdn.jsdelivr" not in page.text
     assert small.get("/docs/assets/swagger-ui-bundle.js").status_code == 200
     assert small.get("/docs/assets/../app.py").status_code == 404

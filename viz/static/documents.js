@@ -49,8 +49,8 @@
   }
 
   function failure(e) {
+    if (e.status === 403 && /DUTYGRAPH_API_KEY/.test(e.message)) return "服务端未开启写入（未设置 DUTYGRAPH_API_KEY）。";
     if (e.status === 403) return "API 密钥缺失或不正确，请在上方填写正确的密钥。";
-    if (e.status === 404 && /DUTYGRAPH_API_KEY/.test(e.message)) return "服务端未开启写入（未设置 DUTYGRAPH_API_KEY）。";
     return e.message || String(e);
   }
 
