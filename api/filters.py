@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import Depends, Query
+from pydantic import BeforeValidator
 
 from api.errors import BadRequest
 
@@ -50,11 +51,19 @@ def _max(a: date | None, b: date) -> date:
     return b if a is None else max(a, b)
 
 
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD, as the schema says (pydantic alone would also take `0` as 1970-01-01)."""
+    if isinstance(value, str) and not (len(value) == 10 and value[4] == value[7] == "-"):
+        raise ValueError("日期应写成 YYYY-MM-DD")
+    return value
+
+
 def get_due_filter(
     due_within: Annotated[int | None, Query(ge=0, le=36500, description="到期：截止日期在今天起 N 天内")] = None,
     overdue: Annotated[bool, Query(description="逾期：截止日期早于今天")] = False,
     year: Annotated[int | None, Query(ge=1900, le=2200, description="截止日期所在年份")] = None,
-    today: Annotated[date | None, Query(description="“今天”（YYYY-MM-DD），缺省为服务器当天日期")] = None,
+    today: Annotated[date | None, BeforeValidator(_iso_date),
+                     Query(description="“今天”（YYYY-MM-DD），缺省为服务器当天日期")] = None,
 ) -> DueFilter:
     return DueFilter(due_within=due_within, overdue=overdue, year=year, today=today)
 

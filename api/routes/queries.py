@@ -3,11 +3,21 @@
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.convertors import StringConvertor, register_url_convertor
 
 from api.deps import ServicesDep
 from api.models import QueryCall, QueryInfo, QueryResult
 
 router = APIRouter(prefix="/queries", tags=["queries"])
+
+
+class QueryName(StringConvertor):
+    """A query name has no dot, so `/queries/x.json` is the GET route's alone (405 lists GET only)."""
+
+    regex = "[^/.]+"
+
+
+register_url_convertor("query_name", QueryName())
 
 
 def _result(rows: list[dict[str, Any]]) -> dict:
@@ -28,11 +38,11 @@ def run_get(name: str, request: Request, s: ServicesDep) -> dict:
     return _result(s.run(name, params))
 
 
-@router.get("/{name}", response_model=QueryInfo, summary="一个查询的说明与参数")
+@router.get("/{name:query_name}", response_model=QueryInfo, summary="一个查询的说明与参数")
 def describe(name: str, s: ServicesDep) -> dict:
     return s.catalogue.get(name).as_dict()
 
 
-@router.post("/{name}", response_model=QueryResult, summary="运行命名查询（参数经校验）")
+@router.post("/{name:query_name}", response_model=QueryResult, summary="运行命名查询（参数经校验）")
 def run_post(name: str, call: QueryCall, s: ServicesDep) -> dict:
     return _result(s.run(name, s.names.resolve_params(s.catalogue.get(name), call.params)))

@@ -323,3 +323,27 @@ def test_health_is_answered_from_counters(hostile: Hostile, client: httpx.Client
             assert not any("Scan" in op or "Traverse" in op for op in plan), (query, plan)
     finally:
         conn.close()
+
+
+def test_engine_down_gives_a_503_without_engine_details(tmp_path: Path) -> None:
+    """An external FalkorDB (here an embedded server reached by its socket URL) killed under the API:
+    the answer is 503 in Chinese, without the socket path or the driver's words."""
+    engine = EmbeddedServer(tmp_path / "engine").start()
+    api = None
+    try:
+        api = ApiProcess({"DUTYGRAPH_DATA": str(tmp_path / "unused"), "FALKORDB_URL": f"unix://{engine.socket_path}",
+                          "DUTYGRAPH_GRAPH": "down"}, tmp_path / "api.log")
+        assert httpx.get(api.url + "/health", timeout=ANSWER_WITHIN_S).status_code == 200
+        os.kill(engine.pid, 9)
+        time.sleep(0.5)
+        for path in ("/health", CATALOGUE_ROUTE):
+            r = httpx.get(api.url + path, timeout=ANSWER_WITHIN_S)
+            assert r.status_code == 503, r.text
+            detail = r.json()["detail"]
+            assert "不可用" in detail and r.headers.get("retry-after")
+            assert str(tmp_path) not in r.text and ".sock" not in r.text and "Error" not in r.text, r.text
+        assert "falkordb.sock" in (tmp_path / "api.log").read_text(errors="replace")  # the details went to the log
+    finally:
+        if api is not None:
+            api.stop()
+        engine.stop()
