@@ -60,8 +60,8 @@ def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server,
     assert task_numbers(page, "list-lead") == LEAD_NUMBERS
 
     page.wait_for_selector("#graph canvas")
-    page.wait_for_function("Number(document.querySelector('#graph').dataset.nodes || 0) > 15")
-    page.wait_for_function("window.DG_TIMING && window.DG_TIMING['dg-graph'] > 0")
+    page.wait_for_function("() => Number(document.querySelector('#graph').dataset.nodes || 0) > 15")
+    page.wait_for_function("() => window.DG_TIMING && window.DG_TIMING['dg-graph'] > 0")
     timing = page.evaluate("""() => ({
         ...window.DG_TIMING,
         dom_content_loaded: Math.round(performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd),
@@ -70,7 +70,7 @@ def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server,
     print("市卫健委 page timing (ms since navigation start):", timing)
     agency_tips = page.evaluate("window.DG_GRAPH.nodes.get().filter(n => n.raw.type === 'Agency').map(n => n.title)")
     assert latin_words(agency_tips) == []  # e.g. "市卫健委（武汉市，部门）", not "department"
-    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
     page.screenshot(path=artifacts / "ui_02_agency_lead.png")
     assert latin_words(chrome_text(page)) == []
 
@@ -128,18 +128,18 @@ def test_district_page_lists_its_own_and_group_tasks(ui_server, page, artifacts)
 
 def test_explorer_filters_pages_toggles_physics_and_saves_png(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/explore?limit=100")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示')")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('已显示')")
     page.wait_for_selector("#graph canvas")
     status = page.locator("#status").inner_text()
     shown, total = map(int, re.search(r"已显示 (\d+) / (\d+)", status).groups())
     assert shown == 100 < total  # the samples hold several hundred tasks
     before = int(page.get_attribute("#graph", "data-nodes"))
     page.click("#more")
-    page.wait_for_function(f"Number(document.querySelector('#graph').dataset.nodes) > {before}")
+    page.wait_for_function(f"() => Number(document.querySelector('#graph').dataset.nodes) > {before}")
     assert re.search(r"已显示 200 / ", page.locator("#status").inner_text())
 
     physics_on = "window.DG_EXPLORE.network.physics.physicsEnabled"
-    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'")
+    page.wait_for_function("() => document.querySelector('#graph')?.dataset.stabilized === '1'")
     assert page.evaluate(physics_on) is False  # the layout settled, then physics stopped
     page.check("#f-physics")
     assert page.evaluate(physics_on) is True
@@ -158,7 +158,7 @@ def test_explorer_filters_pages_toggles_physics_and_saves_png(ui_server, page, a
     page.select_option("#f-limit", value="1000")
     page.click(".filters button[type=submit]")
     page.wait_for_url(re.compile(r"document="))
-    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示')")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('已显示')")
     docs = page.evaluate("""() => [...new Set(window.DG_EXPLORE.nodes.get()
         .filter(n => n.raw.type === 'Task').map(n => n.raw.group))]""")
     assert docs == [doc_id]
@@ -206,15 +206,15 @@ def _node_point(page, node_id: str) -> tuple[float, float]:
 
 def test_graph_double_click_expands_and_click_opens(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/agency/市卫健委")
-    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
     # 000 附件1 row 14 is led jointly by 市卫健委 and 市民政局: 市民政局 is in 市卫健委's graph.
     mzj = page.evaluate("window.DG_GRAPH.nodes.get().find(n => n.raw.type === 'Agency' && n.raw.label === '市民政局').id")
     before = page.evaluate("window.DG_GRAPH.nodes.length")
     page.evaluate("(id) => window.DG_GRAPH.network.focus(id, {scale: 1.5})", mzj)
     page.mouse.dblclick(*_node_point(page, mzj))
-    page.wait_for_function(f"window.DG_GRAPH.nodes.length > {before}")
+    page.wait_for_function(f"() => window.DG_GRAPH.nodes.length > {before}")
     assert page.url.endswith("/ui/agency/%E5%B8%82%E5%8D%AB%E5%81%A5%E5%A7%94")  # a double click does not navigate
-    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'")
+    page.wait_for_function("() => document.querySelector('#graph')?.dataset.stabilized === '1'")
     page.wait_for_timeout(1500)  # the merged nodes settle
     page.screenshot(path=artifacts / "ui_09_agency_expanded.png")
 
@@ -231,9 +231,9 @@ def test_graph_double_click_expands_and_click_opens(ui_server, page, artifacts):
 
 def test_explorer_aggregates_by_agency(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/explore?limit=1000")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('已显示 586')")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('已显示 586')")
     page.check("#f-aggregate")
-    page.wait_for_function("document.querySelector('#status').textContent.includes('按单位聚合')")
+    page.wait_for_function("() => document.querySelector('#status').textContent.includes('按单位聚合')")
     nodes = page.evaluate("window.DG_EXPLORE.nodes.get().map(n => ({id: n.id, type: n.raw.type, label: n.raw.label}))")
     assert {n["type"] for n in nodes} == {"Agency"}
     labels = {n["label"] for n in nodes}
@@ -245,7 +245,7 @@ def test_explorer_aggregates_by_agency(ui_server, page, artifacts):
         "([a, b]) => window.DG_EXPLORE.edges.get().filter(e => (e.from === a && e.to === b) || (e.from === b && e.to === a))"
         ".map(e => e.title)", [ids["市卫健委"], ids["市民政局"]])
     assert weight == ["共同承担 4 项任务"]
-    page.wait_for_function("document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('#graph')?.dataset.stabilized === '1'", timeout=60_000)
     page.screenshot(path=artifacts / "ui_10_explore_by_agency.png")
     assert page.errors == []
     assert page.foreign(ui_server) == []
