@@ -74,29 +74,39 @@ def load(
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 输出每个文件的结果")] = False,
 ) -> None:
     """载入文件（每个文件整体成功或整体不变）。"""
+    from loaders.formats import skipped_in
     from loaders.pipeline import expand_paths, load_paths
 
     files = expand_paths(paths)
+    skipped = skipped_in(paths)
     with opened_store(write=True) as store, _progress() as progress:
         bar = progress.add_task("载入", total=len(files))
         results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar),
                              jurisdiction=jurisdiction)
     failed = [r for r in results if r.status in ("failed", "unknown")]
+    nothing = not any(r.status in ("loaded", "duplicate") for r in results)
     if as_json:
         sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n")
-        raise typer.Exit(1 if failed else 0)
+        raise typer.Exit(1 if failed or nothing else 0)
     table = Table("文件", "状态", "编码", "任务", "指标", "牵头", "配合", "单位", "未识别", "无责任单位", "上卷")
     for r in results:
         c = r.counts
         table.add_row(r.source, LOAD_STATUS.get(r.status, r.status), r.encoding or "", *(str(c.get(k, "")) for k in (
             "tasks", "indicators", "leads", "supports", "agencies", "unresolved", "unowned", "rollups")))
     out.print(table)
+    if skipped:
+        out.print(f"跳过 {len(skipped)} 个文件：", highlight=False)
+        for name, reason in skipped:
+            out.print(f"  {name}：{reason}", highlight=False, markup=False)
     for r in results:
         for w in r.warnings:
             if "替换了" in w or "连接中断" in w:
                 err.print(f"[yellow]注意：[/yellow]{w}", highlight=False)
     for r in failed:
         err.print(f"[red]{'结果未知' if r.status == 'unknown' else '错误'}：[/red]{r.error}", highlight=False)
+    if nothing:
+        err.print("[red]没有载入任何文件。[/red]" + ("" if files else "（未找到可载入的文件）"), highlight=False)
+        raise typer.Exit(1)
     if failed:
         raise typer.Exit(1)
 

@@ -23,7 +23,7 @@ from graph.settings import Settings
 from graph.store import DutyGraphError, GraphStore, LoadError, WriteUnknown
 from loaders import duplicates, rollups
 from loaders.agencies import Resolver
-from loaders.formats import SUPPORTED_SUFFIXES  # the formats registry decides
+from loaders.formats import SUPPORTED_SUFFIXES, skip_reason, skipped_in  # what a folder load takes
 from loaders.parse import parse_bytes
 from loaders.writer import document_statements
 
@@ -118,10 +118,11 @@ def expand_paths(paths: Iterable[Path]) -> list[Path]:
     out: list[Path] = []
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            found = sorted(p for p in path.iterdir() if p.is_file() and skip_reason(p) is None)
             if not found:
+                skipped = "；".join(f"{Path(name).name}：{why}" for name, why in skipped_in([path]))
                 raise LoadError(str(path), None, "文件夹中没有可载入的文件（支持：" +
-                                "、".join(sorted(SUPPORTED_SUFFIXES)) + "）")
+                                "、".join(sorted(SUPPORTED_SUFFIXES)) + "）" + (f"。跳过 {skipped}" if skipped else ""))
             out.extend(found)
         elif path.exists():
             out.append(path)

@@ -73,6 +73,33 @@ REFUSED = {
 }
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | set(READERS)
 
+
+
+def skip_reason(path: PurePath) -> str | None:
+    """Why a file found in a folder is not loaded (None: it is loaded). Said to the user, in Chinese."""
+    name, suffix = path.name, path.suffix.lower()
+    if name.startswith("~$") or name.startswith("."):
+        return "临时文件或隐藏文件"
+    if suffix in SUPPORTED_SUFFIXES:
+        return None
+    if suffix in REFUSED:
+        return f"{REFUSED[suffix]}({suffix});{office.WAY_OUT}" if suffix == ".ofd" else f"{REFUSED[suffix]}({suffix})"
+    return f"不支持的文件格式({suffix or '无扩展名'});{office.WAY_OUT}"
+
+
+def skipped_in(paths) -> list[tuple[str, str]]:
+    """(file, reason) for every entry of the given folders that a load leaves out."""
+    out = []
+    for folder in paths:
+        if not folder.is_dir():
+            continue
+        for p in sorted(folder.iterdir()):
+            reason = "子文件夹(不会逐层载入,请单独指定)" if p.is_dir() else skip_reason(p)
+            if reason:
+                out.append((str(p), reason))
+    return out
+
+
 _HTML_START = re.compile(rb"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|meta)\b", re.IGNORECASE | re.DOTALL)
 
 
