@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["bench.bench_load", "bench.bench_api", "bench.bench_ui", "bench.bench_ledger"]
+BENCHMARKS = ["bench.bench_load", "bench.bench_api", "bench.bench_ui", "bench.bench_ledger", "bench.bench_formats"]
 
 if __name__ == "__main__":
     for name in BENCHMARKS:

@@ -78,7 +78,7 @@ SUPPORTED_SUFFIXES = TEXT_SUFFIXES | set(READERS)
 def skip_reason(path: PurePath) -> str | None:
     """Why a file found in a folder is not loaded (None: it is loaded). Said to the user, in Chinese."""
     name, suffix = path.name, path.suffix.lower()
-    if name.startswith("~$") or name.startswith("."):
+    if name.startswith(("~$", ".")):
         return "临时文件或隐藏文件"
     if suffix in SUPPORTED_SUFFIXES:
         return None

@@ -56,7 +56,7 @@ def read_pdf(data: bytes, source: str) -> Extracted:
             found = page.find_tables()
             boxes = [t.bbox for t in found]
             for t in found:
-                rows = [[_unwrap(c or "") for c in row] for row in t.extract()]
+                rows = _table_rows(t, page.chars)
                 if rows and max(len(r) for r in rows) >= 2:
                     tables += 1
                     items.append((no, t.bbox[1], Table(rows, f"第{no}页表{tables}")))
@@ -72,21 +72,82 @@ def read_pdf(data: bytes, source: str) -> Extracted:
     items.sort(key=lambda it: (it[0], it[1]))
     lines = [it[2] for it in items if isinstance(it[2], _Line)]
     furniture = _furniture(lines)
-    return Extracted(_paragraphs([it[2] for it in items if id(it[2]) not in furniture]), "pdf")
+    kept = _join_split_rows([it[2] for it in items if id(it[2]) not in furniture])
+    return Extracted(_paragraphs(kept), "pdf")
 
 
-def _width(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+_CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+# One unit name ending a line and another starting the next: a list of units, one a line, not a wrap.
+_UNIT_END = re.compile(r"(?:局|委|办|府|会|院|厅|部|中心|集团|公司|队|室|站|所|馆|社|联)$")
+_UNIT_START = re.compile(r"^(?:市|区|县|省|州|镇|乡|街道)[\u4e00-\u9fff]{1,12}(?:局|委|办|府|会|院|厅|部|中心|集团|公司|队|室|站|所|馆|社|联)")
 
 
-def _unwrap(cell: str) -> str:
-    """A cell's lines: a line as wide as the widest was wrapped by the cell width and runs on without a
-    break; a shorter one ended where its writer ended it."""
-    lines = [ln.strip() for ln in cell.split("\n") if ln.strip()]
-    full = max((_width(ln) for ln in lines), default=0) - 2
+def _table_rows(table, chars: list[dict]) -> list[list[str]]:
+    """Cell texts of a ruled table; a cell merged down repeats the text above it, one merged across is ""."""
+    inside = [c for c in chars if _inside(c, table.bbox)]
+    rows: list[list[str]] = []
+    above: dict[int, tuple[tuple, str]] = {}  # column -> (bbox, text) of the last real cell
+    for r in table.rows:
+        row = []
+        for j, bbox in enumerate(r.cells):
+            if bbox is not None:
+                text = _cell_text([c for c in inside if _inside(c, bbox)], bbox)
+                row.append(text)
+                above[j] = (bbox, text)
+            else:
+                prev = above.get(j)
+                row.append(prev[1] if prev and prev[0][3] > r.bbox[1] + 1 else "")
+        rows.append(row)
+    return rows
+
+
+def _cell_text(chars: list[dict], bbox: tuple) -> str:
+    """A cell's lines joined: a line that reaches the cell's right edge was wrapped by the cell width and
+    runs on without a break; a shorter one ended where its writer ended it."""
+    lines: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: (c["top"], c["x0"])):
+        if lines and abs(c["top"] - lines[-1][0]["top"]) < 0.5 * c["size"]:
+            lines[-1].append(c)
+        else:
+            lines.append([c])
+    if not lines:
+        return ""
+    pad = max(min(ln[0]["x0"] for ln in lines) - bbox[0], 0)
     out = ""
     for i, ln in enumerate(lines):
-        out += ln if i == 0 or _width(lines[i - 1]) >= full else "\n" + ln
+        ln.sort(key=lambda c: c["x0"])
+        text = ln[0]["text"]
+        for a, b in zip(ln, ln[1:]):
+            gap = b["x0"] - a["x1"] > 0.3 * b["size"] and not (_CJK.match(a["text"]) and _CJK.match(b["text"]))
+            text += (" " if gap else "") + b["text"]  # justified Chinese is spaced out, not split into words
+        if i:
+            prev = lines[i - 1]
+            # within two characters of the edge: line breaking moves "局、" to the next line together
+            wrapped = max(c["x1"] for c in prev) + 2.2 * prev[-1]["size"] >= bbox[2] - pad
+            names_meet = _UNIT_END.search(out) and _UNIT_START.match(text)
+            out += "" if wrapped and not names_meet else "\n"
+        out += text.strip()
+    return out
+
+
+def _join_split_rows(items: list) -> list:
+    """A table that goes on over a page break: its header repeated on the new page is dropped, and a
+    row broken by the page (first cell empty on the new page) is put back together."""
+    out: list = []
+    for it in items:
+        prev = out[-1] if out else None
+        if isinstance(it, Table) and isinstance(prev, Table) and it.rows and prev.rows \
+                and len(it.rows[0]) == len(prev.rows[-1]) and it.where.split("表")[0] != prev.where.split("表")[0]:
+            rows = it.rows
+            if rows[0] == prev.rows[0]:
+                rows = rows[1:]  # the header again
+            elif not rows[0][0].strip() and any(c.strip() for c in rows[0][1:]):
+                prev.rows[-1] = [a + b for a, b in zip(prev.rows[-1], rows[0])]
+                rows = rows[1:]
+            prev.rows.extend(rows)
+            prev.row_numbers = []  # rows now span pages: named by their place in the joined table
+            continue
+        out.append(it)
     return out
 
 

@@ -157,7 +157,7 @@ def to_html(txt: Path, out: Path, *, encoding: str = "gbk") -> Path:
 <div class="share">分享到：微信 微博 QQ空间</div></div>
 <div class="footer"><p>主办：云川市人民政府办公室 版权所有</p><p>网站标识码：0000000000 备案号：X-ICP备00000000号</p></div>
 </body></html>"""
-    out.write_bytes(page.encode(encoding))
+    out.write_bytes(page.encode(encoding, errors="xmlcharrefreplace"))  # as a GBK page saves what GBK lacks
     return out
 
 
