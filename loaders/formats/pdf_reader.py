@@ -12,6 +12,7 @@ import io
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from graph.store import LoadError
 from loaders.formats.blocks import Extracted, Paragraph, Table
@@ -117,7 +118,7 @@ def _cell_text(chars: list[dict], bbox: tuple) -> str:
     for i, ln in enumerate(lines):
         ln.sort(key=lambda c: c["x0"])
         text = ln[0]["text"]
-        for a, b in zip(ln, ln[1:]):
+        for a, b in pairwise(ln):
             gap = b["x0"] - a["x1"] > 0.3 * b["size"] and not (_CJK.match(a["text"]) and _CJK.match(b["text"]))
             text += (" " if gap else "") + b["text"]  # justified Chinese is spaced out, not split into words
         if i:
