@@ -84,7 +84,7 @@ def load(
         results = load_paths(store=store, paths=files, on_progress=lambda r: progress.advance(bar),
                              jurisdiction=jurisdiction)
     failed = [r for r in results if r.status in ("failed", "unknown")]
-    nothing = not any(r.status in ("loaded", "duplicate") for r in results)
+    nothing = all(r.status in ("failed", "unknown") for r in results)
     if as_json:
         sys.stdout.write(json.dumps([dataclasses.asdict(r) for r in results], ensure_ascii=False, indent=2) + "\n")
         raise typer.Exit(1 if failed or nothing else 0)
