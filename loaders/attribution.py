@@ -32,7 +32,7 @@ from loaders.tables import header_columns as header_columns
 Role = Literal["lead", "support"]
 
 LEAD_STEMS = ("牵头", "主办", "承办", "主责", "主要")
-RESPONSIBLE_STEMS = ("责任",)
+RESPONSIBLE_STEMS = ("责任", "实施", "落实")  # lead alone, support beside a lead label
 SUPPORT_STEMS = ("配合", "协办", "参与", "协同", "协作", "其他", "其它", "协助")
 STEMS = LEAD_STEMS + RESPONSIBLE_STEMS + SUPPORT_STEMS
 DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "办结时限")
@@ -160,7 +160,22 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
         ]
         att.rule = "inline:X牵头Y配合"
         return att
-    return _verb_single(norm, doc_rule) or _bracket_clauses(norm) or find_bare_list(norm, doc_rule=doc_rule)
+    return (
+        _verb_single(norm, doc_rule) or _bracket_clauses(norm) or find_bare_list(norm, doc_rule=doc_rule)
+    )
+
+
+def find_colon_list(norm: str) -> Attribution | None:
+    """ "1.单位地区生产总值能耗降低:市发改委,各辖市、区人民政府": the units after the item's colon all lead."""
+    tail = len(norm.rstrip(" 。.;,"))
+    colon = norm.rfind(":", 0, tail)
+    if colon <= 0 or "。" in norm[:colon] or LABEL_LINE.match(norm) or OTHER_LABEL.search(norm):
+        return None
+    if not unit_list(norm[colon + 1 : tail]):
+        return None
+    att = Attribution(start=colon, end=tail, parts=[Part("lead", "责任", colon + 1, tail)])
+    att.rule = "inline:colon_list"
+    return att
 
 
 _VERB = re.compile(

@@ -167,11 +167,18 @@ def settle_items(items: list[str]) -> list[str]:
     """Groups rejoined, conjunctions split, notes and people dropped (see the module docstring)."""
     out: list[str] = []
     items = [_drop_bracket_notes(item).strip() for item in items if not _COMMENT.match(normalise(item))]
+    after_person = False
     for item in _join_groups([i for i in items if i]):
         for piece in _split_conjunction(item):
             piece = _strip_note(piece)
-            if piece and not _is_person_piece(piece):
-                out.append(piece)
+            if not piece:
+                continue
+            if _is_person_piece(piece) or after_person and re.fullmatch(r"[\u4e00-\u9fa5]{2,4}", piece) \
+                    and not looks_like_unit(piece):
+                after_person = True  # "区长 王某某": the role and the name after it
+                continue
+            after_person = False
+            out.append(piece)
     return out
 
 

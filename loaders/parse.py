@@ -193,7 +193,7 @@ class _Builder:
         if embedded:
             att = attribution.find_embedded(body.norm, doc_rule=self.doc_rule)
         if att is None:
-            att = attribution.find_sentence(body.norm, doc_rule=self.doc_rule)
+            att = attribution.find_sentence(body.norm, doc_rule=self.doc_rule) or attribution.find_colon_list(body.norm)
             embedded = False
         if att is None or att.start < text_start:
             return body.text[text_start:].strip()
@@ -215,8 +215,17 @@ class _Builder:
         line = item.lines[0]
         cell = {role: line.text[s:e].strip() for role, (s, e) in item.cells.items()}
         text = cell.get("text") or cell.get("title") or ""
-        for extra in item.lines[1:]:  # a cell continued on the next row
-            text += "\n" + extra.text.replace("\t", " ").strip()
+        continued = []  # a row wrapped onto the next line: its text and unit cells continue
+        for extra in item.lines[1:]:
+            if "\t" not in extra.text:
+                text += "\n" + extra.text.strip()
+                continue
+            spans = structure.cell_spans(extra.norm, item.columns)
+            more = {role: extra.text[s:e].strip() for role, (s, e) in spans.items()}
+            rest = [c for role, c in more.items() if role in ("text", "title") and c]
+            if rest:
+                text += "\n" + " ".join(rest)
+            continued.append((extra, spans, more))
         task = Task(
             number=item.number,
             text=text,
@@ -245,6 +254,9 @@ class _Builder:
         if parts:
             task.attribution = ";".join(printed)
             self._assign(task, parts, line.text, rule, line.line_start)
+            for extra, spans, more in continued:
+                more_parts = [attribution.Part(roles[c], c, *spans[c]) for c in roles if c in spans and more.get(c)]
+                self._assign(task, more_parts, extra.text, rule, extra.line_start)
             self.attributed.add(id(task))
         elif item.district:
             self._district_owner(task, item)

@@ -443,6 +443,11 @@ def _category_cell(cells: list[str]) -> str | None:
     return None
 
 
+def cell_spans(norm: str, columns: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each role's (start, end) in a tab-separated row, outer spaces trimmed."""
+    return _cell_spans(norm, columns)
+
+
 def _cell_spans(norm: str, columns: dict[str, int]) -> dict[str, tuple[int, int]]:
     bounds: list[tuple[int, int]] = []
     pos = 0
