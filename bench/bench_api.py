@@ -195,14 +195,15 @@ def bench_store(store: GraphStore, data: Path, graph: str, *, clients: int, requ
             "Document": counts.get("Document", 0), "lookups": rows}
 
 
-def run(*, scale: float, clients: int, requests: int, skip_corpus: bool, corpus_dir: Path) -> dict[str, Any]:
+def run(*, scale: float, clients: int, requests: int, skip_corpus: bool, corpus_dir: Path | None
+        ) -> dict[str, Any]:
     samples = sorted((REPO_ROOT / "data" / "samples").glob("*.txt"))
     report = {"clients": clients, "requests": requests,
               "samples": bench_dataset(samples, clients=clients, requests=requests)}
     if not skip_corpus:
-        from bench.generate import generate
+        from bench.generate import fresh_corpus, generate
 
-        corpus = sorted(corpus_dir.glob("*.txt")) or generate(corpus_dir, scale)
+        corpus = (sorted(corpus_dir.glob("*.txt")) or generate(corpus_dir, scale)) if corpus_dir else fresh_corpus(scale)
         report[f"corpus_{scale:g}x"] = bench_dataset(corpus, clients=clients, requests=max(clients, requests // 4))
     return report
 
@@ -239,7 +240,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--requests", type=int, default=200, help="requests per lookup (corpus: a quarter)")
     parser.add_argument("--skip-corpus", action="store_true")
-    parser.add_argument("--corpus", type=Path, default=Path(__file__).parent / "corpus")
+    parser.add_argument("--corpus", type=Path, help="a corpus folder to use (default: bench/corpus/<scale>x/, written anew)")
     parser.add_argument("--data", type=Path, help="measure the graph already loaded in this data folder")
     parser.add_argument("--graph", default="dutygraph", help="graph name with --data")
     args = parser.parse_args()

@@ -1,85 +1,193 @@
-"""Parse and load time of the samples and of the synthetic corpus (N× their size).
+"""Parse and load time of the samples and of synthetic corpora N× their size, each against the floor.
 
-    python -m bench.bench_load [--scale 100] [--skip-load]
+    python -m bench.bench_load [--scale 10 100]
 
-Prints a table and writes bench/results/load.json. Each load goes into a fresh embedded store.
+For each data set, in one run: the parse time (every file, sequentially), the load time (`load_paths` into a
+fresh embedded store: parse, link, write), and the FLOOR: the time to write the same nodes and edges with
+plain `UNWIND $rows` batches (one label or relationship type at a time) into a fresh bare embedded FalkorDB
+of the same build and settings (append-only file, fsync always), with only the `id` indexes the edge
+batches match on. The floor's graph is what the loader wrote, exported after the load; its counts are
+checked against the load's. The first sample is parsed once, untimed, before all this (one-time
+set-up is not parse time). Peak memory is the peak resident size of this process during the load plus
+the server's (VmHWM from /proc). Growth compares each data set with the previous one. Prints a table and
+writes bench/results/load.json.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import tempfile
 import time
-import tracemalloc
+from collections import defaultdict
+from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
-from bench.generate import generate
+from falkordb import FalkorDB
+
+from bench.generate import fresh_corpus
 from graph.connect import open_store
-from graph.schema import LABELS
+from graph.embedded import EmbeddedServer
+from graph.schema import LABELS, REL_TYPES, count_all
 from graph.settings import REPO_ROOT, Settings
+from graph.store import GraphStore
 from loaders.parse import parse_file
 from loaders.pipeline import load_paths
 
 RESULTS = Path(__file__).parent / "results"
+BATCH = 5000  # rows per UNWIND in the floor
+
+NODES = "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props"
+EDGES = ("MATCH (a)-[r]->(b) RETURN type(r) AS type, labels(a)[0] AS a_label, a.id AS a, "
+         "labels(b)[0] AS b_label, b.id AS b, properties(r) AS props")
 
 
-def measure_parse(files: list[Path]) -> dict[str, float]:
-    tracemalloc.start()
+def peak_rss_mb(pid: int | str = "self") -> float:
+    """Peak resident size of a process since it started or since reset_peak_rss()."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+
+
+def reset_peak_rss() -> None:
+    Path("/proc/self/clear_refs").write_text("5")  # Linux: VmHWM starts again from the current RSS
+
+
+def measure_parse(files: list[Path]) -> dict[str, Any]:
     start = time.perf_counter()
     tasks = sum(len(parse_file(f).tasks) for f in files)
-    seconds = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return {"parse_s": seconds, "tasks": tasks, "parse_peak_mb": peak / 1e6}
+    return {"parse_s": time.perf_counter() - start, "parsed_tasks": tasks}
 
 
-def measure_load(files: list[Path]) -> dict[str, float]:
+def export(store: GraphStore) -> tuple[dict[str, list[dict]], dict[tuple[str, str, str], list[dict]]]:
+    """What the loader wrote: node properties per label, edges per (type, start label, end label)."""
+    nodes: dict[str, list[dict]] = defaultdict(list)
+    for row in store.read(NODES, timeout_ms=600_000):
+        (label,) = row["labels"]  # the schema gives every node one label
+        nodes[label].append(row["props"])
+    edges: dict[tuple[str, str, str], list[dict]] = defaultdict(list)
+    for row in store.read(EDGES, timeout_ms=600_000):
+        edges[row["type"], row["a_label"], row["b_label"]].append({"a": row["a"], "b": row["b"], "p": row["props"]})
+    return nodes, edges
+
+
+def measure_load(files: list[Path]) -> tuple[dict[str, Any], tuple]:
     with tempfile.TemporaryDirectory(prefix="dutygraph-bench-") as data:
         store = open_store(Settings(dutygraph_data=Path(data)))
         try:
             store.ensure_schema()
+            reset_peak_rss()
             start = time.perf_counter()
             results = load_paths(store=store, paths=files)
             seconds = time.perf_counter() - start
+            ours, server = peak_rss_mb(), peak_rss_mb(store.server.pid)
             counts = store.counts()
+            graph = export(store)
         finally:
             store.close()
-    failed = [r.source for r in results if r.status == "failed"]
-    return {"load_s": seconds, "failed": len(failed), "nodes": sum(counts[label] for label in LABELS),
-            "Task": counts["Task"], "Agency": counts["Agency"]}
+    row = {"load_s": seconds, "failed": sum(r.status == "failed" for r in results),
+           "rss_ours_mb": ours, "rss_server_mb": server, "rss_peak_mb": ours + server, **_totals(counts)}
+    return row, (graph, counts)
 
 
-def run(scale: float, skip_load: bool) -> dict[str, dict[str, float]]:
+def measure_floor(nodes: dict[str, list[dict]], edges: dict[tuple[str, str, str], list[dict]]
+                  ) -> dict[str, Any]:
+    """Write the exported graph with plain UNWIND batches into a bare server of the same build."""
+    with tempfile.TemporaryDirectory(prefix="dutygraph-floor-") as data:
+        server = EmbeddedServer(data).start()
+        try:
+            graph = FalkorDB(unix_socket_path=str(server.socket_path), socket_timeout=600).select_graph("floor")
+            start = time.perf_counter()
+            for label in nodes:
+                graph.query(f"CREATE INDEX FOR (n:{label}) ON (n.id)")
+            for label, rows in nodes.items():
+                for batch in _batches(rows):
+                    graph.query(f"UNWIND $rows AS row CREATE (n:{label}) SET n = row", {"rows": batch})
+            for (rel, a_label, b_label), rows in edges.items():
+                for batch in _batches(rows):
+                    graph.query(f"UNWIND $rows AS row MATCH (a:{a_label} {{id: row.a}}), (b:{b_label} {{id: row.b}}) "
+                                f"CREATE (a)-[r:{rel}]->(b) SET r = row.p", {"rows": batch})
+            seconds = time.perf_counter() - start
+            counts = count_all(lambda query: _rows(graph.ro_query(query)))
+            server_mb = peak_rss_mb(server.pid)
+        finally:
+            server.stop()
+    return {"floor_s": seconds, "floor_counts": counts, "floor_rss_server_mb": server_mb}
+
+
+def _rows(result: Any) -> list[dict[str, Any]]:
+    columns = [h[1] for h in result.header]
+    return [dict(zip(columns, row)) for row in result.result_set]
+
+
+def _batches(rows: list[dict]) -> list[list[dict]]:
+    return [rows[i : i + BATCH] for i in range(0, len(rows), BATCH)]
+
+
+def _totals(counts: dict[str, int]) -> dict[str, int]:
+    return {"nodes": sum(counts[label] for label in LABELS), "edges": sum(counts[t] for t in REL_TYPES),
+            "tasks": counts["Task"], "agencies": counts["Agency"]}
+
+
+def measure(files: list[Path]) -> dict[str, Any]:
+    row: dict[str, Any] = {"files": len(files), "mb": sum(f.stat().st_size for f in files) / 1e6}
+    row.update(measure_parse(files))
+    loaded, ((nodes, edges), counts) = measure_load(files)
+    row.update(loaded)
+    floor = measure_floor(nodes, edges)
+    if floor.pop("floor_counts") != counts:
+        raise SystemExit("the floor's graph differs from the loaded one: its time would not be comparable")
+    row.update(floor)
+    row["load/floor"] = row["load_s"] / row["floor_s"]
+    return row
+
+
+GROWN = ("mb", "parse_s", "load_s", "floor_s", "tasks", "rss_peak_mb")
+
+
+def run(scales: list[float]) -> dict[str, Any]:
     samples = sorted((REPO_ROOT / "data" / "samples").glob("*.txt"))
-    corpus_dir = Path(__file__).parent / "corpus"
-    corpus = sorted(corpus_dir.glob("*.txt")) or generate(corpus_dir, scale)
-    report = {}
-    for name, files in (("samples", samples), (f"corpus_{scale:g}x", corpus)):
-        row: dict[str, float] = {"files": len(files), "mb": sum(f.stat().st_size for f in files) / 1e6}
-        row.update(measure_parse(files))
-        if not skip_load:
-            row.update(measure_load(files))
-        report[name] = row
-    base, big = report["samples"], report[f"corpus_{scale:g}x"]
-    report["ratios"] = {
-        "size": big["mb"] / base["mb"],
-        "parse_time": big["parse_s"] / base["parse_s"],
-        **({"load_time": big["load_s"] / base["load_s"]} if not skip_load else {}),
-    }
+    data_sets = {"samples": samples, **{f"{s:g}x": fresh_corpus(s) for s in scales}}
+    parse_file(samples[0])  # warm up: the first parse loads place data and compiles patterns
+    report: dict[str, Any] = {"load_average_before": os.getloadavg()}
+    report["data_sets"] = {name: measure(files) for name, files in data_sets.items()}
+    names = list(data_sets)
+    report["growth"] = {f"{big}/{small}": {k: report["data_sets"][big][k] / report["data_sets"][small][k]
+                                           for k in GROWN}
+                        for small, big in pairwise(names)}
+    report["load_average_after"] = os.getloadavg()
     return report
+
+
+def show(report: dict[str, Any]) -> None:
+    def cell(v: Any) -> str:
+        return f"{v:.3f}" if isinstance(v, float) else str(v)
+
+    for title, table in (("", report["data_sets"]), ("growth", report["growth"])):
+        if not table:
+            continue
+        columns = list(table)
+        keys = list(next(iter(table.values())))
+        print(f"{title:<16}" + "".join(f"{c:>14}" for c in columns))
+        for key in keys:
+            print(f"{key:<16}" + "".join(f"{cell(table[c][key]):>14}" for c in columns))
+        print()
+    before, after = report["load_average_before"], report["load_average_after"]
+    print("load average (1, 5, 15 min) before:", " ".join(f"{x:.2f}" for x in before),
+          " after:", " ".join(f"{x:.2f}" for x in after))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scale", type=float, default=100)
-    parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--scale", type=float, nargs="*", default=[10],
+                        help="corpus sizes in multiples of the samples (100 takes tens of minutes)")
     args = parser.parse_args()
-    report = run(args.scale, args.skip_load)
+    report = run(args.scale)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "load.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
-    for name, row in report.items():
-        print(name, " ".join(f"{k}={v:.3f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items()))
+    show(report)
 
 
 if __name__ == "__main__":

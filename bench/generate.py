@@ -5,7 +5,7 @@ plan whose paragraphs end in "(牵头单位:…,责任单位:…)" (004), and a 
 附件2 district lists (000). Clauses and unit names are drawn from the samples, so the loaders see real
 vocabulary in new combinations; every document differs enough not to be taken for a copy of another.
 
-    python -m bench.generate --scale 100 --out bench/corpus
+    python -m bench.generate --scale 100          # writes bench/corpus/100x/
 """
 
 from __future__ import annotations
@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import random
 import re
+import shutil
 from pathlib import Path
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "samples"
+CORPUS = Path(__file__).resolve().parent / "corpus"
 
 CITY_UNITS = [
     "市发改委",
@@ -200,7 +202,19 @@ def gazette(rng: random.Random, bank: list[str], year: int, serial: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(out: Path, scale: int, seed: int = 7) -> list[Path]:
+def corpus_folder(scale: float) -> Path:
+    """Each scale has its own folder (bench/corpus/10x/), so scales never mix."""
+    return CORPUS / f"{scale:g}x"
+
+
+def fresh_corpus(scale: float) -> list[Path]:
+    """The corpus of `scale`, written anew (cheap, and never a leftover of an older generator)."""
+    folder = corpus_folder(scale)
+    shutil.rmtree(folder, ignore_errors=True)
+    return generate(folder, scale)
+
+
+def generate(out: Path, scale: float, seed: int = 7) -> list[Path]:
     """Write documents until their total size reaches `scale` times the samples'."""
     rng = random.Random(seed)
     bank = clause_bank()
@@ -227,12 +241,13 @@ def generate(out: Path, scale: int, seed: int = 7) -> list[Path]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=100)
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "corpus")
+    parser.add_argument("--out", type=Path, help="folder to write into (default: bench/corpus/<scale>x/)")
     parser.add_argument("--seed", type=int, default=7)
     args = parser.parse_args()
-    files = generate(args.out, args.scale, args.seed)
+    out = args.out or corpus_folder(args.scale)
+    files = generate(out, args.scale, args.seed)
     total = sum(p.stat().st_size for p in files)
-    print(f"wrote {len(files)} documents, {total / 1e6:.1f} MB, to {args.out}")
+    print(f"wrote {len(files)} documents, {total / 1e6:.1f} MB, to {out}")
 
 
 if __name__ == "__main__":
