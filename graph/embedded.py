@@ -132,6 +132,8 @@ class EmbeddedServer:
     def start(self) -> EmbeddedServer:
         """Reuse the folder's running server or start one; raise ServerStartError saying why not."""
         self._prepare_folder()
+        if self._proc is not None and self._proc.poll() is not None:
+            self._proc = None  # the server this object started has died (and is now reaped)
         with self._start_lock():
             if self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=None, quiet=True):
                 record = self._read_record()
@@ -243,6 +245,11 @@ class EmbeddedServer:
         ]
 
     def _spawn(self) -> None:
+        if self._proc is not None:  # the server this object started before, dead by now: reap it
+            try:
+                self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                pass
         command = self._command()
         with open(self.log_path, "ab") as log:
             try:

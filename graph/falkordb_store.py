@@ -212,15 +212,7 @@ class FalkorDBStore:
         """Hold the write lock across several reads and writes (re-entrant within this thread): a loader
         reads what is in the graph, links, and writes, with no other writer in between."""
         depth = getattr(self._held, "depth", 0)
-        if depth:
-            self._lock.extend()
-        else:
-            try:
-                self._lock.acquire()
-            except (redis.ConnectionError, redis.TimeoutError) as e:
-                if not self._revive():
-                    raise StoreError(f"FalkorDB 连接失败：{e}") from e
-                self._lock.acquire()
+        self._hold(renew=depth > 0)
         self._held.depth = depth + 1
         try:
             yield
@@ -228,6 +220,19 @@ class FalkorDBStore:
             self._held.depth = depth
             if not depth:
                 self._lock.release()
+
+    def _hold(self, *, renew: bool) -> None:
+        """Take the lock, or renew it; a server that went away (and took the lock with it) is started
+        again and the lock taken there."""
+        value = self._lock.new_value()
+        for attempt in range(3):
+            try:
+                if not (renew and self._lock.extend()):
+                    self._lock.acquire(value)
+                return
+            except (redis.ConnectionError, redis.TimeoutError) as e:
+                if attempt == 2 or not self._revive():
+                    raise StoreError(f"FalkorDB 连接失败，未写入：{e}") from e
 
     def _read(self, query: str, params: Params | None, timeout_ms: int | None) -> list[dict[str, Any]]:
         try:
@@ -247,12 +252,17 @@ class FalkorDBStore:
 
     def _write(self, batch: Sequence[tuple[str, Params]]) -> None:
         with self.exclusive():
-            if len(batch) == 1 and not _code_matches(_DELETES, batch):
-                self._run(self._graph, batch, 0)
-            elif chainable(batch):
-                self._run(self._graph, [chain(batch)], 0, what="批量写入")
-            else:
-                self._copy_and_swap(batch)
+            try:
+                if len(batch) == 1 and not _code_matches(_DELETES, batch):
+                    self._run(self._graph, batch, 0)
+                elif chainable(batch):
+                    self._run(self._graph, [chain(batch)], 0, what="批量写入")
+                else:
+                    self._copy_and_swap(batch)
+            except redis.TimeoutError as e:
+                raise WriteUnknown(f"写入 {WRITE_TIMEOUT_MS // 1000} 秒内无应答，结果未知：{e}") from e
+            except redis.ConnectionError as e:
+                raise _lost(e) from e
             self._persist()
 
     def ensure_schema(self) -> None:
@@ -331,7 +341,10 @@ class FalkorDBStore:
         try:
             self._run(tx, batch, 0)
         except BaseException:
-            self._conn.delete(tx_name)
+            try:
+                self._conn.delete(tx_name)
+            except redis.RedisError:
+                pass  # the server is gone; a new one drops leftover copies (_drop_leftovers)
             raise
         if self._conn.exists(tx_name):
             self._conn.rename(tx_name, self.graph_name)
@@ -398,11 +411,11 @@ class FalkorDBStore:
             return False
         try:
             self.server.start()
-        except StoreError:
+            if self.server.fresh:
+                self.server.fresh = False
+                self._drop_leftovers()
+        except (StoreError, redis.RedisError):
             return False
-        if self.server.fresh:
-            self.server.fresh = False
-            self._drop_leftovers()
         return True
 
     def _drop_leftovers(self) -> None:

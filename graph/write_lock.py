@@ -63,8 +63,13 @@ class WriteLock:
         return {"pid": pid, "host": socket.gethostname(), "boot": _boot_id(), "started": process_started(pid),
                 "token": uuid.uuid4().hex}
 
-    def acquire(self) -> None:
-        value = json.dumps(self.identity())
+    def new_value(self) -> str:
+        return json.dumps(self.identity())
+
+    def acquire(self, value: str | None = None) -> None:
+        """Wait for the lock. Pass the same `value` when trying again after a lost answer: a SET that
+        took effect is then recognised as ours."""
+        value = value or self.new_value()
         deadline = time.monotonic() + self.wait_s
         told: int | None = None
         while True:
@@ -74,6 +79,9 @@ class WriteLock:
             raw = self._conn.get(self.key)
             if raw is None:
                 continue  # released meanwhile
+            if raw == value:
+                self._value = value
+                return
             holder = _parse(raw)
             if self._dead(holder):
                 self._conn.eval(_DELETE_IF, 1, self.key, raw)
@@ -86,9 +94,9 @@ class WriteLock:
                 raise StoreError(f"等待写锁超时（{self.wait_s:.0f} 秒）：进程 {pid} 仍在写入图谱")
             time.sleep(POLL_S)
 
-    def extend(self) -> None:
-        if self._value is not None:
-            self._conn.eval(_EXTEND_IF, 1, self.key, self._value, self.ttl_ms)
+    def extend(self) -> bool:
+        """Renew the TTL; False if the lock is no longer ours (the server was restarted, or it expired)."""
+        return self._value is not None and bool(self._conn.eval(_EXTEND_IF, 1, self.key, self._value, self.ttl_ms))
 
     def release(self) -> None:
         value, self._value = self._value, None

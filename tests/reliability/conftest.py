@@ -45,21 +45,36 @@ def documents(store: GraphStore) -> dict[str, dict[str, Any]]:
     return {r["source"]: r for r in store.read(DOCS)}
 
 
-def mismatches(store: GraphStore, reported: list[dict[str, Any]], expected_tasks: dict[str, int]) -> list[str]:
+def parsed_tasks(files: list[Path]) -> dict[str, int]:
+    """Document id -> number of tasks, for each file as the loader reads it (a copy has none in the graph)."""
+    from loaders.parse import parse_bytes
+
+    out = {}
+    for f in files:
+        parsed = parse_bytes(f.read_bytes(), f.name)
+        out[parsed.document.id] = len(parsed.tasks)
+    return out
+
+
+def mismatches(store: GraphStore, reported: list[dict[str, Any]], expected: dict[str, int]) -> list[str]:
     """What the graph holds that contradicts the report. `reported`: {"source", "status", "doc_id"} per
-    file; `expected_tasks`: a file's task count when fully loaded. A document present with another task
-    count is half-present; loaded but absent is lost; failed but present is misreported."""
+    file, in load order; `expected`: document id -> its task count (parsed_tasks). A document with other
+    than all its tasks (none for a copy) is half-present; one reported loaded but absent is lost; one
+    reported failed but present is misreported."""
     docs = documents(store)
     problems = []
-    for r in reported:
-        doc = docs.get(r["source"])
+    for doc in docs.values():
+        want = 0 if doc["duplicate_of"] else expected.get(doc["id"])
+        if doc["tasks"] != want:
+            problems.append(f"half-present {doc['source']}: {doc['tasks']} tasks of {want}")
+    final = {r["source"]: r for r in reported}  # the last report per file name counts
+    for source, r in final.items():
+        doc = docs.get(source)
         present = doc is not None and doc["id"] == r.get("doc_id")
-        if present and doc["tasks"] != expected_tasks[r["source"]] and not doc["duplicate_of"]:
-            problems.append(f"half-present {r['source']}: {doc['tasks']} of {expected_tasks[r['source']]} tasks")
         if r["status"] in ("loaded", "duplicate", "unchanged") and not present:
-            problems.append(f"lost {r['source']}: reported {r['status']}, not in the graph")
+            problems.append(f"lost {source}: reported {r['status']}, not in the graph")
         if r["status"] == "failed" and present:
-            problems.append(f"misreported {r['source']}: reported failed, but it is in the graph")
+            problems.append(f"misreported {source}: reported failed, but it is in the graph")
     return problems
 
 
