@@ -1,13 +1,14 @@
-"""API test fixtures: stores on embedded FalkorDB (a small hand-written graph, the five samples) and a
-live uvicorn server on a free loopback port for each, started once per session."""
+"""API test fixtures: stores on the session's backend (a small hand-written graph, the five samples),
+each a graph of its own (tests/conftest.py `graphs`), and a live uvicorn server on a free loopback port
+for each, started once per session."""
 
 from __future__ import annotations
 
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -23,51 +24,32 @@ SAMPLES = REPO_ROOT / "data" / "samples"
 DEADLINES_DOC = Path(__file__).parent / "data" / "deadlines_2024.txt"  # one 完成时限 form per row
 
 
-def _open(settings: Settings) -> GraphStore:
-    from graph.connect import open_store
-
-    return open_store(settings)
-
-
-@pytest.fixture(scope="session")
-def api_data(falkordb_server) -> Path:
-    """The session's embedded server's data folder (tests/conftest.py starts it)."""
-    return Path(falkordb_server.data_dir)
-
-
-def _drop(store: GraphStore) -> None:
-    try:
-        drop = getattr(store, "delete_graph", None)
-        drop() if drop else store.clear()
-    finally:
-        store.close()
-
-
-def _settings(data: Path, **extra) -> Settings:
-    return Settings(dutygraph_data=data, dutygraph_graph=f"api_{uuid.uuid4().hex[:8]}", falkordb_url=None,
-                    neo4j_uri=None, **extra)
+@dataclass
+class ApiGraph:
+    settings: Settings
+    store: GraphStore
 
 
 @pytest.fixture(scope="session")
-def small_store(api_data: Path) -> Iterator[GraphStore]:
-    store = _open(_settings(api_data))
-    store.ensure_schema()
+def small_store(graphs) -> Iterator[ApiGraph]:
+    settings = graphs.settings("api_small")
+    store = graphs.open(settings)
     write_small_graph(store)
-    yield store
-    _drop(store)
+    yield ApiGraph(settings, store)
+    graphs.drop(store, settings)
 
 
 @pytest.fixture(scope="session")
-def samples_store(api_data: Path) -> Iterator[GraphStore]:
+def samples_store(graphs) -> Iterator[ApiGraph]:
     from loaders.pipeline import load_paths
 
-    store = _open(_settings(api_data))
-    store.ensure_schema()
+    settings = graphs.settings("api_samples")
+    store = graphs.open(settings)
     results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
     failed = [(r.source, r.error) for r in results if r.status == "failed"]
     assert not failed, failed
-    yield store
-    _drop(store)
+    yield ApiGraph(settings, store)
+    graphs.drop(store, settings)
 
 
 def _free_port() -> int:
@@ -103,54 +85,50 @@ class LiveServer:
         self.thread.join(timeout=10)
 
 
-def _serve(store: GraphStore, api_data: Path, **extra) -> Iterator[LiveServer]:
-    settings = _settings(api_data, **extra)
-    with LiveServer(store, settings) as server:
+def _serve(graph: ApiGraph, **extra) -> Iterator[LiveServer]:
+    with LiveServer(graph.store, graph.settings.model_copy(update=extra)) as server:
         yield server
 
 
-
+@pytest.fixture(scope="session")
+def small_server(small_store: ApiGraph) -> Iterator[LiveServer]:
+    yield from _serve(small_store, dutygraph_max_rows=5, dutygraph_query_timeout_ms=200)
 
 
 @pytest.fixture(scope="session")
-def small_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
-    yield from _serve(small_store, api_data, dutygraph_max_rows=5, dutygraph_query_timeout_ms=200)
+def cors_server(small_store: ApiGraph) -> Iterator[LiveServer]:
+    yield from _serve(small_store, dutygraph_cors_origins=["http://example.org"])
 
 
 @pytest.fixture(scope="session")
-def cors_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
-    yield from _serve(small_store, api_data, dutygraph_cors_origins=["http://example.org"])
+def samples_server(samples_store: ApiGraph) -> Iterator[LiveServer]:
+    yield from _serve(samples_store)
 
 
 @pytest.fixture(scope="session")
-def samples_server(samples_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
-    yield from _serve(samples_store, api_data)
-
-
-@pytest.fixture(scope="session")
-def deadlines_server(api_data: Path) -> Iterator[LiveServer]:
+def deadlines_server(graphs) -> Iterator[LiveServer]:
     """A server on its own graph holding only DEADLINES_DOC, loaded by the real loaders."""
     from loaders.pipeline import load_paths
 
-    store = _open(_settings(api_data))
-    store.ensure_schema()
+    settings = graphs.settings("api_deadlines")
+    store = graphs.open(settings)
     try:
         (result,) = load_paths(store=store, paths=[DEADLINES_DOC])
         assert result.status == "loaded", result.error
-        yield from _serve(store, api_data)
+        yield from _serve(ApiGraph(settings, store))
     finally:
-        _drop(store)
+        graphs.drop(store, settings)
 
 
 @pytest.fixture(scope="session")
-def keyed_server(small_store: GraphStore, api_data: Path) -> Iterator[LiveServer]:
-    """A server with uploads enabled, on the small graph's engine but its own empty graph."""
-    store = _open(_settings(api_data))
-    store.ensure_schema()
+def keyed_server(graphs) -> Iterator[LiveServer]:
+    """A server with uploads enabled, on a graph of its own (empty at the start)."""
+    settings = graphs.settings("api_keyed")
+    store = graphs.open(settings)
     try:
-        yield from _serve(store, api_data, dutygraph_api_key=API_KEY)
+        yield from _serve(ApiGraph(settings, store), dutygraph_api_key=API_KEY)
     finally:
-        _drop(store)
+        graphs.drop(store, settings)
 
 
 @pytest.fixture(scope="session")

@@ -9,14 +9,13 @@ from __future__ import annotations
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from graph.settings import REPO_ROOT, Settings
+from graph.settings import REPO_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,34 +39,19 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def ui_store(backend: str, request: pytest.FixtureRequest):
+def ui_store(graphs):
     """A graph of its own holding the five samples, on the session's backend (embedded FalkorDB by default)."""
-    from graph.connect import open_store
     from loaders.pipeline import load_paths
 
-    name = f"viz_ui_{uuid.uuid4().hex[:8]}"
-    if backend == "neo4j":
-        settings = Settings(dutygraph_graph=name, falkordb_url=None)
-    else:
-        server = request.getfixturevalue("falkordb_server")
-        settings = Settings(dutygraph_data=Path(server.data_dir), dutygraph_graph=name, falkordb_url=None,
-                            neo4j_uri=None)
-    store = open_store(settings)
+    settings = graphs.settings("viz_ui")
+    store = graphs.open(settings)
     try:
-        store.ensure_schema()
-        store.clear()
         results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
         failed = [(r.source, r.error) for r in results if r.status == "failed"]
         assert not failed, failed
         yield settings, store
     finally:
-        try:
-            if store.backend == "neo4j":
-                store.clear()
-            else:
-                store.delete_graph()  # type: ignore[attr-defined]
-        finally:
-            store.close()
+        graphs.drop(store, settings)
 
 
 @pytest.fixture(scope="session")
