@@ -20,7 +20,8 @@ from graph.schema import RANGE_INDEXES, UNIQUE_ID, count_all, index_name
 from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError
 
 READ_ONLY_CODES = (
-    "Neo.ClientError.Statement.AccessMode",
+    "Neo.ClientError.Statement.AccessMode",  # writes and schema commands in a read transaction (5.26)
+    "Neo.ClientError.Security.Forbidden",  # the same, refused by a read-only user's privileges
     "Neo.ClientError.Cluster.NotALeader",
     "Neo.ClientError.General.ForbiddenOnReadOnlyDatabase",
 )
@@ -49,10 +50,18 @@ READ_ONLY_MESSAGES = ("read access mode", "write operations are not allowed",
                       "schema operations are not allowed")
 
 
+TIMEOUT_CODES = (
+    "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",  # the timeout we passed
+    "Neo.ClientError.Transaction.TransactionTimedOut",  # the server's db.transaction.timeout
+)
+
+
 def _error(e: Neo4jError, what: str) -> QueryError:
     message = (e.message or "").lower()
     if (e.code or "") in READ_ONLY_CODES or any(m in message for m in READ_ONLY_MESSAGES):
         return ReadOnlyViolation(f"只读查询中不允许写操作：{what[:200]}")
+    if (e.code or "") in TIMEOUT_CODES:  # "timed out" is what api/routes/cypher.py looks for, as on FalkorDB
+        return QueryError(f"查询超时（Query timed out）：{e.code}")
     return QueryError(f"查询失败：{e.code}: {e.message}")
 
 
@@ -67,7 +76,8 @@ class Neo4jStore:
 
     @classmethod
     def connect(cls, uri: str, *, user: str, password: str, database: str | None = None) -> Neo4jStore:
-        driver = GraphDatabase.driver(uri, auth=(user, password))
+        # the server's notifications (unknown labels in a young graph, …) would only be logged as noise
+        driver = GraphDatabase.driver(uri, auth=(user, password), notifications_min_severity="OFF")
         try:
             driver.verify_connectivity()
         except (Neo4jError, DriverError, OSError) as e:
@@ -140,7 +150,10 @@ class Neo4jStore:
     # ---- internals ------------------------------------------------------------------------
 
     def _session(self, mode: str) -> neo4j.Session:
-        return self._driver.session(database=self._database, default_access_mode=mode)
+        # One bookmark manager for all our sessions: in a cluster (neo4j:// routing, reads on followers)
+        # a read after a load waits until its server has that load (causal consistency).
+        return self._driver.session(database=self._database, default_access_mode=mode,
+                                    bookmark_manager=self._driver.execute_query_bookmark_manager)
 
     def _auto_commit(self, statement: str) -> None:
         try:

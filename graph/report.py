@@ -28,7 +28,8 @@ UNOWNED = """
 MATCH (t:Task) WHERE t.kind <> 'measure'
 OPTIONAL MATCH (a:Agency)-[:LEADS|SUPPORTS]->(t)
 WITH t, count(a) AS owners WHERE owners = 0
-RETURN t.doc_id AS doc_id, t.id AS id, t.number AS number, t.text AS text
+RETURN t.doc_id AS doc_id, t.id AS id, t.number AS number, t.text AS text, t.line_start AS line
+ORDER BY line, id
 """
 
 LOW_ROLLUPS = """

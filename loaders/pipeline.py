@@ -35,6 +35,7 @@ DOCUMENTS = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.loader 
 EXISTING_TASKS = """
 MATCH (t:Task)
 OPTIONAL MATCH (t)-[:HAS_INDICATOR]->(i:Indicator)
+WITH t, i ORDER BY coalesce(i.pos, 0), i.id
 RETURN t {.*} AS task, collect(i {.*}) AS indicators
 """
 
@@ -247,7 +248,8 @@ class Loader:
         if current == self._docs:
             return current
         tasks: dict[str, list[Task]] = {}
-        for row in self.store.read(EXISTING_TASKS):
+        rows = self.store.read(EXISTING_TASKS)  # in printed order: the engines return groups in any order
+        for row in sorted(rows, key=lambda r: (r["task"].get("line_start") or 0, r["task"]["id"])):
             tasks.setdefault(row["task"].get("doc_id", ""), []).append(task_from_row(row))
         copies = duplicates.SignatureIndex()
         for row in self.store.read(EXISTING_SIGNATURES):

@@ -201,9 +201,9 @@ def _task_row(task: Task, doc_id: str, sections: dict[tuple[str, ...], dict[str,
 def _indicator_rows(tasks: list[Task], doc_id: str) -> list[dict[str, Any]]:
     rows = []
     for task in tasks:
-        for ind in task.indicators:
+        for pos, ind in enumerate(task.indicators):
             props = {
-                "task_id": task.id, "doc_id": doc_id, "name": ind.name, "target": ind.target, "unit": ind.unit,
+                "task_id": task.id, "doc_id": doc_id, "pos": pos, "name": ind.name, "target": ind.target, "unit": ind.unit,
                 "comparator": ind.comparator, "year": ind.year, "text": ind.text, "type": ind.type,
                 "set_by_city": ind.set_by_city, **provenance_props(ind.provenance or task.provenance),
             }

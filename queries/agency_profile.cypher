@@ -7,9 +7,10 @@ MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
 WITH a ORDER BY a.name LIMIT 1
 OPTIONAL MATCH (a)-[r:LEADS|SUPPORTS]->(t:Task)
-WITH a, t.doc_id AS doc, coalesce(t.section[0], '') AS section, type(r) AS kind
+WITH a, t.doc_id AS doc, coalesce(t.section[0], '') AS section, type(r) AS kind, t.line_start AS line
 WITH a, doc, section, count(CASE WHEN kind = 'LEADS' THEN 1 END) AS lead,
-     count(CASE WHEN kind = 'SUPPORTS' THEN 1 END) AS support
+     count(CASE WHEN kind = 'SUPPORTS' THEN 1 END) AS support, min(line) AS first_line
+WITH a, doc, section, lead, support ORDER BY first_line, section
 WITH a, doc, collect({doc_id: doc, section: section, lead: lead, support: support}) AS secs,
      toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
 OPTIONAL MATCH (d:Document {id: doc})
@@ -23,8 +24,8 @@ OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)-[:LEADS|SUPPORTS]->(gt:Task)
 WITH a, documents, secs, lead, support, count(DISTINCT CASE WHEN gt.id IN own THEN null ELSE gt.id END) AS via_group
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases, coalesce(a.written, []) AS written,
-       [(m:Agency)-[:MEMBER_OF]->(a) | m.name] AS members,
-       [(a)-[:MEMBER_OF]->(grp:Agency) | grp.name] AS member_of,
+       reduce(acc = [], n IN [(m:Agency)-[:MEMBER_OF]->(a) | m.name] | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS members,
+       reduce(acc = [], n IN [(a)-[:MEMBER_OF]->(grp:Agency) | grp.name] | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS member_of,
        {lead: lead, support: support, via_group: via_group} AS counts,
        documents,
        reduce(acc = [], x IN secs | acc + x) AS sections

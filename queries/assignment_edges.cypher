@@ -7,3 +7,4 @@ MATCH (a:Agency)-[r:LEADS|SUPPORTS]->(t:Task)
 WHERE $document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document
 RETURN a.name AS agency, a.type AS agency_type, t.id AS task, t.number AS number, t.source AS source,
        CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END AS role
+ORDER BY agency, task, role

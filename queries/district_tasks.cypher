@@ -27,15 +27,16 @@ WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
          {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
           via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits
 WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
-WITH t,
+WITH t, hits, direct,
      CASE WHEN size(hits) = 0 THEN null
           WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
           WHEN size(direct) > 0 THEN 'support'
           WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
-          ELSE 'support' END AS role,
-     CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE hits[0].via END AS via,
-     [x IN direct | x.unit] AS unit_names
-ORDER BY t.source, t.line_start, t.number
+          ELSE 'support' END AS role
+WITH t, role,
+     CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE reduce(v = null, x IN hits | CASE WHEN x.role = role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS via,
+     reduce(acc = [], n IN [x IN direct | x.unit] | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS unit_names
+ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks, collect([role, via, unit_names]) AS marks
 WITH tasks, marks, size(tasks) AS total
 UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
@@ -43,8 +44,8 @@ WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
-       [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
-       [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
+       [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [[coalesce(lr.pos, 0), l.name], l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
+       [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [[coalesce(sr.pos, 0), s.name], s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        m[0] AS role, m[1] AS via, m[2] AS units,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       [ix IN reduce(iacc = [], ip IN [(t)-[:HAS_INDICATOR]->(i:Indicator) | [[coalesce(i.pos, 0), i.id], i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}]] | [iy IN iacc WHERE iy[0] < ip[0]] + [ip] + [iy IN iacc WHERE iy[0] >= ip[0]]) | ix[1]] AS indicators,
        total

@@ -6,6 +6,7 @@
 MATCH (i:Indicator {id: $id})
 OPTIONAL MATCH (c:Indicator)-[r:ROLLS_UP_TO]->(i)
 OPTIONAL MATCH (ct:Task)-[:HAS_INDICATOR]->(c)
+WITH i, c, r, ct ORDER BY ct.source, ct.line_start, coalesce(c.pos, 0), c.id
 WITH i, collect(CASE WHEN c IS NULL THEN null ELSE {
         indicator: c {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city},
         task: {id: ct.id, number: ct.number, text: ct.text, source: ct.source, doc_id: ct.doc_id,

@@ -25,14 +25,15 @@ WITH t, ahits, [(k:Agency)-[rb:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bg
                  via: CASE WHEN k IN bunits THEN null ELSE k.name END}] AS bhits
 WHERE size(bhits) > 0
 WITH t, ahits, bhits, [h IN ahits WHERE h.via IS NULL] AS adirect, [h IN bhits WHERE h.via IS NULL] AS bdirect
-WITH t,
+WITH t, ahits, bhits, adirect, bdirect,
      CASE WHEN any(h IN adirect WHERE h.role = 'lead') THEN 'lead' WHEN size(adirect) > 0 THEN 'support'
           WHEN any(h IN ahits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS role,
-     CASE WHEN size(adirect) > 0 THEN null ELSE ahits[0].via END AS via,
      CASE WHEN any(h IN bdirect WHERE h.role = 'lead') THEN 'lead' WHEN size(bdirect) > 0 THEN 'support'
-          WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role,
-     CASE WHEN size(bdirect) > 0 THEN null ELSE bhits[0].via END AS other_via
-ORDER BY t.source, t.line_start, t.number
+          WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role
+WITH t, role, other_role,
+     CASE WHEN size(adirect) > 0 THEN null ELSE reduce(v = null, x IN ahits | CASE WHEN x.role = role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS via,
+     CASE WHEN size(bdirect) > 0 THEN null ELSE reduce(v = null, x IN bhits | CASE WHEN x.role = other_role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS other_via
+ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks, collect([role, via, other_role, other_via]) AS marks
 WITH tasks, marks, size(tasks) AS total
 UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
@@ -40,8 +41,8 @@ WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
-       [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [lr.pos, l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
-       [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [sr.pos, s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
+       [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [[coalesce(lr.pos, 0), l.name], l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
+       [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [[coalesce(sr.pos, 0), s.name], s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
        m[0] AS role, m[1] AS via, m[2] AS other_role, m[3] AS other_via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       [ix IN reduce(iacc = [], ip IN [(t)-[:HAS_INDICATOR]->(i:Indicator) | [[coalesce(i.pos, 0), i.id], i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}]] | [iy IN iacc WHERE iy[0] < ip[0]] + [ip] + [iy IN iacc WHERE iy[0] >= ip[0]]) | ix[1]] AS indicators,
        total

@@ -10,7 +10,7 @@ MATCH (t:Task)
 WHERE ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
   AND ($include_rows OR t.kind IS NULL OR t.kind <> 'district_row')
   AND NOT (t)<-[:LEADS|SUPPORTS]-(:Agency)
-WITH t ORDER BY t.source, t.line_start, t.number
+WITH t ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks
 WITH tasks, size(tasks) AS total
 UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
@@ -19,5 +19,5 @@ RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [] AS leads, [] AS supports, null AS role, null AS via,
-       [(t)-[:HAS_INDICATOR]->(i:Indicator) | i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}] AS indicators,
+       [ix IN reduce(iacc = [], ip IN [(t)-[:HAS_INDICATOR]->(i:Indicator) | [[coalesce(i.pos, 0), i.id], i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}]] | [iy IN iacc WHERE iy[0] < ip[0]] + [ip] + [iy IN iacc WHERE iy[0] >= ip[0]]) | ix[1]] AS indicators,
        total

@@ -23,7 +23,9 @@ router = APIRouter(tags=["cypher"])
 
 _STRINGS_AND_COMMENTS = re.compile(r"'(?:\\.|[^'\\])*'|\"(?:\\.|[^\"\\])*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 _WRITE = re.compile(
-    r"(?<![\w.$])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|GRANT|DENY|REVOKE)(?![\w])", re.IGNORECASE
+    r"(?<![\w.$])(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|ALTER|GRANT|DENY|REVOKE"
+    r"|TERMINATE|(?:START|STOP)\s+DATABASE)(?![\w])",  # Neo4j: ends others' transactions, stops databases
+    re.IGNORECASE,
 )
 _CALL = re.compile(r"(?<![\w.$])CALL\s+([\w.]+)", re.IGNORECASE)
 READ_PROCEDURES = {

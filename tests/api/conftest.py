@@ -132,6 +132,26 @@ def keyed_server(graphs) -> Iterator[LiveServer]:
 
 
 @pytest.fixture(scope="session")
+def falkordb_api(falkordb_server) -> Iterator[httpx.Client]:
+    """The samples served from the embedded FalkorDB whatever the session's backend (to compare engines)."""
+    from graph.connect import open_store
+    from loaders.pipeline import load_paths
+
+    settings = Settings(dutygraph_data=falkordb_server.data_dir, dutygraph_graph="api_samples_falkordb",
+                        falkordb_url=None, neo4j_uri=None)
+    store = open_store(settings)
+    try:
+        store.ensure_schema()
+        results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
+        assert [r.error for r in results if r.status == "failed"] == []
+        with LiveServer(store, settings) as server, httpx.Client(base_url=server.url, timeout=60) as client:
+            yield client
+    finally:
+        store.delete_graph()  # type: ignore[attr-defined]
+        store.close()
+
+
+@pytest.fixture(scope="session")
 def small(small_server: LiveServer) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=small_server.url, timeout=30) as client:
         yield client

@@ -1,45 +1,24 @@
 """The same samples loaded into both engines in one run give the same answers, byte for byte.
 
-Runs in the Neo4j pass (`pytest --backend neo4j`): `api` serves the samples from Neo4j, and this module
-loads them again into the session's embedded FalkorDB. Every answer is compared whole (lists, their
+Runs in the Neo4j pass (`pytest --backend neo4j`): `api` serves the samples from Neo4j, `falkordb_api`
+from the session's embedded FalkorDB (tests/api/conftest.py). Every answer is compared whole (lists, their
 order, `via`, counts), so an order that one engine leaves to chance shows up here.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from itertools import combinations
 from urllib.parse import quote
 
 import httpx
 import pytest
-from conftest import SAMPLES, LiveServer
 
-from graph.settings import REPO_ROOT, Settings
+from graph.settings import REPO_ROOT
 
 pytestmark = pytest.mark.neo4j
 ALL = {"limit": 1000}
 ARTIFACTS = REPO_ROOT / "tests" / "artifacts"
-
-
-@pytest.fixture(scope="module")
-def falkordb_api(falkordb_server) -> Iterator[httpx.Client]:
-    from graph.connect import open_store
-    from loaders.pipeline import load_paths
-
-    settings = Settings(dutygraph_data=falkordb_server.data_dir, dutygraph_graph="cross_engine_samples",
-                        falkordb_url=None, neo4j_uri=None)
-    store = open_store(settings)
-    try:
-        store.ensure_schema()
-        results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
-        assert [r.error for r in results if r.status == "failed"] == []
-        with LiveServer(store, settings) as server, httpx.Client(base_url=server.url, timeout=60) as client:
-            yield client
-    finally:
-        store.delete_graph()  # type: ignore[attr-defined]
-        store.close()
 
 
 def get(client: httpx.Client, url: str, **params) -> object:
