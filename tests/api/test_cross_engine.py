@@ -127,3 +127,17 @@ def test_every_catalogue_query_answers_the_same(api: httpx.Client, falkordb_api:
             differ.append(f"query {q['name']} {params} {first_difference(rows_a, rows_b)}")
     assert not differ, report(differ)
 
+
+
+def test_ledgers_are_identical(api: httpx.Client, falkordb_api: httpx.Client) -> None:
+    busiest = [w["name"] for w in get(falkordb_api, "/stats/workload", limit=10)["items"]]
+    urls = [f"/agencies/{quote(n, safe='')}/ledger.csv" for n in busiest]
+    urls += [f"/districts/{quote(d, safe='')}/ledger.csv" for d in get(falkordb_api, "/districts")]
+    urls += ["/workload.csv", "/tasks/ledger.csv"]
+    differ = []
+    for url in urls:
+        a, b = api.get(url), falkordb_api.get(url)
+        assert a.status_code == b.status_code == 200, (url, a.text[:200], b.text[:200])
+        if a.content != b.content:
+            differ.append(f"GET {url} {first_difference(a.text.splitlines(), b.text.splitlines())}")
+    assert not differ, report(differ)

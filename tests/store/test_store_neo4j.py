@@ -43,3 +43,13 @@ def test_schema_write_through_read_path_is_refused(store: GraphStore) -> None:
 def test_read_timeout_is_passed_to_the_transaction(store: GraphStore) -> None:
     with pytest.raises(QueryError):
         store.read("UNWIND range(1, 200000000) AS i WITH i WHERE i % 7 = 100 RETURN count(i) AS n", timeout_ms=10)
+
+
+@pytest.mark.neo4j
+def test_test_server_that_cannot_start_in_time_says_so_with_its_log(tmp_path) -> None:
+    from tools.neo4j.server import Neo4jServer, Neo4jStartError
+
+    server = Neo4jServer(tmp_path / "home", start_timeout_s=0.2)
+    with pytest.raises(Neo4jStartError, match=r"did not start within 0 s[\s\S]*launcher.log"):
+        server.start()
+    assert not server.running

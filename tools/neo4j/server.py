@@ -122,6 +122,10 @@ class Neo4jServer:
         self.start_seconds = time.monotonic() - started
         return uri
 
+    @property
+    def running(self) -> bool:
+        return self._proc is not None and self._proc.poll() is None
+
     def more(self) -> str:
         """Start one more server (an empty database of its own); returns its bolt URI."""
         if self._proc is None or self._proc.stdin is None:
@@ -197,6 +201,8 @@ class Neo4jServer:
 
     def _fail(self, what: str) -> None:
         tail = self.log_tail()
+        if self._proc is not None and self._proc.poll() is None:
+            self._proc.terminate()  # mid start-up it does not read stdin yet; SIGTERM runs its shutdown hook
         self.stop()
         raise Neo4jStartError(f"{what}\n{tail}")
 
