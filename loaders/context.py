@@ -97,12 +97,12 @@ class PlaceContext:
         prefix = here.prefix
         if names.is_group(base):
             return Agency(name=key, jurisdiction=local, type="group")
-        if local and prefix in ("区", "县") and base.startswith(prefix) and len(base) > 2 \
+        if local and prefix in ("区", "县", "旗") and base.startswith(prefix) and len(base) > 2 \
                 and not base.startswith(prefix + "直") and names.looks_like_unit(base):
             qualified = local + key[1:]
             return Agency(name=qualified, jurisdiction=local, type=names.guess_type(qualified),
                           aliases=[key], district=local)
-        if local and base.startswith(("团区委", "团县委")) and prefix in ("区", "县"):
+        if local and base.startswith(("团区委", "团县委", "团旗委")) and prefix in ("区", "县", "旗"):
             return Agency(name=key, jurisdiction=local, type="mass_organisation", district=local)
         owner = local
         if base.startswith("市") and here.level in ("district", "county") and here.parent:

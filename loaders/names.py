@@ -54,10 +54,10 @@ PERSON_LABEL = re.compile(
     r"项目责任人|责任人|联系人|[省市区县]长|副[省市区县]长|[省市区县]委书记)\s*[::]?"
 )
 ROLE_TITLE = re.compile(r"(?:副?[省市区县]长|秘书长|副秘书长|书记|副书记|主任|副主任|局长|部长|同志)$")
-LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|自治县|自治州|特区|设区市)"
+LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|自治县|自治州|特区|设区市|辖市|辖区)"
 _LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
 _LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
-_PREFIXED = re.compile(r"^([省市区县])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
+_PREFIXED = re.compile(r"^(自治区|[省市区县州旗])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
 _BARE = re.compile(r"^[\u4e00-\u9fa5]{2,10}$")
 _PLACE_SPLIT = re.compile(
     r"^([\u4e00-\u9fa5]{1,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会|管理局))$"
@@ -304,14 +304,15 @@ def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = N
                 break
             level, suffix = m.group(2), m.group(3)
             base = strip_brackets(normalise(item))[0]
-            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗")) or not level else level + suffix)
+            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗", "州")) or not level else level + suffix)
             break
     return out
 
 
 _SHARED = re.compile(
-    r"^([\u4e00-\u9fa5]{1,12}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)?)(人民政府|政府|管委会|管理委员会|管理局)$"
-)
+    r"^([\u4e00-\u9fa5]{1,12}?)((?:新区|高新区|经开区|开发区|自治县|自治州|区|县|市|旗|州|盟|街道|镇|乡)?)"
+    r"(人民政府|政府|管委会|管理委员会|管理局|办事处)$"
+)  # the level word before the suffix is what the bare places before it lack: 玉树、果洛州; 鼓东、鼓西街道办事处
 _PLACE_END = ("区", "县", "市", "旗", "城", "园", "港", "岛", "州")
 
 

@@ -27,6 +27,8 @@ LEVEL_OF_SUFFIX = {
 }
 # The word a level's own units start with: 区发改局 in a district document, 县教育局 in a county's.
 PREFIX_OF_LEVEL = {"province": "省", "city": "市", "district": "区", "county": "县"}
+# Places whose own units take the place's own level word: a banner's 旗发改委, a prefecture's 州教育局.
+OWN_PREFIXES = ("自治区", "旗", "州", "盟")
 
 _CJK = r"\u4e00-\u9fa5"
 _SEGMENT = re.compile(rf"[{_CJK}]{{1,8}}?(?:自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)")
@@ -63,7 +65,10 @@ class Jurisdiction:
 
     @property
     def prefix(self) -> str:
-        """The level word the document's own units start with ("区" in a district document)."""
+        """The level word the document's own units start with ("区" in a district document, "旗" in a banner's)."""
+        for word in OWN_PREFIXES:
+            if self.name.endswith(word) and level_of(word) == self.level:
+                return word
         return PREFIX_OF_LEVEL.get(self.level, "")
 
     @property

@@ -17,6 +17,7 @@ A heading's attribution applies to the items under it that have none. Under a di
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -204,7 +205,7 @@ class _Walker:
     def table_line(self, line: Line) -> None:
         cells = line.norm.split("\t")
         compact = re.sub(r"\s+", "", line.norm)
-        cols = attribution.header_columns(cells)
+        cols = tables.header_columns(cells)
         if cols:
             self.current = None
             if compact != self.table_header:  # a repeated header (after a page break) changes nothing
@@ -270,7 +271,7 @@ class _Walker:
             return True
         if RE_CHINESE.match(n):
             nxt = self.next_norm(i)
-            if self.table is not None and "\t" in nxt and not attribution.header_columns(nxt.split("\t")):
+            if self.table is not None and "\t" in nxt and not tables.header_columns(nxt.split("\t")):
                 self.category = _clean(line.text)  # a category row written without cells
                 return True
             self.current, self.table, self.table_header = None, None, None
@@ -369,7 +370,7 @@ def split_run_in(lines: list[Line]) -> list[Line]:
                         cuts.append(r.start(1))
                         expected += 1
         bounds = [0, *sorted(set(cuts)), len(line.text)]
-        out.extend(_slice(line, a, b) for a, b in zip(bounds, bounds[1:]) if line.text[a:b].strip())
+        out.extend(_slice(line, a, b) for a, b in itertools.pairwise(bounds) if line.text[a:b].strip())
     return out
 
 
@@ -424,7 +425,7 @@ def _is_district_heading(n: str, nxt: str, in_annex: bool) -> bool:
     if len(compact) > 14 or not RE_DISTRICT.match(compact):
         return False
     nxt_cells = nxt.split("\t") if "\t" in nxt else []
-    if nxt_cells and attribution.header_columns(nxt_cells):
+    if nxt_cells and tables.header_columns(nxt_cells):
         return True
     return in_annex and bool(RE_NUMBERED.match(nxt))
 

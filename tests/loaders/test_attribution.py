@@ -2,7 +2,7 @@
 
 import pytest
 
-from loaders import attribution
+from loaders import attribution, tables
 from loaders.reading import normalise
 
 
@@ -130,6 +130,18 @@ def parts_of(text: str, doc_rule: str | None = None):
             [("lead", "牵头", "办公室"), ("support", "配合", "财务处")],
             "inline:牵头+配合",
         ),
+        # a leader printed inside the bracket before the labels
+        (
+            "1.建设产业基地。(责任领导:王建军;牵头单位:市工信局;责任单位:市科技局)",
+            [("lead", "牵头", "市工信局"), ("support", "责任", "市科技局")],
+            "inline:牵头+责任",
+        ),
+        # labels ending the sentence, a group with its own bracket in the list
+        (
+            "5.实施供水工程。牵头单位:县水务局;责任单位:各镇人民政府(街道办事处)。",
+            [("lead", "牵头", "县水务局"), ("support", "责任", "各镇人民政府(街道办事处)")],
+            "inline:牵头+责任",
+        ),
         # "X牵头,Y配合" phrasing
         (
             "12.建设平台。(市发改委牵头,市财政局、市经信局配合)",
@@ -246,7 +258,7 @@ def test_labelled_lines():
     ],
 )
 def test_table_header(header, expected):
-    assert attribution.header_columns(normalise(header).split("\t")) == expected
+    assert tables.header_columns(normalise(header).split("\t")) == expected
 
 
 @pytest.mark.parametrize(

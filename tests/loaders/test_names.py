@@ -18,6 +18,7 @@ from loaders.places import given
         ("相关市、县政府", ["相关市、县政府"]),
         ("各市、县、自治县人民政府", ["各市、县、自治县人民政府"]),
         ("市发改委,各县(市)、区人民政府", ["市发改委", "各县(市)、区人民政府"]),
+        ("市发改委,各辖市、区人民政府", ["市发改委", "各辖市、区人民政府"]),
         # trailing notes are not units
         ("市财政局,市级各有关部门按职责分工负责", ["市财政局", "市级各有关部门"]),
         ("区直各部门(下同)", ["区直各部门"]),
@@ -45,6 +46,7 @@ def test_split_units(text: str, items: list[str]) -> None:
         (["区发改局", "各街道", "税务局"], ["区发改局", "各街道", "税务局"]),  # a group ends the shared prefix
         (["市发改委", "团市委"], ["市发改委", "团市委"]),
         (["市商务局", "萧山区发改局"], ["市商务局", "萧山区发改局"]),  # a name with its own place
+        (["自治区发展改革委", "财政厅", "商务厅"], ["自治区发展改革委", "自治区财政厅", "自治区商务厅"]),
     ],
 )
 def test_share_prefix(items: list[str], shared: list[str]) -> None:
@@ -64,6 +66,8 @@ def test_share_prefix(items: list[str], shared: list[str]) -> None:
         (["洋浦经济开发区", "三亚崖州湾科技城管理局"], ["洋浦经济开发区管理局", "三亚崖州湾科技城管理局"]),
         (["市交委", "市建委", "各区人民政府"], ["市交委", "市建委", "各区人民政府"]),  # a group lends nothing
         (["立山经济开发区", "区人民政府"], ["立山经济开发区", "区人民政府"]),
+        (["鼓东", "鼓西", "温泉街道办事处"], ["鼓东街道办事处", "鼓西街道办事处", "温泉街道办事处"]),
+        (["玉树", "果洛州人民政府"], ["玉树州人民政府", "果洛州人民政府"]),
     ],
 )
 def test_share_suffix(items: list[str], shared: list[str]) -> None:
@@ -79,6 +83,7 @@ def test_share_suffix(items: list[str], shared: list[str]) -> None:
         ("南陵县", "县发改委等部门", ["南陵县发改委"]),
         ("咸阳市", "市环保局、市交委", ["市环保局", "市交委"]),
         ("鞍山市立山区", "市生态环境局、区城管局", ["市生态环境局", "立山区城管局"]),
+        ("科尔沁右翼前旗", "旗农牧局、各苏木乡镇人民政府", ["科尔沁右翼前旗农牧局", "各苏木乡镇人民政府"]),
     ],
 )
 def test_resolved_in_a_place(jurisdiction: str, text: str, resolved: list[str]) -> None:
