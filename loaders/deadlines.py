@@ -61,6 +61,8 @@ _FORM = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" 
 _BEFORE = re.compile(r"(?:到|至|于|截止|力争|确保|在)\s*$")
 _NOT_A_DEADLINE = re.compile(r"(?:截至|自|从)$")  # "截至2023年底，已建成…" states where things stand
 _SINCE = re.compile(r"^(?:以来|起|开始)")
+# "2.2024年，新建幼儿园5所" / "…工程，2024年，帮扶…": a year opening its clause frames that clause's target.
+_CLAUSE_START = re.compile(r"(?:^|[。；;：:，,]|\d{1,2}[.．、]|[（(]\d{1,2}[）)])$")
 _AFTER = re.compile(r"^\s*(?:前|以前|之前|完成|建成|实现|基本完成|全面完成|投用|投入使用|竣工|落地|上线|到位|办结)")
 
 
@@ -98,7 +100,9 @@ def find_in_text(text: str | None, *, year: int | None = None) -> Deadline | Non
         if _NOT_A_DEADLINE.search(norm[max(0, m.start() - 2) : m.start()]) or _SINCE.match(norm[m.end() :]):
             continue
         marked = phrase.endswith(("前", "底", "末")) or "底" in phrase
-        if not (marked or before or _AFTER.match(norm[m.end() :])):
+        framing = (m.lastgroup == "year" and m.group("year_y") and norm[m.end() : m.end() + 1] in "，,"
+                   and _CLAUSE_START.search(norm[max(0, m.start() - 4) : m.start()]))
+        if not (marked or before or framing or _AFTER.match(norm[m.end() :])):
             continue
         reading = _reading(m, year)
         if reading is None:

@@ -36,8 +36,10 @@ def test_ledger_command_writes_what_the_unit_query_lists(env, tmp_path):  # noqa
     result = run(env, "ledger", "江岸区", "--district", "--out", str(district), "--overdue", "--today", "2026-01-01")
     assert result.returncode == 0, result.stderr
     rows = list(csv.reader(io.StringIO(district.read_text(encoding="utf-8-sig"))))
-    assert tuple(rows[0]) == HEADERS and len(rows) > 1
-    assert all("2025-12-31" in r[4] for r in rows[1:])
+    assert tuple(rows[0]) == HEADERS
+    # 000: 15 附件1 rows "到2025年" through 各区人民政府, 江岸区's 附件2 rows 3, 4, 5 "2022年，…" (test_ledger.py)
+    assert len(rows) - 1 == 18
+    assert sorted(r[4].split("\n")[-1] for r in rows[1:]) == ["（截止 2022-12-31）"] * 3 + ["（截止 2025-12-31）"] * 15
 
     doc = tmp_path / "003.xlsx"
     assert run(env, "ledger", "003", "--document", "--out", str(doc)).returncode == 0

@@ -191,16 +191,27 @@ def test_due_filters_on_unit_and_district_lists_and_ledgers(dl: httpx.Client) ->
     assert rows[1][4] == "2023—2025年\n（截止 2025-12-31）"
 
 
+# 000 as printed: 附件1 rows 江岸区 supports through 各区人民政府 that say "到2025年" (not 12, 13, 23), and
+# 附件2's 江岸区 rows 3, 4, 5 ("2.2022年，新改扩建…", "2022年，扶持创业…", "…工程，2022年，帮扶…").
+VIA_2025 = {"1", "7", "8", "9", "10", "11", "14", "15", "16", "17", "18", "21", "22", "24", "25"}
+OWN_2022 = {"3", "4", "5"}
+
+
 def test_due_filters_on_a_district_and_its_ledger(api: httpx.Client) -> None:
-    """The samples' deadlines are all 到2025年 / 到2035年: overdue on 2026-01-01, none yet on 2025-01-01."""
-    every = _items(api, "/districts/江岸区/tasks")
+    def dated(today: str, **params) -> tuple[set, set]:
+        rows = [i for i in _items(api, "/districts/江岸区/tasks", today=today, **params) if i["source"].startswith("000")]
+        return {i["number"] for i in rows if i["via"]}, {i["number"] for i in rows if not i["via"]}
+
+    assert dated("2026-01-01", overdue="true") == (VIA_2025, OWN_2022)
+    assert dated("2023-01-01", overdue="true") == (set(), OWN_2022)
+    assert dated("2022-12-31", overdue="true") == (set(), set())
+    assert dated("2025-01-01", due_within=365) == (VIA_2025, set())
+    assert dated("2025-01-01", year=2022) == (set(), OWN_2022)
     overdue = _items(api, "/districts/江岸区/tasks", overdue="true", today="2026-01-01")
-    assert overdue and [i["id"] for i in overdue] == [i["id"] for i in every if i["due"] == "2025-12-31"]
-    assert _items(api, "/districts/江岸区/tasks", overdue="true", today="2025-01-01") == []
-    assert _items(api, "/districts/江岸区/tasks", due_within=365, today="2025-01-01") == overdue
+    assert len(overdue) == len(VIA_2025) + len(OWN_2022)
     rows = _csv_rows(api.get("/districts/江岸区/ledger.csv", params={"overdue": "true", "today": "2026-01-01"}).content)
     _check_rows(rows[1:], overdue)
-    assert all("（截止 2025-12-31）" in r[4] for r in rows[1:])
+    assert sorted({r[4] for r in rows[1:]}) == ["2022年\n（截止 2022-12-31）", "到2025年\n（截止 2025-12-31）"]
 
 
 def test_bad_filter_values_are_refused_in_chinese(dl: httpx.Client) -> None:
