@@ -393,6 +393,26 @@ def _fill_parts(
     att.rule = _rule_name(prefix, att.parts, doc_rule)
 
 
+# Inside one table cell the stem alone is a label: "牵头:县发改委;配合:县工信局、县财政局".
+CELL_LABEL = re.compile(rf"({_STEM_ALT})(?:{_UNIT})?\s*:\s*")
+
+
+def cell_parts(norm: str, start: int, end: int) -> list[Part] | None:
+    """A unit cell that carries its own labels, split into role parts; None when the cell has no label."""
+    marks = list(CELL_LABEL.finditer(norm, start, end))
+    if not marks or norm[start:marks[0].start()].strip(" ;,、"):
+        return None
+    parts = []
+    for i, m in enumerate(marks):
+        list_end = marks[i + 1].start() if i + 1 < len(marks) else end
+        while list_end > m.end() and norm[list_end - 1] in " ;,、。.":
+            list_end -= 1
+        if list_end > m.end():
+            parts.append(Part("lead", m.group(1), m.end(), list_end))
+    _assign_roles(parts, None)
+    return parts
+
+
 def _assign_roles(parts: list[Part], doc_rule: str | None) -> None:
     """Roles from labels: leads are 牵头/主办/承办, or 责任 when no lead label is present."""
     has_lead_label = any(p.label in ("牵头", "主办", "主责", "主要") for p in parts)

@@ -246,7 +246,7 @@ class _Builder:
         for column in ("lead", "responsible", *sorted(c for c in roles if c.startswith("support"))):
             if column in roles and cell.get(column):
                 s, e = item.cells[column]
-                parts.append(attribution.Part(roles[column], column, s, e))
+                parts.extend(attribution.cell_parts(line.norm, s, e) or [attribution.Part(roles[column], column, s, e)])
                 label = (
                     item.header[item.columns[column]] if item.columns[column] < len(item.header) else column
                 )

@@ -283,3 +283,16 @@ def test_table_header(header, expected):
 )
 def test_table_roles(columns, doc_rule, roles, rule):
     assert attribution.table_roles(columns, doc_rule) == (roles, rule)
+
+
+def test_labels_inside_a_table_cell():
+    """A unit cell "牵头:A;配合:B、C" names its own roles; a cell without labels is left to its column."""
+    cell = "牵头:县教育局;配合:县财政局、县住建局"
+    norm = "1\t新建学校\t" + cell + "\t8月"
+    start = norm.index(cell)
+    parts = attribution.cell_parts(norm, start, start + len(cell))
+    assert [(p.role, p.label, norm[p.start:p.end]) for p in parts] == [
+        ("lead", "牵头", "县教育局"),
+        ("support", "配合", "县财政局、县住建局"),
+    ]
+    assert attribution.cell_parts("县城管局", 0, 4) is None
