@@ -34,8 +34,9 @@ _CJK = r"\u4e00-\u9fa5"
 _SEGMENT = re.compile(rf"[{_CJK}]{{1,8}}?(?:自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)")
 # What follows a place name at the start of an issuer or a title.
 _AFTER_PLACE = re.compile(
-    r"^(?:人民政府|政府|人大|委员会|区委|县委|市委|省委|管委会|管理委员会|办公室|办公厅|党委|\d{4}年|\d{4}—|关于|《|"
-    r"国民经济|重点|民生|年度|[一二三四五六七八九十]+五)"
+    r"^(?:人民政府|政府|人大|委员会|委|党委|党工委|区委|县委|市委|省委|管委会|管理委员会|办公室|办公厅|党委|\d{4}年|\d{4}—|关于|《|"
+    r"国民经济|重点|民生|年度|[一二三四五六七八九十]+五|"
+    r"[\u4e00-\u9fa5]{2,12}?(?:厅|局|委员会)(?:关于|办公室|文件|$))"  # a department: 吉林省发展和改革委员会关于…
 )
 _NOT_PLACES = {"市区", "城区", "辖区", "园区", "社区", "景区", "片区", "街区", "山区", "全市", "全区", "全县",
                "全省", "本市", "本区", "本县", "各区", "各县", "各市", "城市", "开发区", "新区"}
@@ -120,6 +121,8 @@ def _segments(t: str) -> list[str]:
         while end < len(t) and t[end] in "省市区县州旗" and not t.startswith(("区委", "县委", "市委", "省委"), end):
             end += 1  # "江州" + "市": the shortest match stopped at a level character inside the name
         out.append(t[m.start():end])
+        if t.startswith(("委", "党委", "党工委"), end):
+            return out  # "镇坪县委办公室": the party committee of the place just read, not another place
         pos = end
 
 

@@ -29,6 +29,13 @@ def _detect(text: str) -> places.Jurisdiction:
         # the title alone
         ("萧山区2024年民生实事项目责任分解表\n一、教育\n", "萧山区", "district", "title", ""),
         ("广东省人民政府关于印发重点任务分工方案的通知\n", "广东省", "province", "title", ""),
+        # a joint party–government issuer line: the place once, not "委办公室镇坪县"
+        ("中共镇坪县委办公室　镇坪县人民政府办公室\n关于印发重点工作任务分工的通知\n各镇党委、人民政府:\n",
+         "镇坪县", "county", "header", ""),
+        # a province department
+        ("吉林省发展和改革委员会关于印发促进消费实施方案的通知\n", "吉林省", "province", "title", ""),
+        # a banner
+        ("科尔沁右翼前旗人民政府办公室关于印发重点工作任务分解的通知\n", "科尔沁右翼前旗", "county", "title", ""),
         # Traditional script
         ("盤錦市人民政府辦公室關於印發任務分解方案的通知\n", "盘锦市", "city", "title", ""),
         # no place named: level only, from the issuer's level word / addressee / unit prefixes
