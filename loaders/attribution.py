@@ -34,18 +34,23 @@ LEAD_STEMS = ("牵头", "主办", "承办", "主责", "主要")
 RESPONSIBLE_STEMS = ("责任", "实施", "落实")  # lead alone, support beside a lead label
 SUPPORT_STEMS = ("配合", "协办", "参与", "协同", "协作", "其他", "其它", "协助")
 STEMS = LEAD_STEMS + RESPONSIBLE_STEMS + SUPPORT_STEMS
-DEADLINE_LABELS = ("完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "办结时限")
+DEADLINE_LABELS = (
+    "完成时限", "完成时间", "时间节点", "时限要求", "完成期限", "时间要求", "办结时限", "进度安排", "时间安排", "进度要求",
+)
 
 _STEM_ALT = "|".join(STEMS)
 _UNIT = "(?:责任)?(?:单位|部门|处室|科室)"
 LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 # Parts that name people or contacts, not units: they end the unit list before them and are dropped.
 _PERSON = (
-    r"(?:(?:牵头|责任|分管|联系|主要|包保|督办|挂点|领办)(?:[省市区县]级?|[省市区县]政府)?(?:负责领导|领导|负责人|人)(?:姓名)?|"
+    r"(?:(?:牵头|责任|分管|联系|主要|主管|包保|包抓|分包|督办|挂点|领办)(?:[省市区县旗]级?|[省市区县旗]政府)?"
+    r"(?:负责领导|领导|负责人|责任人|人)(?:姓名)?|"
     r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
 )
 OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
-LEADER_LABEL = re.compile(r"^(?:牵头|责任|分管|包保|督办|挂点|领办)[^:]*(?:领导|负责人)|^(?:项目)?责任人")
+LEADER_LABEL = re.compile(
+    r"^(?:牵头|责任|分管|主管|主要|包保|包抓|分包|督办|挂点|领办)[^:]*(?:领导|负责人|责任人)|^(?:项目)?责任人"
+)
 # "部门分工:省发改委牵头,各地配合" — a label whose content is written in the verb form.
 VERB_LABEL = re.compile(r"(?:部门分工|责任分工|任务分工|分工|责任主体|落实单位)\s*[:]\s*")
 # A label line may carry its own numbering: "(一)牵头单位:", "1.责任单位:", "一是牵头单位:".

@@ -225,6 +225,18 @@ def test_labelled_lines_with_a_person():
     ]
 
 
+def test_label_lines_naming_people_and_a_schedule():
+    """主管领导 / 主要责任人 name people, 进度安排 a schedule: only the 责任单位 line names units."""
+    lines = ["一、新增学位8000个。", "主管领导:赵某", "责任单位:市教育局", "主要责任人:孙某", "进度安排:8月底前完成。"]
+    first, atts = attribution.find_labelled_lines([normalise(x) for x in lines])
+    assert first == 1
+    assert [(p.role, lines[1 + k][p.start : p.end]) for k, a in enumerate(atts) for p in a.parts] == [
+        ("lead", "市教育局"),
+    ]
+    assert lines[1][slice(*atts[0].leader)] == "赵某"
+    assert lines[4][slice(*atts[3].deadline)] == "8月底前完成"
+
+
 def test_labelled_lines():
     lines = ["1.加快建设项目。", "牵头单位：市发改委", "责任单位：市财政局、市经信局", "完成时限：2023年底"]
     first, atts = attribution.find_labelled_lines([normalise(x) for x in lines])
