@@ -64,9 +64,9 @@ def render(extracted: Extracted) -> Rendered:
 
     for block in extracted.blocks:
         if isinstance(block, Paragraph):
-            for piece in re.split(r"[\r\n\v]+", block.text.replace("\t", " ")):
-                if piece.strip():
-                    emit(piece.strip(), block.where)
+            for piece in re.split(r"[\r\n\v]+", block.text):
+                if piece.strip():  # tabs are cells: a leading one is an empty first cell, as in a .txt
+                    emit(piece.strip(" \u3000") if "\t" in piece else piece.strip(), block.where)
             continue
         rows = [[clean_cell(c) for c in row] for row in block.rows]
         width = max((len(r) for r in rows), default=0)

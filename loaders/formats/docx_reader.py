@@ -112,7 +112,7 @@ def _run_texts(p):
             yield el.text or ""
         elif el.tag == qn("w:tab"):
             if el.getparent().tag == qn("w:r"):
-                yield " "
+                yield "\t"  # a tab in the text is a cell break, as in a .txt
         elif el.tag in (qn("w:br"), qn("w:cr")):
             yield "\n"
 

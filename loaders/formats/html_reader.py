@@ -82,7 +82,8 @@ class _Walker:
         self.tables = 0
 
     def flush(self) -> None:
-        text = re.sub(r"[ \t\u00a0\u3000]+", " ", self.line).strip()
+        # Source line breaks are one space; a run of spaces within a line stays (cells aligned by spaces).
+        text = re.sub(r"[ \t\u00a0]*[\r\n][\s\u00a0]*", " ", self.line).replace("\u00a0", " ").replace("\t", "  ").strip()
         if text:
             self.paragraphs += 1
             self.blocks.append(Paragraph(text, f"第{self.paragraphs}段"))

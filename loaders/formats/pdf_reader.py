@@ -64,9 +64,10 @@ def read_pdf(data: bytes, source: str) -> Extracted:
                 else:
                     boxes.remove(t.bbox)
             outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, b) for b in boxes))
-            for ln in outside.extract_text_lines(return_chars=False, strip=True):
-                if ln["text"].strip():
-                    items.append((no, ln["top"], _Line(ln["text"], ln["x0"], ln["x1"], ln["top"], ln["bottom"],
+            for ln in outside.extract_text_lines(return_chars=True, strip=True):
+                text = _spaced(ln["chars"]) or ln["text"]
+                if text.strip():
+                    items.append((no, ln["top"], _Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"],
                                                        no, float(page.height))))
     if chars == 0:
         raise LoadError(source, None, SCANNED)
@@ -77,10 +78,31 @@ def read_pdf(data: bytes, source: str) -> Extracted:
     return Extracted(_paragraphs(kept), "pdf")
 
 
+_NO_LINE_START = set("（(）)、，,；;：:。.%％")
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 # One unit name ending a line and another starting the next: a list of units, one a line, not a wrap.
 _UNIT_END = re.compile(r"(?:局|委|办|府|会|院|厅|部|中心|集团|公司|队|室|站|所|馆|社|联)$")
 _UNIT_START = re.compile(r"^(?:市|区|县|省|州|镇|乡|街道)[\u4e00-\u9fff]{1,12}(?:局|委|办|府|会|院|厅|部|中心|集团|公司|队|室|站|所|馆|社|联)")
+
+
+def _spaced(chars: list[dict]) -> str:
+    """A line's text with its spaces as written. Writers leave spaces out of the text layer and move the
+    next character instead: a gap a third of a character wide beyond the line's usual spacing is a space,
+    two-thirds or more is a run of spaces (kept as two: cells aligned by spaces in a text copy). Justified
+    lines spread every gap alike, so the usual gap is taken off first."""
+    visible = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
+    gaps = [b["x0"] - a["x1"] for a, b in pairwise(visible)]
+    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    out = visible[0]["text"] if visible else ""
+    for (a, b), gap in zip(pairwise(visible), gaps):
+        extra = (gap - max(usual, 0.0)) / max(b["size"], 1.0)
+        cjk = bool(_CJK.match(a["text"])) + bool(_CJK.match(b["text"]))
+        if extra >= 0.55:
+            out += "  "
+        elif extra >= (0.2, 0.28, 0.2)[cjk] or not cjk and gap > 0.15 * b["size"]:  # 0.2 em between 12 and 月
+            out += " "
+        out += b["text"]
+    return out
 
 
 def _table_rows(table, chars: list[dict]) -> list[list[str]]:
@@ -124,7 +146,8 @@ def _cell_text(chars: list[dict], bbox: tuple) -> str:
         if i:
             prev = lines[i - 1]
             # within two characters of the edge: line breaking moves "局、" to the next line together
-            wrapped = max(c["x1"] for c in prev) + 2.2 * prev[-1]["size"] >= bbox[2] - pad
+            wrapped = max(c["x1"] for c in prev) + 2.2 * prev[-1]["size"] >= bbox[2] - pad \
+                or text[:1] in _NO_LINE_START  # a line is not begun with these: the cell ran on
             names_meet = _UNIT_END.search(out) and _UNIT_START.match(text)
             out += "" if wrapped and not names_meet else "\n"
         out += text.strip()
@@ -175,12 +198,25 @@ def _furniture(lines: list[_Line]) -> set[int]:
     return dropped
 
 
+_DEADLINE_START = re.compile(r"^(?:\d{4}年|\d{1,2}月|年底|年内|长期|持续)")
+
+
+def _wrap_space(before: str, after: str) -> str:
+    """What a wrap at the page width swallowed: a line break falls on a space and the space is not drawn.
+    Between two unit names it was one; before a deadline in a row aligned by spaces, a run of them."""
+    if "  " in before and _DEADLINE_START.match(after):
+        return "  "
+    if _UNIT_END.search(before) and _UNIT_START.match(after):
+        return " "
+    return ""
+
+
 def _paragraphs(items: list) -> list:
     """Rejoin lines broken by the page width; tables stay as they are."""
     text_lines = [it for it in items if isinstance(it, _Line)]
     if not text_lines:
         return [it for it in items if isinstance(it, Table)]
-    right = sorted(ln.x1 for ln in text_lines)[int(0.9 * (len(text_lines) - 1))]
+    right = sorted(ln.x1 for ln in text_lines)[int(0.98 * (len(text_lines) - 1))]  # the text width, not a line's
     blocks: list = []
     prev: _Line | None = None
     for it in items:
@@ -196,7 +232,7 @@ def _paragraphs(items: list) -> list:
             and (it.page != prev.page or it.top - prev.bottom < 1.2 * char)
         ):
             last = blocks[-1]
-            last.text += it.text.strip()
+            last.text += _wrap_space(last.text, it.text.strip()) + it.text.strip()
         else:
             blocks.append(Paragraph(it.text.strip(), f"第{it.page}页"))
         prev = it
