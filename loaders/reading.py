@@ -308,7 +308,7 @@ def read(data: bytes, source: str) -> Reading:
             continue  # "|---|---|" under a Markdown table header
         # A table row keeps its leading empty cells ("\t2\t…" under a rowspan category).
         piece = _pinyin_free(raw.strip(" \u3000\r\n") if "\t" in stripped or raw.lstrip(" ").startswith("\t") else stripped)
-        if _PIPE_ROW.match(piece):
+        if _is_pipe_row(piece):
             piece = piece.strip("|｜").replace("｜", "\t").replace("|", "\t")  # a Markdown table row: cells
         norm = normalise(piece, simplified=traditional)
         if prev is not None and _continues(prev, norm, blank_run, width, wrapped):
@@ -399,6 +399,16 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
 
 _SPACE_CELLS = re.compile(r"\S(?:\s{2,}|\u3000+)(?=\S)")
 _PIPE_ROW = re.compile(r"^[|｜].*[|｜]$")
+
+
+def _is_pipe_row(piece: str) -> bool:
+    """ "| 1 | 任务 | 单位 |", also without the outer bars ("1 | 任务 | 单位 | A类 |"): three cells or more."""
+    if _PIPE_ROW.match(piece):
+        return True
+    cells = [c for c in re.split(r"[|｜]", piece) if c.strip()]
+    return len(cells) >= 3 and len(re.findall(r"[|｜]", piece)) >= 2
+
+
 _PIPE_RULE = re.compile(r"^[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)*[|｜]?$")
 _SENTENCE_PUNCT = re.compile(r"[。;,!?、]")
 _TITLE_END = re.compile(

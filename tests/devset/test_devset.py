@@ -32,7 +32,7 @@ MAX_REFUSED = 0  # documents main refuses although each holds attributed tasks (
 # A batch written after the grammar's last landing and scored once before any change for it (see unseen/README.md):
 # main's first-time figure was 0.791 on 21 documents. The floor holds what the loader reaches on it now.
 UNSEEN = DOCS.parent / "unseen"
-UNSEEN_FLOOR_F1 = 0.96
+UNSEEN_FLOOR_F1 = 0.99
 UNSEEN_DOCS = 21
 
 

@@ -185,3 +185,17 @@ def test_running_header_with_page_numbers():
     assert not any("公报" in t for t in texts)
     assert texts[-3:] == dates
     assert len(texts) == 1 + 4 + 3
+
+
+def test_pipe_rows_without_outer_bars_stay_rows():
+    """ "1 | 任务 | 单位 | A类 |" (a web copy without the leading bar) is a row of cells, never joined to the next."""
+    text = (
+        "序号 | 任务名称 | 指标要求 | 牵头部门 | 配合部门 | 目标类型 |\n"
+        "1 | 地区生产总值 | 增长6% | 区发改局 | 区统计局、区财政局、各街道办事处、各镇人民政府 | A类 |\n"
+        "2 | 固定资产投资 | 增长5% | 区发改局 | 区住建局 | A类 |\n"
+        "浏览量:1 | | | |\n"
+    )
+    lines = read(text.encode(), "x.txt").lines
+    assert [ln.text.split("\t")[:2] for ln in lines[:3]] == [["序号 ", " 任务名称 "], ["1 ", " 地区生产总值 "],
+                                                          ["2 ", " 固定资产投资 "]]
+    assert "\t" not in lines[3].text  # one filled cell: not a table row
