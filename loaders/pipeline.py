@@ -12,20 +12,21 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph.model import Document, Indicator, ParsedDocument, Provenance, Task
+from graph.model import Document, Indicator, ParsedDocument, Provenance, RollUp, Task
 from graph.settings import Settings
-from graph.store import DutyGraphError, GraphStore, LoadError, WriteUnknown
+from graph.store import DutyGraphError, GraphStore, LoadError, Statement, WriteUnknown
 from loaders import duplicates, rollups
 from loaders.agencies import Resolver
 from loaders.formats import SUPPORTED_SUFFIXES, skip_reason, skipped_in  # what a folder load takes
 from loaders.parse import parse_bytes
-from loaders.writer import document_statements
+from loaders.writer import DROP_ROLLUPS, document_statements, rollup_statements
 
 MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}  # their lines can be measured before decoding
@@ -39,7 +40,17 @@ WITH t, i ORDER BY coalesce(i.pos, 0), i.id
 RETURN t {.*} AS task, collect(i {.*}) AS indicators
 """
 
-EXISTING_ROLLUPS = "MATCH (c:Task)-[:ROLLS_UP_TO]->(p:Task) RETURN c.id AS child, collect(p.id) AS parents"
+EXISTING_ROLLUPS = [  # every roll-up edge, by the task whose decision it is (an indicator's: its task's)
+    """
+MATCH (c:Task)-[r:ROLLS_UP_TO]->(p:Task)
+RETURN c.id AS owner, c.id AS child, p.id AS parent, 'task' AS kind, r.method AS method, r.confidence AS confidence
+""",
+    """
+MATCH (t:Task)-[:HAS_INDICATOR]->(c:Indicator)-[r:ROLLS_UP_TO]->(p:Indicator)
+RETURN t.id AS owner, c.id AS child, p.id AS parent, 'indicator' AS kind, r.method AS method,
+       r.confidence AS confidence
+""",
+]
 
 EXISTING_SIGNATURES = """
 MATCH (d:Document) WHERE d.duplicate_of IS NULL
@@ -144,6 +155,8 @@ class Loader:
         self._docs: dict[str, tuple[str, str | None]] | None = None  # doc id -> (file name, loader version)
         self._tasks: dict[str, list[Task]] = {}  # doc id -> its tasks in the graph
         self._copies = duplicates.SignatureIndex()
+        self._edges: dict[str, set[Edge]] = {}  # task id -> the roll-up edges its decision put in the graph
+        self._into: dict[str, set[str]] = defaultdict(set)  # parent task/indicator id -> tasks with edges into it
 
     def load_bytes(self, data: bytes, source: str, *, jurisdiction: str | None = None) -> LoadResult:
         try:
@@ -188,8 +201,16 @@ class Loader:
         if copy_of:
             doc.duplicate_of = copy_of[0]
             parsed.tasks = []
-        self.linker.sync({t.id: t for d, tasks in self._tasks.items() if d not in earlier for t in tasks})
-        parsed.rollups = self.linker.link(parsed.tasks)
+        gone = {t.id for d in earlier for t in self._tasks.get(d, [])}
+        decided = self.linker.update(parsed.tasks, gone)
+        gone |= {i.id for d in earlier for t in self._tasks.get(d, []) for i in t.indicators}
+        # Replacing a document drops every edge into it: the children that had one are decided again.
+        for owner in sorted(set().union(*(self._into.get(i, set()) for i in gone)) - gone - decided.keys()):
+            if owner in self.linker.children:
+                decided[owner] = self.linker.decide(self.linker.children[owner])
+        own = {t.id for t in parsed.tasks}
+        parsed.rollups = [r for owner, links in decided.items() if owner in own for r in links]
+        edge_changes = self._edge_changes({o: ls for o, ls in decided.items() if o not in own}, gone)
         warnings = list(parsed.warnings)
         if earlier - {doc.id}:
             warnings.append(f"{doc.source}: 替换了先前载入的同名文件（内容不同）")
@@ -200,7 +221,7 @@ class Loader:
             extra_props={"signature": signature, "loader": version,
                          "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
             replace=bool(earlier),
-        )
+        ) + edge_changes
         status = "duplicate" if copy_of else "loaded"
         try:
             self.store.write(statements)
@@ -215,7 +236,7 @@ class Loader:
             return LoadResult(source=doc.source, doc_id=doc.id, status="failed",
                               error=f"{doc.source}: {e}（图谱未改动）")
         else:
-            self._remember(parsed, signature, earlier, version)
+            self._remember(parsed, signature, earlier, version, decided)
         return LoadResult(source=doc.source, doc_id=doc.id, status=status, counts=_counts(parsed),
                           warnings=warnings, encoding=doc.encoding)
 
@@ -255,24 +276,55 @@ class Loader:
         for row in self.store.read(EXISTING_SIGNATURES):
             if row["signature"]:
                 copies.add(row["id"], row["signature"])
-        linked = {r["child"]: set(r["parents"]) for r in self.store.read(EXISTING_ROLLUPS)}
+        self._edges, self._into = {}, defaultdict(set)
+        for query in EXISTING_ROLLUPS:
+            for r in self.store.read(query):
+                edge = (r["child"], r["parent"], r["kind"], r["method"], r["confidence"])
+                self._edges.setdefault(r["owner"], set()).add(edge)
+                self._into[r["parent"]].add(r["owner"])
         self.linker = rollups.Linker()
-        self.linker.sync({t.id: t for ts in tasks.values() for t in ts}, linked)
+        self.linker.update([t for ts in tasks.values() for t in ts], decide=False)
         self._docs, self._tasks, self._copies = current, tasks, copies
         return current
 
-    def _remember(self, parsed: ParsedDocument, signature: list[int], earlier: set[str], version: str) -> None:
+    def _edge_changes(self, decided: dict[str, list[RollUp]], gone: set[str]) -> list[Statement]:
+        """Statements turning the graph's roll-ups of other documents' children into `decided`
+        (edges into `gone` are dropped with it already)."""
+        merge: list[RollUp] = []
+        drop: dict[str, list[dict[str, str]]] = {"task": [], "indicator": []}
+        for owner, links in decided.items():
+            old = {e for e in self._edges.get(owner, set()) if e[1] not in gone}
+            new = {_edge(r) for r in links}
+            merge += [r for r in links if _edge(r) not in old]
+            kept = {(e[0], e[1]) for e in new}
+            for child, parent, kind, _, _ in sorted(old):
+                if (child, parent) not in kept:
+                    drop[kind].append({"child": child, "parent": parent})
+        return [(DROP_ROLLUPS[k], {"rows": rows}) for k, rows in drop.items() if rows] + rollup_statements(merge)
+
+    def _remember(self, parsed: ParsedDocument, signature: list[int], earlier: set[str], version: str,
+                  decided: dict[str, list[RollUp]]) -> None:
         doc = parsed.document
         docs = self._docs if self._docs is not None else {}
         for d in earlier:
             docs.pop(d, None)
-            self._tasks.pop(d, None)
+            for t in self._tasks.pop(d, []):
+                self._forget_edges(t.id)
             self._copies.discard(d)
+        for owner, links in decided.items():
+            self._forget_edges(owner)
+            self._edges[owner] = {_edge(r) for r in links}
+            for r in links:
+                self._into[r.parent_id].add(owner)
         docs[doc.id] = (doc.source, version)
         self._docs = docs
         self._tasks[doc.id] = parsed.tasks
         if not doc.duplicate_of:
             self._copies.add(doc.id, signature)
+
+    def _forget_edges(self, owner: str) -> None:
+        for edge in self._edges.pop(owner, set()):
+            self._into.get(edge[1], set()).discard(owner)
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
@@ -316,6 +368,13 @@ def load_bytes(
     *, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None, jurisdiction: str | None = None
 ) -> LoadResult:
     return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction)
+
+
+Edge = tuple[str, str, str, str, float]  # child, parent, kind, method, confidence
+
+
+def _edge(r: RollUp) -> Edge:
+    return (r.child_id, r.parent_id, r.kind, r.method, round(r.confidence, 3))
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

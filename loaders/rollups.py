@@ -26,6 +26,10 @@ Scores and thresholds (chosen on the samples, where every distinct 附件2 row t
   a different subject on the samples (e.g. 完善劳动关系协调机制 vs 深入实施就业优先战略: 0.06), so no edge.
   A runner-up within 0.1 of the best lowers the confidence (the pick is ambiguous).
   MIN_CONFIDENCE = 0.40: nothing weaker becomes an edge.
+  A child's roll-ups depend on the child and the set of parents only, never on load order: candidates come
+  from its rarest bigrams within its own document, each bigram's parents cut to the smallest ids; the
+  2025-target idf is counted within the parent's document; the best MAX_PARENTS parents (one per parent
+  document) are kept. A new or removed document re-decides just the children whose inputs it changed.
   LOW_CONFIDENCE = 0.60: edges below it are kept but listed for review (`low_confidence`); on the samples
   they are mostly right but ambiguous (a district row combining two city rows).
 """
@@ -33,13 +37,12 @@ Scores and thresholds (chosen on the samples, where every distinct 附件2 row t
 from __future__ import annotations
 
 import functools
-import heapq
-import itertools
 import math
 import re
 import unicodedata
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from bisect import bisect_left, insort
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from graph.model import CITY, LOW_CONFIDENCE, Indicator, RollUp, Task
@@ -47,12 +50,10 @@ from graph.model import CITY, LOW_CONFIDENCE, Indicator, RollUp, Task
 MIN_CONFIDENCE = 0.40
 TARGET_MIN = 0.45  # task→2025 target: one-line tasks need a clearer subject match
 MAX_CANDIDATES = 30
-NEAR_CHILDREN = 100  # earlier tasks re-examined per new parent
-MAX_PARENTS = 3  # roll-ups kept per child and load, best first (one per parent document)
+MAX_PARENTS = 3  # task roll-ups kept per child, best first (one per parent document)
 CATEGORY_SCAN = 60  # above this many city rows in a category, only the bigram candidates among them are scored
-POSTINGS = 64
+POSTINGS = 64  # parents per bigram that select candidates: the smallest ids, so no load order changes them
 RAREST = 24  # candidates are found through a task's rarest bigrams only (prefix filtering), so cost stays flat
-COMMON_BIGRAM_SHARE = 0.2  # bigrams found in more than this share of parents don't select candidates
 GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快", "推动", "开展", "工作", "服务", "体系", "全面", "健全",
            "持续", "深入", "进一步"}
 
@@ -69,85 +70,241 @@ def low_confidence(rollups: Iterable[RollUp]) -> list[RollUp]:
 
 
 class Linker:
-    """The parent and child indexes of one loader, kept between its documents and updated by difference.
+    """The graph's roll-up candidates, indexed, and the roll-ups each child has: kept between documents.
 
-    It knows the roll-ups the graph already holds (`linked`), so an earlier child's room for more parents
-    is the graph's, not this process's history: a re-load in a new process links what a first load did.
+    A child's roll-ups are a function of the child and of the set of parents in the graph, never of the
+    order they came in (see `_candidates`). When tasks come or go (`update`), only the children whose
+    inputs changed are decided again: those of a changed document, those selecting a bigram whose capped
+    posting list changed, those of a category whose rows are all scored and changed.
     """
 
     def __init__(self) -> None:
-        self.parents = _Index()
-        self.children = _Index()
-        self.known: dict[str, Task] = {}  # the tasks the two indexes hold, by id
-        self.linked: dict[str, set[str]] = {}  # task parents each child has in the graph
+        self.tasks: dict[str, Task] = {}  # every task the indexes hold, by id
+        self.parents: dict[str, Task] = {}
+        self.children: dict[str, Task] = {}
+        self.postings: dict[str, list[str]] = defaultdict(list)  # bigram → parent ids holding it, sorted
+        self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
+        self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
+        self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
+        self.selecting: dict[str, set[str]] = defaultdict(set)  # bigram → children selecting it
+        self.child_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → children holding it
+        self.of_category: dict[str, set[str]] = defaultdict(set)  # category → district rows of it
+        self._selected: dict[str, tuple[str, ...]] = {}
+        self._candidates_of: dict[str, list[str]] = {}
+        self.candidate_in: dict[str, set[str]] = defaultdict(set)  # parent → children it is a candidate of
+        self._last: dict[str, list[RollUp]] = {}  # what `link` last returned per child
+        self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
+        self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → children
 
-    def sync(self, existing: dict[str, Task], linked: dict[str, set[str]] | None = None) -> None:
-        """Bring the indexes up to `existing` by difference: only added or removed tasks cost anything.
-        `linked`, when given, replaces what is known of the graph's task roll-ups."""
-        if linked is not None:
-            self.linked = {c: set(p) for c, p in linked.items()}
-        gone = self.known.keys() - existing.keys()
-        for tid in gone:
-            task = self.known.pop(tid)
-            self.parents.remove(task)
-            self.children.remove(task)
-            self.linked.pop(tid, None)
-        if gone:  # a reloaded or removed document took its parents along: their children may link again
-            for parents in self.linked.values():
-                parents -= gone
-        for tid in existing.keys() - self.known.keys():
-            task = self.known[tid] = existing[tid]
-            if _is_parent(task):
-                self.parents.add(task)
-            if _is_child(task):
-                self.children.add(task)
+    # ---- keeping the indexes ------------------------------------------------------------------------
+
+    def update(self, added: Iterable[Task] = (), removed: Iterable[str] = (), *,
+               decide: bool = True) -> dict[str, list[RollUp]]:
+        """Tasks joined or left the graph. Returns every child whose roll-ups may have changed with all of
+        its roll-ups (task and indicator) as they now are: the caller replaces that child's edges.
+        `decide=False` only indexes (tasks read back from a graph whose roll-ups are already decided)."""
+        added = [t for t in added if t.id]
+        removed_tasks = [self.tasks[i] for i in set(removed) - {t.id for t in added} if i in self.tasks]
+        replaced = [self.tasks[t.id] for t in added if t.id in self.tasks]
+        changed_sources = {_source(t) for t in [*added, *removed_tasks]}
+        before = self._capped_heads({g for t in [*added, *removed_tasks, *replaced] for g in _grams(t)
+                                     if _is_parent(t)})
+        categories = {_f(t).category for t in [*added, *removed_tasks, *replaced] if _is_row(t)}
+        named = {k for t in [*added, *removed_tasks, *replaced] if _is_parent(t) for k in _indicator_keys(t)}
+        small_before = {c for c in categories if self._row_count(c) <= CATEGORY_SCAN}
+        dirty: set[str] = set()
+        for t in [*removed_tasks, *replaced]:
+            dirty |= self.candidate_in.get(t.id, set())
+            self._remove(t)
+        for t in added:
+            self._add(t)
+        for source in changed_sources:  # a child's selected bigrams depend on its document's other children
+            for i in self.by_source.get(source, ()):
+                if i in self.children:
+                    self._select(self.children[i])
+        if not decide:
+            return {}
+        for g, head in before.items():
+            if self._head(g) != head:
+                dirty |= self.selecting.get(g, set())
+        for k in named:
+            dirty |= self.indicator_children.get(k, set())
+        for c in categories:
+            if c in small_before or self._row_count(c) <= CATEGORY_SCAN:
+                dirty |= self.of_category.get(c, set())
+        for s in changed_sources:
+            dirty |= {i for i in self.by_source.get(s, ()) if i in self.children}
+            for p in self.by_source.get(s, ()):
+                dirty |= self.candidate_in.get(p, set())
+        dirty &= self.children.keys()
+        return {cid: self.decide(self.children[cid]) for cid in sorted(dirty)}
+
+    def _add(self, t: Task) -> None:
+        self.tasks[t.id] = t
+        source = _source(t)
+        self.by_source[source].add(t.id)
+        if _is_parent(t):
+            self.parents[t.id] = t
+            for g in _grams(t):
+                insort(self.postings[g], t.id)
+            self.source_df[source].update(_grams(t))
+            if _is_row(t):
+                self.rows[_f(t).category][source].add(t.id)
+            for k in _indicator_keys(t):
+                self.indicator_parents[k].add(t.id)
+        if _is_child(t):
+            self.children[t.id] = t
+            for k in _indicator_keys(t):
+                self.indicator_children[k].add(t.id)
+            self.child_df[source].update(_grams(t))
+            if t.kind == "district_row":
+                self.of_category[_f(t).category].add(t.id)
+
+    def _remove(self, t: Task) -> None:
+        self.tasks.pop(t.id, None)
+        source = _source(t)
+        self.by_source[source].discard(t.id)
+        if self.parents.pop(t.id, None) is not None:
+            for g in _grams(t):
+                ids = self.postings[g]
+                at = bisect_left(ids, t.id)
+                if at < len(ids) and ids[at] == t.id:
+                    del ids[at]
+            self.source_df[source].subtract(_grams(t))
+            if _is_row(t):
+                self.rows[_f(t).category][source].discard(t.id)
+            for k in _indicator_keys(t):
+                self.indicator_parents[k].discard(t.id)
+        if self.children.pop(t.id, None) is not None:
+            for k in _indicator_keys(t):
+                self.indicator_children[k].discard(t.id)
+            self.child_df[source].subtract(_grams(t))
+            self.of_category[_f(t).category].discard(t.id)
+            self._unselect(t.id)
+            for p in self._candidates_of.pop(t.id, ()):
+                self.candidate_in[p].discard(t.id)
+        self.candidate_in.pop(t.id, None)
+
+    def _head(self, g: str) -> tuple[str, ...]:
+        return tuple(self.postings.get(g, ())[:POSTINGS])
+
+    def _capped_heads(self, grams: set[str]) -> dict[str, tuple[str, ...]]:
+        return {g: self._head(g) for g in grams}
+
+    def _row_count(self, category: str) -> int:
+        return sum(len(ids) for ids in self.rows.get(category, {}).values())
+
+    # ---- deciding one child -------------------------------------------------------------------------
+
+    def decide(self, child: Task) -> list[RollUp]:
+        """The child's roll-ups against every parent the indexes hold."""
+        view = _View(self)
+        links = _link_task(child, view)[:MAX_PARENTS]
+        out = _dedupe(links + _link_indicators(child, links, view))
+        return sorted(out, key=lambda r: (r.child_id, r.parent_id))
+
+    def _select(self, child: Task) -> None:
+        """The child's RAREST bigrams, rarity counted among the children of its own document (so another
+        document never changes them): what tells the child apart from its siblings."""
+        self._unselect(child.id)
+        df = self.child_df[_source(child)]
+        sel = tuple(sorted(_grams(child), key=lambda g: (df[g], g))[:RAREST])
+        self._selected[child.id] = sel
+        for g in sel:
+            self.selecting[g].add(child.id)
+
+    def _unselect(self, child_id: str) -> None:
+        for g in self._selected.pop(child_id, ()):
+            self.selecting[g].discard(child_id)
+
+    def candidates(self, child: Task) -> list[Task]:
+        """Parents sharing the most of the child's selected bigrams, measures and rows ranked apart (a rule
+        wants one or the other), each bigram's postings cut to the POSTINGS smallest ids (ids are content
+        hashes: a cut that no load order can change)."""
+        counts: dict[str, int] = defaultdict(int)
+        for g in self._selected.get(child.id, ()):
+            for i in self.postings.get(g, ())[:POSTINGS]:
+                counts[i] += 1
+        ranked = [i for i in sorted(counts, key=lambda i: (-counts[i], i)) if i != child.id]
+        measures = [i for i in ranked if self.parents[i].kind == "measure"][:MAX_CANDIDATES]
+        best = measures + [i for i in ranked if self.parents[i].kind != "measure"][:MAX_CANDIDATES]
+        old = self._candidates_of.get(child.id, ())
+        for p in old:
+            self.candidate_in[p].discard(child.id)
+        for p in best:
+            self.candidate_in[p].add(child.id)
+        self._candidates_of[child.id] = best
+        return [self.parents[i] for i in best]
+
+    # ---- the old interface ----------------------------------------------------------------------------
 
     def link(self, new: Sequence[Task], existing: Sequence[Task] | None = None) -> list[RollUp]:
-        """Roll-ups among the new document's tasks and between them and tasks already in the graph, both ways.
-
-        `existing` (the graph's other tasks) syncs the indexes first; None keeps them as they are.
-        Each child keeps at most MAX_PARENTS task roll-ups (the best, one per parent document); a district
-        row whose own document has city rows of its category links only there.
-        """
+        """Roll-ups among the new tasks and between them and `existing` (the graph's other tasks), both
+        ways: the full roll-ups of the new children and of every other child whose roll-ups they changed
+        or that rolls up into one of them.
+        None for `existing` keeps the indexes."""
         new_ids = {t.id for t in new}
         if existing is not None:
-            self.sync({t.id: t for t in existing if t.id not in new_ids})
-        for tid in new_ids & self.linked.keys():
-            del self.linked[tid]  # a reloaded document starts afresh
-        new_parents = _Index([t for t in new if _is_parent(t)])
-        everyone = _Union(self.parents, new_parents)
-        out: list[RollUp] = []
-        for child in new:
-            links = _link_task(child, everyone)[:MAX_PARENTS]
-            self.linked[child.id] = {r.parent_id for r in links}
-            out.extend(links)
-            out.extend(_link_indicators(child, links, everyone))
-        if new_parents.tasks:
-            # Earlier children may roll up into the new document's rows and measures (a city plan loaded after
-            # its district lists). Per parent document the best parent is the same whichever came first.
-            for child in self.children.near(new_parents, self._open_child):
-                room = MAX_PARENTS - len(self.linked.get(child.id, ()))
-                links = _link_task(child, new_parents, context=everyone)[:room]
-                self.linked.setdefault(child.id, set()).update(r.parent_id for r in links)
+            keep = {t.id: t for t in existing if t.id not in new_ids}
+            gone = [i for i in self.tasks if i not in keep and i not in new_ids]
+            self._last.update(self.update([t for t in keep.values() if t.id not in self.tasks], gone))
+        new_ids |= {i.id for t in new for i in t.indicators}
+        out = []
+        for cid, links in self.update(new).items():
+            if cid in new_ids or self._last.get(cid) != links or any(r.parent_id in new_ids for r in links):
                 out.extend(links)
-                out.extend(_link_indicators(child, links, new_parents))
-        return _dedupe(out)
+            self._last[cid] = links
+        return out
 
-    def add(self, tasks: Iterable[Task]) -> None:
-        """The document just written: its tasks join the indexes."""
-        for task in tasks:
-            if task.id not in self.known:
-                self.known[task.id] = task
-                if _is_parent(task):
-                    self.parents.add(task)
-                if _is_child(task):
-                    self.children.add(task)
 
-    def _open_child(self, t: Task) -> bool:
-        """An earlier task that may still gain a parent: not full, and not a 附件2 row its own 附件1 serves."""
-        if len(self.linked.get(t.id, ())) >= MAX_PARENTS:
-            return False
-        return not (t.kind == "district_row" and _category_rows(t, self.parents, own=True))
+def _grams(t: Task) -> frozenset[str]:
+    f = _f(t)
+    return f.text | f.title
+
+
+def _indicator_keys(t: Task) -> set[tuple[str, str]]:
+    return {(subject(i.name), i.unit or "") for i in t.indicators if i.id and i.name}
+
+
+def _is_row(t: Task) -> bool:
+    return _is_parent(t) and t.kind != "measure" and bool(t.title) and bool(_f(t).category)
+
+
+class _View:
+    """What the rules read: candidates, category rows, tasks by id, per-document bigram counts."""
+
+    def __init__(self, linker: Linker):
+        self.linker = linker
+        self._cands: dict[str, list[Task]] = {}
+
+    def get(self, task_id: str) -> Task | None:
+        return self.linker.parents.get(task_id)
+
+    def candidates_for(self, child: Task) -> list[Task]:
+        found = self._cands.get(child.id)
+        if found is None:
+            found = self._cands[child.id] = self.linker.candidates(child)
+        return found
+
+    def same_indicators(self, child: Task) -> list[Task]:
+        """Parents holding an indicator of the same name and unit as one of the child's."""
+        index = self.linker.indicator_parents
+        ids = set().union(*(index.get(k, set()) for k in _indicator_keys(child)))
+        return [self.linker.parents[i] for i in sorted(ids)]
+
+    def in_category(self, category: str, source: str | None = None) -> list[Task]:
+        by_source = self.linker.rows.get(category, {})
+        ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
+        return [self.linker.parents[i] for i in sorted(ids)]
+
+    def row_count(self, category: str) -> int:
+        return self.linker._row_count(category)
+
+    def source_size(self, source: str) -> int:
+        return sum(1 for i in self.linker.by_source.get(source, ()) if i in self.linker.parents)
+
+    def source_df(self, source: str, g: str) -> int:
+        return self.linker.source_df.get(source, Counter()).get(g, 0)
 
 
 def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
@@ -227,128 +384,15 @@ def _is_child(t: Task) -> bool:
     return t.kind != "measure" and (t.jurisdiction != CITY or t.kind in ("task", "district_row", "indicator"))
 
 
-class _Index:
-    """Tasks by id, by category and by bigram; updated in place so successive loads reuse it."""
-
-    def __init__(self, tasks: Iterable[Task] = ()):
-        self.tasks: dict[str, Task] = {}
-        self.by_category: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
-        self.by_bigram: dict[str, dict[str, None]] = defaultdict(dict)  # insertion-ordered postings
-        self._cache: dict[str, list[Task]] = {}  # candidates per child, valid until the index changes
-        for t in tasks:
-            self.add(t)
-
-    def add(self, t: Task) -> None:
-        self._cache.clear()
-        f = _f(t)
-        self.tasks[t.id] = t
-        if t.title and f.category:
-            self.by_category[f.category][_source(t)].add(t.id)
-        for g in f.text | f.title:
-            self.by_bigram[g][t.id] = None
-
-    def remove(self, t: Task) -> None:
-        if t.id not in self.tasks:
-            return
-        self._cache.clear()
-        f = _f(self.tasks.pop(t.id))
-        self.by_category.get(f.category, {}).get(_source(t), set()).discard(t.id)
-        for g in f.text | f.title:
-            self.by_bigram.get(g, {}).pop(t.id, None)
-
-    def get(self, task_id: str) -> Task | None:
-        return self.tasks.get(task_id)
-
-    def size(self) -> int:
-        return len(self.tasks)
-
-    def df(self, g: str) -> int:
-        return len(self.by_bigram.get(g, ()))
-
-    def in_category(self, category: str, source: str | None = None) -> list[Task]:
-        by_source = self.by_category.get(category, {})
-        ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
-        return [self.tasks[i] for i in sorted(ids)]
-
-    def candidates_for(self, child: Task) -> list[Task]:
-        cached = self._cache.get(child.id)
-        if cached is None:
-            cached = self._cache[child.id] = self._candidates(child)
-        return cached
-
-    def _candidates(self, child: Task) -> list[Task]:
-        f = _f(child)
-        limit = max(5, int(len(self.tasks) * COMMON_BIGRAM_SHARE))
-        counts: dict[str, int] = defaultdict(int)
-        for g in self._rarest(f.text | f.title, limit):
-            for i in self._postings(g):
-                counts[i] += 1
-        best = sorted(counts, key=lambda i: (-counts[i], i))[:MAX_CANDIDATES]
-        return [self.tasks[i] for i in best if i != child.id]
-
-    def _postings(self, g: str) -> Iterable[str]:
-        """The newest POSTINGS tasks holding bigram `g`: a very common bigram costs no more than a rare one."""
-        return itertools.islice(reversed(self.by_bigram[g]), POSTINGS)
-
-    def _rarest(self, grams: Iterable[str], limit: int) -> list[str]:
-        postings = self.by_bigram
-        present = []
-        for g in grams:
-            ids = postings.get(g)
-            if ids and len(ids) <= limit:
-                present.append((len(ids), g))
-        return [g for _, g in heapq.nsmallest(RAREST, present)]
-
-    def near(self, other: _Index, eligible: Callable[[Task], bool]) -> list[Task]:
-        """Eligible tasks here that may roll up to a task of `other`: those sharing its rarest bigrams."""
-        limit = max(5, int(len(self.tasks) * COMMON_BIGRAM_SHARE))
-        found: set[str] = set()
-        verdict: dict[str, bool] = {}
-        for t in other.tasks.values():
-            f = _f(t)
-            counts: dict[str, int] = defaultdict(int)
-            for g in self._rarest(f.text | f.title, limit):
-                for i in self._postings(g):
-                    ok = verdict.get(i)
-                    if ok is None:
-                        ok = verdict[i] = eligible(self.tasks[i])
-                    if ok:
-                        counts[i] += 1
-            found.update(sorted(counts, key=lambda i: (-counts[i], i))[:NEAR_CHILDREN])
-        return [self.tasks[i] for i in sorted(found)]
-
-
-class _Union:
-    """Two indexes read as one (the graph's parents and the new document's)."""
-
-    def __init__(self, *parts: _Index):
-        self.parts = parts
-
-    def get(self, task_id: str) -> Task | None:
-        return next((p.tasks[task_id] for p in self.parts if task_id in p.tasks), None)
-
-    def size(self) -> int:
-        return sum(p.size() for p in self.parts)
-
-    def df(self, g: str) -> int:
-        return sum(p.df(g) for p in self.parts)
-
-    def in_category(self, category: str, source: str | None = None) -> list[Task]:
-        return [t for p in self.parts for t in p.in_category(category, source)]
-
-    def candidates_for(self, child: Task) -> list[Task]:
-        return [t for p in self.parts for t in p.candidates_for(child)]
-
-
 _DEFAULT = Linker()
 
 
 # ---- task roll-ups -------------------------------------------------------------------------------
 
-def _link_task(child: Task, parents: _Index | _Union, context: _Index | _Union | None = None) -> list[RollUp]:
-    """Roll-ups of `child` into `parents`; `context` (all parents) decides the district-row fallback."""
+def _link_task(child: Task, parents: _View) -> list[RollUp]:
+    """Roll-ups of `child` into `parents`, best first."""
     if child.jurisdiction != CITY and child.kind == "district_row":
-        return _district_row(child, parents, context or parents)
+        return _district_row(child, parents)
     if child.jurisdiction == CITY and child.kind != "measure" and child.title:
         return _best_per_source(child, [p for p in parents.candidates_for(child) if p.kind == "measure"],
                                 _measure_score, "row→measure", MIN_CONFIDENCE)
@@ -359,24 +403,17 @@ def _link_task(child: Task, parents: _Index | _Union, context: _Index | _Union |
     return []
 
 
-def _district_row(child: Task, parents: _Index | _Union, context: _Index | _Union) -> list[RollUp]:
+def _district_row(child: Task, parents: _View) -> list[RollUp]:
     """附件2 row → 附件1 row of the same category, in the row's own gazette when it has one; else a measure."""
-    own = _category_rows(child, context, own=True)
-    if own:
-        rows = own if context is parents else _category_rows(child, parents, own=True)
-    else:
-        rows = _category_rows(child, parents)
+    rows = _category_rows(child, parents, own=True) or _category_rows(child, parents)
     out = _best_per_source(child, rows, _row_score, "category+title", MIN_CONFIDENCE)
     if out:
         return out
-    known = own or (_category_rows(child, context) if context is not parents else [])
-    if context is not parents and _best_per_source(child, known, _row_score, "category+title", MIN_CONFIDENCE):
-        return []  # a city row elsewhere takes this row; the measure fallback is not wanted
     measures = [p for p in parents.candidates_for(child) if p.kind == "measure"]
     return _best_per_source(child, measures, _measure_score, "subject→measure", MIN_CONFIDENCE)
 
 
-def _category_rows(child: Task, parents: _Index | _Union, *, own: bool = False) -> list[Task]:
+def _category_rows(child: Task, parents: _View, *, own: bool = False) -> list[Task]:
     """City rows of the child's category (only those of its own document with `own`)."""
     category = _f(child).category
     rows = [p for p in parents.in_category(category, _source(child) if own else None)
@@ -401,19 +438,18 @@ def _measure_score(child: Task, parent: Task) -> float:
     return min(1.0, 0.3 * subject_line + 0.8 * overlap(c.text, p.text))
 
 
-def _target_scorer(parents: _Index | _Union):
-    """Share of the child's bigram weight found in the parent, each bigram weighted by its rarity (idf)."""
-    total = max(1, parents.size())
-
-    def weight(g: str) -> float:
-        return math.log(1 + total / (1 + parents.df(g)))
-
-    weights: dict[str, dict[str, float]] = {}
+def _target_scorer(parents: _View):
+    """Share of the child's bigram weight found in the parent, each bigram weighted by its rarity (idf) among
+    the parents of the parent's own document: another document never changes the score."""
+    weights: dict[tuple[str, str], dict[str, float]] = {}
 
     def score(child: Task, parent: Task) -> float:
-        w = weights.get(child.id)
+        source = _source(parent)
+        w = weights.get((child.id, source))
         if w is None:
-            w = weights[child.id] = {g: weight(g) for g in _f(child).text - GENERIC}
+            total = max(1, parents.source_size(source))
+            w = weights[child.id, source] = {g: math.log(1 + total / (1 + parents.source_df(source, g)))
+                                             for g in _f(child).text - GENERIC}
         if len(w) < 3:
             return 0.0
         mass = sum(w.values())
@@ -456,7 +492,7 @@ def _best_per_source(child: Task, candidates: list[Task], score, method: str, mi
 
 # ---- indicator roll-ups --------------------------------------------------------------------------
 
-def _link_indicators(child: Task, task_links: list[RollUp], parents: _Index | _Union) -> list[RollUp]:
+def _link_indicators(child: Task, task_links: list[RollUp], parents: _View) -> list[RollUp]:
     if not child.indicators:
         return []
     linked_parents = {r.parent_id for r in task_links}
@@ -464,7 +500,7 @@ def _link_indicators(child: Task, task_links: list[RollUp], parents: _Index | _U
     if child.jurisdiction == CITY and not preferred:
         return []
     pool = preferred if child.jurisdiction == CITY else preferred + [
-        p for p in parents.candidates_for(child) if p.id not in linked_parents
+        p for p in parents.candidates_for(child) + parents.same_indicators(child) if p.id not in linked_parents
     ]
     by_unit: dict[str, list[tuple[str, Indicator, Task]]] = defaultdict(list)
     for task in pool:

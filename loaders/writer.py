@@ -99,6 +99,15 @@ SET x.method = r.method, x.confidence = r.confidence
     for kind, label in (("task", "Task"), ("indicator", "Indicator"))
 }
 
+DROP_ROLLUPS = {  # roll-ups a child no longer has (its parents changed with another document)
+    kind: f"""
+UNWIND $rows AS r
+MATCH (c:{label} {{id: r.child}})-[x:ROLLS_UP_TO]->(p:{label} {{id: r.parent}})
+DELETE x
+"""
+    for kind, label in (("task", "Task"), ("indicator", "Indicator"))
+}
+
 
 def provenance_props(p: Provenance | None) -> dict[str, Any]:
     if p is None:
