@@ -17,9 +17,10 @@ from importlib import import_module
 from pathlib import PurePath
 
 from graph.store import LoadError
+from loaders import tables
 from loaders.formats import office
-from loaders.formats.blocks import Extracted, render
-from loaders.reading import Reading, read
+from loaders.formats.blocks import Extracted, Rendered, render
+from loaders.reading import Line, Reading, normalise, read
 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}
 
@@ -136,7 +137,7 @@ def kind_of(data: bytes, source: str) -> str:
 
 
 def read_document(data: bytes, source: str) -> tuple[Reading, list[str] | None]:
-    """A file → (Reading, where each line came from); (Reading, None) for plain text."""
+    """A file → (Reading, the rendered blocks: where each line and table cell came from); (Reading, None) for text."""
     kind = kind_of(data, source)
     if kind in REFUSED:
         raise LoadError(source, None, f"{REFUSED[kind]}({kind}){';' + office.WAY_OUT if kind == '.ofd' else ''}")
@@ -153,12 +154,28 @@ def read_document(data: bytes, source: str) -> tuple[Reading, list[str] | None]:
     if not rendered.text.strip():
         raise LoadError(source, None, f"{extracted.format.upper()} 文件中没有可读的文字")
     reading = read(rendered.text.encode("utf-8"), source)
+    reading.lines = _table_lines(reading, rendered)
     reading.warnings[:0] = extracted.warnings
-    return reading, rendered.locations
+    return reading, rendered
 
 
-def where(locations: list[str] | None, line_start: int, line_end: int) -> str:
+def _table_lines(reading: Reading, rendered: Rendered) -> list[Line]:
+    """The logical lines, with every real table row given to the table model as its cells
+    (`tables.lines_from_rows`), not as text re-read: a cell never runs into the next row."""
+    out: list[Line] = []
+    for line in reading.lines:
+        numbers = [no for _, no in line.pieces]
+        if not all(no in rendered.rows for no in numbers):
+            out.append(line)
+            continue
+        for row in tables.lines_from_rows([rendered.rows[no] for no in numbers], numbers):
+            out.append(dataclasses.replace(row, norm=normalise(row.text, simplified=reading.traditional)))
+    return out
+
+
+def where(rendered: Rendered | None, line_start: int, line_end: int) -> str:
     """The original place of rendered lines line_start..line_end ("第2页" / "表1第3行—表1第4行")."""
+    locations = rendered.locations if rendered else None
     if not locations or line_start < 1:
         return ""
     first = locations[min(line_start, len(locations)) - 1]
@@ -166,19 +183,28 @@ def where(locations: list[str] | None, line_start: int, line_end: int) -> str:
     return first if first == last else f"{first}—{last}"
 
 
-def locate(parsed, locations: list[str] | None) -> None:
-    """Name the original place of every task and indicator, and of the lines warnings point at."""
-    if not locations:
+_QUOTED = re.compile(r"[“\"]([^”\"]+)[”\"]")
+
+
+def locate(parsed, rendered: Rendered | None) -> None:
+    """Name the original place of every task and indicator, and of the lines warnings point at — down to
+    the cell (…第3行第4列) when a warning quotes what a table cell holds."""
+    if not rendered:
         return
+
     def placed(p):
-        return p if p is None else dataclasses.replace(p, location=where(locations, p.line_start, p.line_end))
+        return p if p is None else dataclasses.replace(p, location=where(rendered, p.line_start, p.line_end))
 
     for task in parsed.tasks:
         task.provenance = placed(task.provenance)
         for ind in task.indicators:
             ind.provenance = placed(ind.provenance)
+
+    def warning_place(m: re.Match[str]) -> str:
+        no = int(m.group(2))
+        quoted = _QUOTED.search(m.string, m.end())
+        cell = rendered.cell_where(no, quoted.group(1)) if quoted and no in rendered.rows else ""
+        return f"{m.group(1)}:{cell or where(rendered, no, no)}:"
+
     source = re.escape(parsed.document.source)
-    parsed.warnings = [
-        re.sub(rf"^({source}):(\d+):", lambda m: f"{m.group(1)}:{where(locations, int(m.group(2)), int(m.group(2)))}:", w)
-        for w in parsed.warnings
-    ]
+    parsed.warnings = [re.sub(rf"^({source}):(\d+):", warning_place, w) for w in parsed.warnings]

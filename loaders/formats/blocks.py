@@ -43,6 +43,15 @@ class Extracted:
 class Rendered:
     text: str
     locations: list[str]  # locations[i] is where line i+1 of `text` came from
+    rows: dict[int, list[str]] = field(default_factory=dict)  # line no → the table row's cells printed there
+    columns: dict[int, list[str]] = field(default_factory=dict)  # line no → each cell's place (…第3行第2列)
+
+    def cell_where(self, line_no: int, text: str) -> str:
+        """The place of the cell of line `line_no` holding `text` (the row's place if no cell holds it)."""
+        for cell, place in zip(self.rows.get(line_no, []), self.columns.get(line_no, [])):
+            if text and text in cell:
+                return place
+        return self.locations[line_no - 1] if 0 < line_no <= len(self.locations) else ""
 
 
 def clean_cell(cell: str) -> str:
@@ -57,6 +66,8 @@ def clean_cell(cell: str) -> str:
 def render(extracted: Extracted) -> Rendered:
     lines: list[str] = []
     locations: list[str] = []
+    table_rows: dict[int, list[str]] = {}
+    columns: dict[int, list[str]] = {}
 
     def emit(text: str, where: str) -> None:
         lines.append(text)
@@ -86,5 +97,7 @@ def render(extracted: Extracted) -> Rendered:
                 emit(filled[0], block.row_where(i))  # a category or title row spanning the table
             else:
                 emit("\t".join(row), block.row_where(i))
+                table_rows[len(lines)] = row
+                columns[len(lines)] = [f"{block.row_where(i)}第{j + 1}列" for j in range(len(row))]
         emit("", block.where)
-    return Rendered("\n".join(lines) + "\n", locations)
+    return Rendered("\n".join(lines) + "\n", locations, table_rows, columns)
