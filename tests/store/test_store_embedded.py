@@ -126,6 +126,58 @@ def test_owner_close_stops_server_and_non_owner_close_does_not(tmp_path: Path) -
     assert not (settings.dutygraph_data / "falkordb.sock").exists()
 
 
+def test_the_last_user_stops_the_server_whoever_started_it(tmp_path: Path) -> None:
+    settings = Settings(dutygraph_data=tmp_path / "data", falkordb_url=None, neo4j_uri=None)
+    owner = open_store(settings)
+    guest = open_store(settings)
+    pid = owner.server.pid  # type: ignore[attr-defined]
+    owner.close()  # the guest still uses it
+    assert servers_on(settings.dutygraph_data / "falkordb.sock") == [pid]
+    guest.write(WRITE_SAMPLE)
+    assert guest.server.pid == pid  # type: ignore[attr-defined]
+    guest.close()
+    assert servers_on(settings.dutygraph_data / "falkordb.sock") == []
+
+
+def test_a_guest_keeps_the_server_when_its_owner_process_exits(tmp_path: Path) -> None:
+    """A loader in one process used to lose the server in mid-write when the process that had started it
+    (an API worker, another command) exited: the owner stopped it at exit whoever still used it."""
+    data = tmp_path / "data"
+    with subprocess.Popen([sys.executable, "-c", OWNER_SCRIPT, str(data), "exit-on-input"], cwd=REPO_ROOT,
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True) as owner:
+        try:
+            assert owner.stdout is not None and owner.stdin is not None
+            pid = int(owner.stdout.readline())
+            guest = FalkorDBStore.embedded(data, graph="dutygraph")
+            assert guest.server is not None and guest.server.pid == pid and not guest.server.owner
+            guest.write(WRITE_SAMPLE[:1])
+            owner.stdin.write("exit\n")
+            owner.stdin.flush()
+            assert owner.wait(timeout=30) == 0
+        finally:
+            owner.kill()
+    try:
+        assert servers_on(data / "falkordb.sock") == [pid]
+        guest.write(WRITE_SAMPLE[1:])
+        assert guest.counts()["LEADS"] == 10 and guest.server.pid == pid  # the same server, never restarted
+    finally:
+        guest.close()
+    assert servers_on(data / "falkordb.sock") == []  # the guest was the last user
+
+
+def test_a_user_killed_without_a_word_does_not_keep_the_server(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    server = EmbeddedServer(data).start()
+    script = "import os, signal, sys; from graph.embedded import EmbeddedServer; " \
+             "EmbeddedServer(sys.argv[1]).start(); os.kill(os.getpid(), signal.SIGKILL)"
+    done = subprocess.run([sys.executable, "-c", script, str(data)], cwd=REPO_ROOT, timeout=60, check=False)
+    assert done.returncode == -signal.SIGKILL
+    assert len(list((data / "falkordb.users").iterdir())) == 2  # the killed one never unregistered
+    server.release()
+    assert servers_on(data / "falkordb.sock") == []
+    assert list((data / "falkordb.users").iterdir()) == []
+
+
 def test_stale_socket_and_pid_file_are_replaced(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()
@@ -255,6 +307,9 @@ OWNER_SCRIPT = textwrap.dedent("""
     print(server.pid, flush=True)
     if sys.argv[2] == "sigkill-self":
         os.kill(os.getpid(), signal.SIGKILL)
+    if sys.argv[2] == "exit-on-input":
+        sys.stdin.readline()
+        sys.exit(0)
     time.sleep(60)
 """)
 
@@ -288,8 +343,8 @@ def test_sigterm_to_owner_stops_its_server(tmp_path: Path) -> None:
 
 
 def test_guest_revives_the_server_after_its_owner_stopped_it(tmp_path: Path) -> None:
-    """Several processes share a server; when its owner exits, the next read of another one starts
-    a new server from the saved snapshot and carries on."""
+    """When the owner stops the server by force while another store uses it, that store's next read
+    starts a new server from what is on disk and carries on."""
     data = tmp_path / "data"
     owner = EmbeddedServer(data).start()
     guest_store = FalkorDBStore.embedded(data, graph="dutygraph", server=EmbeddedServer(data).start())
