@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test browser office bench eval neo4j-test java clean
+.PHONY: run test browser office bench eval neo4j-test java wrk clean
 
 run: $(VENV)/.installed
 	$(BIN)/dutygraph serve --host $(HOST) --port $(PORT)
@@ -32,7 +32,7 @@ neo4j-test: $(VENV)/.installed-test
 	  echo "SKIPPED the Neo4j pass: $$reason"; \
 	fi
 
-bench: $(VENV)/.installed-test browser office
+bench: $(VENV)/.installed-test browser office wrk
 	$(BIN)/python -m bench.run_all
 
 # The loader's figure on the hand-annotated development set (tests/devset): P/R/F1 per document and convention.
@@ -60,6 +60,14 @@ java:
 	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jdk-headless maven >/dev/null ) || \
 	  echo "could not install Java/Maven: the Neo4j pass will say why it is skipped"; \
 	fi
+
+# Debian's wrk, the HTTP load generator bench/bench_api.py measures throughput with.
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; \
+	fi
+	@wrk --version 2>&1 | head -1 || true
 
 # Debian's Chromium for the browser tests, and a CJK font so screenshots show Chinese.
 browser:

@@ -10,8 +10,9 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 
 from api import docs, errors, openapi
-from api.guard import Guard
+from api.cache import ResponseCache
 from api.deps import Services
+from api.guard import Guard
 from api.names import Names, load_resolver
 from api.responses import JSONResponse
 from api.routes import ROUTERS
@@ -83,4 +84,14 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         viz_router = None
     if viz_router is not None:
         app.include_router(viz_router)
+    app.add_middleware(ResponseCache, version=lambda: _version(app), on_change=lambda: _changed(app))  # outermost
     return app
+
+
+def _version(app: FastAPI) -> int | None:
+    services = getattr(app.state, "services", None)
+    return None if services is None else services.store.version()
+
+
+def _changed(app: FastAPI) -> None:
+    app.state.services.invalidate()

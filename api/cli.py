@@ -179,6 +179,7 @@ def query(
 def serve(
     host: Annotated[str, typer.Option(help="监听地址")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="端口")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=32, help="工作进程数（共用同一图谱服务器）")] = 2,
 ) -> None:
     """启动 API 与界面；图谱为空时先载入示例文件。"""
     import uvicorn
@@ -193,7 +194,11 @@ def serve(
             for r in load_paths(store=store, paths=[settings.dutygraph_samples]):
                 err.print(f"  {r.source}: {r.status} {r.counts.get('tasks', 0)} 项任务" + (f" {r.error}" if r.error else ""))
         err.print(f"[green]责任图谱已启动：[/green] http://{host}:{port}/ （API 文档：/docs）")
-        uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="info")
+        if workers == 1:
+            uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="info")
+        else:  # each worker opens the store itself (from the same environment) on this process's server
+            uvicorn.run("api.app:create_app", factory=True, workers=workers, host=host, port=port,
+                        log_level="info")
 
 
 @app.command()

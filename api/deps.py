@@ -29,20 +29,22 @@ class Services:
     resolver: Any | None = None
     owns_store: bool = True
     adhoc_gate: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(1))
-    _cache: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    _cache: dict[str, tuple[float, Any, Any]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def run(self, name: str, params: dict[str, Any] | None = None) -> list[dict[str, Any]]:
         return self.catalogue.run(self.store, name, params)
 
     def cached(self, key: str, build, ttl: float = 30.0) -> Any:
-        """A value rebuilt at most every `ttl` seconds (or after `invalidate`), e.g. networkx graphs."""
+        """A value built once per graph version (e.g. networkx graphs); on a store without a version,
+        rebuilt at most every `ttl` seconds (or after `invalidate`)."""
+        version = self.store.version()
         hit = self._cache.get(key)
-        if hit and time.monotonic() - hit[0] < ttl:
-            return hit[1]
+        if hit and (hit[1] == version if version is not None else time.monotonic() - hit[0] < ttl):
+            return hit[2]
         value = build()
         with self._lock:
-            self._cache[key] = (time.monotonic(), value)
+            self._cache[key] = (time.monotonic(), version, value)
         return value
 
     def invalidate(self) -> None:

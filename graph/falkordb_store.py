@@ -42,6 +42,7 @@ from graph.write_lock import WriteLock
 
 TX_SUFFIX = "__tx"
 WRITE_LOCK = "dutygraph:write-lock"
+VERSION_KEY = "dutygraph:version:"  # + graph name: a counter moved on after every write (readers' caches)
 RO_REFUSED = "is to be executed only on read-only queries"
 EMPTY_KEY = "empty key"
 READ_TIMEOUT_MS = 60_000  # reads without their own timeout (the embedded server's default is the same)
@@ -304,6 +305,14 @@ class FalkorDBStore:
     def counts(self) -> dict[str, int]:
         return count_all(self.read)
 
+    def version(self) -> int:
+        """The graph's write counter (one GET): every process's writes move it on, so an answer cached
+        under one value is current while the value is."""
+        try:
+            return int(self._ro_db.connection.get(VERSION_KEY + self.graph_name) or 0)
+        except redis.ConnectionError as e:
+            raise StoreError(f"FalkorDB 连接失败：{e}") from e
+
     def close(self) -> None:
         try:
             self._conn.close()
@@ -394,8 +403,10 @@ class FalkorDBStore:
             time.sleep(0.02)
 
     def _persist(self) -> None:
-        """Each write is in the AOF already; rewrite it in the background once it has doubled (under the
-        write lock, and waited for, so that no GRAPH.COPY forks meanwhile)."""
+        """After every write: move the version on (after the write, so a reader never caches the old graph
+        under the new version). Each write is in the AOF already; rewrite it in the background once it has
+        doubled (under the write lock, and waited for, so that no GRAPH.COPY forks meanwhile)."""
+        self._conn.incr(VERSION_KEY + self.graph_name)
         if not self._persist_writes:
             return
         try:

@@ -144,6 +144,10 @@ class Neo4jStore:
     def counts(self) -> dict[str, int]:
         return count_all(self.read)
 
+    def version(self) -> int | None:
+        """No cheap write counter here: readers do not cache answers from Neo4j."""
+        return None
+
     def close(self) -> None:
         self._driver.close()
 

@@ -76,5 +76,9 @@ class GraphStore(Protocol):
     def counts(self) -> dict[str, int]:
         """Nodes per label and relationships per type, e.g. {"Task": 410, "LEADS": 380, …}."""
 
+    def version(self) -> int | None:
+        """A number that changes after every write by any process (None: the engine has none, so
+        answers must not be cached)."""
+
     def close(self) -> None:
         """Release connections (and stop an embedded server this process owns)."""
