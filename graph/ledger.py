@@ -20,8 +20,13 @@ import xlsxwriter
 
 HEADERS = ("序号", "任务", "牵头单位", "配合单位", "完成时限", "目标指标", "出处(文件、章节、行)", "进展情况", "备注")
 WIDTHS = (5, 46, 14, 20, 14, 18, 22, 18, 8)  # characters of "0"; about 165 fit A4 landscape at 80 %
-WORKLOAD_HEADERS = ("序号", "单位", "所属", "牵头", "配合", "合计", "逾期")
-WORKLOAD_WIDTHS = (6, 36, 14, 8, 8, 8, 8)
+WORKLOAD_HEADERS = ("序号", "单位", "类型", "辖区", "牵头", "配合", "合计", "逾期")  # the workload page's columns
+WORKLOAD_WIDTHS = (6, 36, 14, 14, 8, 8, 8, 8)
+AGENCY_TYPES = {  # graph.model's agency types as the UI names them
+    "department": "部门", "district_government": "区人民政府", "zone_committee": "功能区管委会",
+    "state_firm": "国有企业", "party_organ": "党委机构", "mass_organisation": "群团组织",
+    "leading_group": "领导小组", "group": "单位组", "branch": "派出机构", "other": "其他",
+}
 LINE_HEIGHT = 14.5  # points per wrapped line at the default 11-point font
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -98,9 +103,14 @@ def ledger_sheets(tasks: list[dict[str, Any]], documents: dict[str, dict[str, An
 
 def workload_sheet(rows: list[dict[str, Any]]) -> Sheet:
     return Sheet("任务量", WORKLOAD_HEADERS, WORKLOAD_WIDTHS, [
-        [n, r["name"], r.get("jurisdiction") or "", r["lead"], r["support"], r["total"], r.get("overdue") or 0]
+        [n, r["name"], type_label(r.get("type")), r.get("jurisdiction") or "", r["lead"], r["support"], r["total"],
+         r.get("overdue") or 0]
         for n, r in enumerate(rows, 1)
     ])
+
+
+def type_label(code: str | None) -> str:
+    return AGENCY_TYPES.get(code or "", code or "")
 
 
 def write_xlsx(sheets: list[Sheet], *, title: str) -> bytes:

@@ -14,6 +14,8 @@ from typing import Any
 
 from pyvis.network import Network
 
+from graph.ledger import AGENCY_TYPES
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates"
 VIS_DIR = HERE / "static" / "vendor" / "vis-network"
@@ -32,11 +34,6 @@ EDGE_STYLE: dict[str, tuple[str, str, bool]] = {  # type → (Chinese label, col
     "HAS_INDICATOR": ("指标", "#16a34a", False),
     "ROLLS_UP_TO": ("汇总至", "#7c3aed", False),
     "MEMBER_OF": ("隶属", "#2563eb", True),
-}
-AGENCY_TYPES = {
-    "department": "部门", "district_government": "区人民政府", "zone_committee": "功能区管委会",
-    "state_firm": "国有企业", "party_organ": "党委机构", "mass_organisation": "群团组织",
-    "leading_group": "领导小组", "group": "单位组", "branch": "派出机构", "other": "其他",
 }
 _TYPE_CODE = re.compile(r"\b[a-z]+(?:_[a-z]+)*\b")
 FONT = "Microsoft YaHei, PingFang SC, WenQuanYi Micro Hei, sans-serif"

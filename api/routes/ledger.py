@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
+from pypinyin import lazy_pinyin
 
 from api.deps import PagingDep, ServicesDep
 from api.errors import NotFound
@@ -31,10 +32,21 @@ FILES = {
 }
 
 
-def agency_ledger_tasks(s: ServicesDep, name: str, role: Role, due: DueFilter) -> tuple[str, list[dict[str, Any]]]:
+def agency_ledger_tasks(s: ServicesDep, name: str, role: Role, due: DueFilter,
+                        document: str | None = None) -> tuple[str, list[dict[str, Any]]]:
+    """The unit's tasks in the order its page prints them: 牵头, then 配合, then those reached only through a
+    group (each in document order), optionally of one document only (the page's 文件 filter)."""
     canonical = s.names.agency(name)
     rows = s.run("agency_tasks", {"name": canonical, "role": role, **due.params(), "offset": 0, "limit": ALL_ROWS})
-    return canonical, rows
+    if document:
+        rows = [r for r in rows if of_document(r, document)]
+    return canonical, sorted(rows, key=lambda r: (r.get("via") is not None, r.get("via") is None and r.get("role") != "lead"))
+
+
+def of_document(row: dict[str, Any], document: str) -> bool:
+    """The catalogue's rule for a document filter: its id, its file name, or the start of its file name."""
+    source = row.get("source") or ""
+    return row.get("doc_id") == document or source == document or source.startswith(document)
 
 
 def district_ledger_tasks(s: ServicesDep, name: str, role: Role, due: DueFilter) -> tuple[str, list[dict[str, Any]]]:
@@ -91,8 +103,8 @@ def _download(data: bytes, filename: str, fmt: Format) -> Response:
 @router.get("/agencies/{name}/ledger.{fmt}", response_class=Response, responses=FILES,
             summary="单位的督办台账（xlsx / csv）")
 def agency_ledger(name: str, fmt: Format, s: ServicesDep, due: DueDep, role: Role = "any",
-                  sheets: SheetsParam = "all") -> Response:
-    unit, tasks = agency_ledger_tasks(s, name, role, due)
+                  sheets: SheetsParam = "all", document: Document = None) -> Response:
+    unit, tasks = agency_ledger_tasks(s, name, role, due, document)
     return _download(*ledger_file(s, name=unit, tasks=tasks, fmt=fmt, sheets=sheets, due=due), fmt)
 
 
@@ -119,14 +131,41 @@ def search_ledger(fmt: Format, s: ServicesDep, due: DueDep, params: SearchDep, s
     return _download(*ledger_file(s, name=name, tasks=tasks, fmt=fmt, sheets=sheets, due=due), fmt)
 
 
+WorkloadKey = Literal["name", "type", "jurisdiction", "lead", "support", "total", "overdue"]
+TEXT_KEYS = {"name", "type", "jurisdiction"}
+WorkloadQ = Annotated[str | None, Query(max_length=100, description="只列名称含此文字的单位")]
+SortKey = Annotated[WorkloadKey | None, Query(description="排序列；留空为合计从多到少")]
+Order = Annotated[Literal["asc", "desc"] | None, Query(description="asc 升序 / desc 降序；留空时数字列降序、文字列升序")]
+
+
+def workload_table(s: ServicesDep, due: DueFilter, document: str | None, q: str | None, sort: str | None,
+                   order: str | None) -> list[dict[str, Any]]:
+    """The workload rows the page shows: name filter, then one column's order (ties keep the default order:
+    合计, 牵头 from most, then name). Text columns sort by pinyin, as people look names up in a list."""
+    rows = [r for r in workload_rows(s, due, document) if not q or q in r["name"]]
+    if sort:
+        desc = order == "desc" if order else sort not in TEXT_KEYS
+        rows = sorted(rows, key=lambda r: _workload_key(r, sort), reverse=desc)  # stable: ties keep their order
+    return rows
+
+
+def _workload_key(row: dict[str, Any], column: str) -> tuple:
+    if column not in TEXT_KEYS:
+        return (row.get(column) or 0,)
+    text = ledger.type_label(row.get("type")) if column == "type" else row.get(column) or ""
+    return (lazy_pinyin(text), text)
+
+
 @router.get("/workload", response_model=Page[WorkloadItem], summary="全部单位的牵头、配合与逾期任务数（分页）")
-def workload(s: ServicesDep, paging: PagingDep, due: DueDep, document: Document = None) -> dict:
-    return paging.page(workload_rows(s, due, document))
+def workload(s: ServicesDep, paging: PagingDep, due: DueDep, document: Document = None, q: WorkloadQ = None,
+             sort: SortKey = None, order: Order = None) -> dict:
+    return paging.page(workload_table(s, due, document, q, sort, order))
 
 
 @router.get("/workload.{fmt}", response_class=Response, responses=FILES, summary="全部单位任务量表（xlsx / csv）")
-def workload_file(fmt: Format, s: ServicesDep, due: DueDep, document: Document = None) -> Response:
-    sheet = ledger.workload_sheet(workload_rows(s, due, document))
-    title = "各单位任务量" + (f"（{document}）" if document else "")
+def workload_file(fmt: Format, s: ServicesDep, due: DueDep, document: Document = None, q: WorkloadQ = None,
+                  sort: SortKey = None, order: Order = None) -> Response:
+    sheet = ledger.workload_sheet(workload_table(s, due, document, q, sort, order))
+    title = "各单位任务量" + "".join(f"（{x}）" for x in (document, q and f"名称含“{q}”") if x)
     data = ledger.write_xlsx([sheet], title=title) if fmt == "xlsx" else ledger.write_csv([sheet])
     return _download(data, f"{title}.{fmt}", fmt)

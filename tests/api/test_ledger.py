@@ -51,8 +51,16 @@ def _check_rows(rows: list, items: list[dict]) -> None:
         assert (progress, remark) == ("", "")
 
 
+def _page_order(client: httpx.Client, unit: str, **params) -> list[dict]:
+    """The unit page's order: its 牵头 tab, its 配合 tab, then the tasks reached only through a group."""
+    lead, support, every = (_items(client, f"/agencies/{unit}/tasks", role=role, **params)
+                            for role in ("lead", "support", "any"))
+    return [t for t in lead + support if not t["via"]] + [t for t in every if t["via"]]
+
+
 def test_unit_ledger_xlsx_lists_the_unit_page(api: httpx.Client) -> None:
-    items = _items(api, "/agencies/市卫健委/tasks")
+    items = _page_order(api, "市卫健委")
+    assert {i["id"] for i in items} == {i["id"] for i in _items(api, "/agencies/市卫健委/tasks")}
     assert any(i["via"] for i in items) and any(i["due"] for i in items), "the sample must exercise both marks"
     r = api.get("/agencies/市卫健委/ledger.xlsx")
     assert r.status_code == 200 and r.headers["content-type"] == XLSX
@@ -77,8 +85,21 @@ def test_unit_ledger_csv_and_role(api: httpx.Client) -> None:
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
     rows = _csv_rows(r.content)
     assert tuple(rows[0]) == HEADERS
-    _check_rows(rows[1:], items)
+    direct = [i for i in items if not i["via"]]
+    _check_rows(rows[1:], direct + [i for i in items if i["via"]])
     assert 0 < len(items) < len(_items(api, "/agencies/市卫健委/tasks"))
+
+
+def test_unit_ledger_of_one_document_and_a_unit_listed_twice(api: httpx.Client) -> None:
+    items = [i for i in _page_order(api, "市卫健委") if i["source"].startswith("003")]
+    rows = _csv_rows(api.get("/agencies/市卫健委/ledger.csv", params={"document": "003"}).content)
+    assert items and len(items) < len(_page_order(api, "市卫健委"))
+    _check_rows(rows[1:], items)
+    # 003 item 3 names 市财政局 as 牵头单位 and 市人民政府各部门 (its group) as 责任单位: one line, as its lead
+    items = _page_order(api, "市财政局")
+    assert len(items) == len({i["id"] for i in items})
+    rows = _csv_rows(api.get("/agencies/市财政局/ledger.csv").content)
+    _check_rows(rows[1:], items)
 
 
 def test_district_ledger_xlsx_and_csv(api: httpx.Client) -> None:
@@ -96,13 +117,11 @@ def test_ledger_one_sheet_per_document(api: httpx.Client) -> None:
     wb, _ = _sheet_rows(api.get("/agencies/市卫健委/ledger.xlsx", params={"sheets": "document"}).content)
     sources = list(dict.fromkeys(i["source"] for i in items))
     assert len(wb.worksheets) == len(sources) > 1
-    joined = []
+    one_sheet = _sheet_rows(api.get("/agencies/市卫健委/ledger.xlsx").content)[1][1:]
     for ws, source in zip(wb.worksheets, sources):
         rows = list(ws.iter_rows(values_only=True))
-        assert rows[0] == HEADERS and rows[1][0] == 1
-        assert all(source in row[6] for row in rows[1:])
-        joined += rows[1:]
-    assert [r[1] for r in joined] == [r[1] for r in _sheet_rows(api.get("/agencies/市卫健委/ledger.xlsx").content)[1][1:]]
+        assert rows[0] == HEADERS and [r[0] for r in rows[1:]] == list(range(1, len(rows)))
+        assert [r[1:] for r in rows[1:]] == [r[1:] for r in one_sheet if source in r[6]]  # the same lines, in order
 
 
 def test_document_and_search_ledgers(api: httpx.Client) -> None:
@@ -127,9 +146,38 @@ def test_workload_lists_every_unit_with_overdue(api: httpx.Client) -> None:
     assert next(u for u in api.get("/workload", params={"limit": 1000, "today": "2020-01-01"}).json()["items"]
                 if u["name"] == "市卫健委")["overdue"] == 0
     _, rows = _sheet_rows(api.get("/workload.xlsx", params={"today": "2026-01-01"}).content)
-    assert rows[0] == ("序号", "单位", "所属", "牵头", "配合", "合计", "逾期")
+    assert rows[0] == ("序号", "单位", "类型", "辖区", "牵头", "配合", "合计", "逾期")
     assert [r[1] for r in rows[1:]] == [u["name"] for u in body["items"]]
+    assert rows[1 + [u["name"] for u in body["items"]].index("市卫健委")][2:] == ("部门", "武汉市", 15, 6, 21, wjw["overdue"])
     assert _csv_rows(api.get("/workload.csv").content)[0][1] == "单位"
+
+
+@pytest.mark.parametrize(
+    ("params", "names"),
+    [
+        ({"q": "卫健"}, ["市卫健委", "武昌区卫健局"]),  # 合计 21, 8
+        ({"q": "卫健", "sort": "lead", "order": "asc"}, ["武昌区卫健局", "市卫健委"]),
+        ({"q": "发改", "sort": "support"}, ["市发改委", "武昌区发改局"]),
+        ({"q": "卫健", "sort": "name"}, ["市卫健委", "武昌区卫健局"]),  # shi < wu
+        ({"q": "卫健", "sort": "name", "order": "desc"}, ["武昌区卫健局", "市卫健委"]),
+        ({"q": "火星"}, []),
+    ],
+)
+def test_workload_filter_and_order_are_the_files(api: httpx.Client, params: dict, names: list[str]) -> None:
+    listed = [u["name"] for u in api.get("/workload", params={"limit": 1000, **params}).json()["items"]]
+    assert listed == names
+    assert [r[1] for r in _csv_rows(api.get("/workload.csv", params=params).content)[1:]] == names
+
+
+def test_workload_sorts_every_column(api: httpx.Client) -> None:
+    every = api.get("/workload", params={"limit": 1000}).json()["items"]
+    assert [u["name"] for u in every][:2] == ["各区人民政府", "市发改委"]  # 合计 95, 41 (see the home page)
+    for key in ("lead", "support", "total", "overdue"):
+        rows = api.get("/workload", params={"limit": 1000, "sort": key, "order": "asc"}).json()["items"]
+        assert [u[key] for u in rows] == sorted(u[key] for u in every)
+    names = [u["name"] for u in api.get("/workload", params={"limit": 1000, "sort": "name"}).json()["items"]]
+    assert names[:3] == ["滨江商务区管委会", "蔡甸区人民政府", "长江新区管委会"]  # bin, cai, chang
+    assert api.get("/workload", params={"sort": "bogus"}).status_code == 422
 
 
 # ---- deadline filters on a document whose 完成时限 column holds one form per row (tests/api/data)

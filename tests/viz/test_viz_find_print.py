@@ -122,16 +122,21 @@ def test_workload_table_lists_every_unit_and_sorts(ui_server, page, artifacts):
     def column(i: int) -> list[str]:
         return page.locator(f"#workload tbody tr td:nth-child({i + 1})").all_inner_texts()
 
-    page.click("#workload th[data-key='lead']")
+    def click(key: str, shown: str) -> None:
+        page.click(f"#workload th[data-key='{key}']")
+        page.wait_for_selector(f"#workload[data-shown*='{shown}']")  # the server sorts, the page shows
+
+    click("lead", "sort=lead&order=desc")
     leads = [int(x) for x in column(lead_col)]
     assert leads == sorted(leads, reverse=True) and leads[0] > leads[-1]
     assert page.get_attribute("#workload th[data-key='lead']", "aria-sort") == "descending"
-    page.click("#workload th[data-key='lead']")
+    click("lead", "sort=lead&order=asc")
     assert [int(x) for x in column(lead_col)] == sorted(leads)
-    page.click("#workload th[data-key='support']")
+    click("support", "sort=support&order=desc")
     supports = [int(x) for x in column(support_col)]
     assert supports == sorted(supports, reverse=True)
     page.fill("#f-unit", "卫健")
+    page.wait_for_selector("#workload[data-shown*='q=']")
     assert sorted(column(0)) == ["市卫健委", "武昌区卫健局"]
     page.screenshot(path=artifacts / "ui_14_workload.png", full_page=False)
     assert page.errors == []
@@ -180,7 +185,8 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
     assert page.foreign(ui_server) == []
 
 
-@pytest.mark.parametrize("name", ["市卫健委", "市发改委", "各区人民政府", "武昌区人民政府", "市民政局"])
+# 市财政局: 003 item 3 names it 牵头单位 and its group 市人民政府各部门 责任单位 — printed once, under 牵头
+@pytest.mark.parametrize("name", ["市卫健委", "市发改委", "各区人民政府", "武昌区人民政府", "市民政局", "市财政局"])
 def test_unit_header_tabs_and_lists_agree(ui_server, page, name):
     page.goto(ui_server + f"/ui/agency/{name}")
     page.wait_for_selector("#tab-lead[data-count]")
@@ -194,3 +200,7 @@ def test_unit_header_tabs_and_lists_agree(ui_server, page, name):
     assert page.locator("#list-support li[data-task-id]").count() == support
     printed = page.locator("#print-view .print-group h2").all_text_contents()
     assert printed[:2] == [f"牵头（{lead} 项）", f"配合（{support} 项）"]
+    via = re.search(r"经由单位组\s*(\d+)\s*项", meta)
+    assert printed[2:] == ([f"经由所属单位组承担（{via.group(1)} 项）"] if via else [])
+    ids = page.locator("#print-view li[data-task-id]").evaluate_all("els => els.map(e => e.dataset.taskId)")
+    assert len(ids) == len(set(ids))

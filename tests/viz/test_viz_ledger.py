@@ -22,9 +22,16 @@ DUE_2025_SUPPORT = ["15", "25", "9"]
 
 
 def page_tasks(page) -> list[dict]:
-    """Every task the unit page lists (both tabs, direct and through a group), from the print view."""
-    return page.locator("#print-view li[data-task-id]").evaluate_all(
-        "els => els.map(e => ({id: e.dataset.taskId, text: e.querySelector('.full-text').textContent}))")
+    """Every task the page lists (both tabs, direct and through a group), in the printed order, from the print view:
+    its full text, the 完成时限 printed, the group it comes through."""
+    rows = page.locator("#print-view li[data-task-id]").evaluate_all(
+        """els => els.map(e => ({id: e.dataset.taskId, text: e.querySelector('.full-text').textContent,
+                                 meta: e.querySelector('.print-meta').textContent}))""")
+    for r in rows:
+        r["deadline"] = re.search(r"完成时限：(\S*)", r["meta"]).group(1).replace("—", "")
+        via = re.search(r"（经由(.+?)）", r["meta"])
+        r["via"] = via.group(1) if via else None
+    return rows
 
 
 def download(page, selector: str = "#ledger") -> bytes:
@@ -55,12 +62,24 @@ def same_tasks(ledger_texts: list[str], shown: list[dict]) -> None:
     assert left == []
 
 
+def same_rows_in_order(lines: list[list], shown: list[dict]) -> None:
+    """Ledger line n is the page's task n: same text, same printed 完成时限, the same group mark."""
+    assert len(lines) == len(shown)
+    for n, (row, task) in enumerate(zip(lines, shown), 1):
+        assert str(row[0]) == str(n)
+        assert task["text"].endswith(str(row[1]).split("\n")[-1]), (n, row[1], task["text"])
+        assert str(row[4] or "").split("\n")[0] == task["deadline"], n
+        marks = re.findall(r"（经由 (.+?)）", f"{row[2] or ''}{row[3] or ''}")
+        assert marks == ([task["via"]] if task["via"] else []), n
+
+
 def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/agency/市卫健委")
     page.wait_for_selector("#print-view li[data-task-id]", state="attached")
     shown = page_tasks(page)
     direct = len(LEAD_NUMBERS) + len(SUPPORT_NUMBERS)
     assert len(shown) > direct  # plus the tasks of 市人民政府各部门
+    assert any(t["deadline"] for t in shown) and any(t["via"] for t in shown)
     page.screenshot(path=artifacts / "ui_15_agency_ledger_button.png")
 
     sheets = xlsx_rows(download(page))
@@ -68,7 +87,7 @@ def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifact
     (rows,) = sheets.values()
     assert HEADERS in rows
     lines = body(rows)
-    same_tasks([r[1] for r in lines], shown)
+    same_rows_in_order(lines, shown)  # 牵头, then 配合, then through a group, as the page lists them
     marked = [r for r in lines if "（经由" in f"{r[2]}{r[3]}"]
     assert len(marked) == len(shown) - direct  # the tasks reached through a group say so
 
@@ -82,9 +101,26 @@ def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifact
     text = download(page).decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
     assert table[0] == HEADERS
-    same_tasks([r[1] for r in table[1:] if r and r[0].isdigit()], shown)
+    same_rows_in_order([r for r in table[1:] if r and r[0].isdigit()], shown)
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_unit_ledger_follows_the_document_filter(ui_server, page):
+    page.goto(ui_server + "/ui/agency/市卫健委")
+    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    every = len(page_tasks(page))
+    doc = page.locator("#f-doc option").nth(2).get_attribute("value")  # 003, the second document
+    page.select_option("#f-doc", doc)
+    shown = page_tasks(page)
+    assert 0 < len(shown) < every
+    assert parse_qs(urlsplit(page.get_attribute("#ledger", "href")).query)["document"] == [doc]
+    lines = body(next(iter(xlsx_rows(download(page)).values())))
+    same_rows_in_order(lines, shown)
+    assert all(r[6].split("\n")[-1].startswith("003_") for r in lines)
+    page.select_option("#f-doc", "")
+    assert "document=" not in page.get_attribute("#ledger", "href")
+    assert page.errors == []
 
 
 def test_overdue_filter_narrows_the_list_and_the_ledger(ui_server, page, artifacts):
@@ -137,6 +173,15 @@ def test_district_search_and_workload_exports(ui_server, page):
     table = list(csv.reader(io.StringIO(download(page).decode("utf-8-sig"))))
     same_tasks([r[1] for r in table[1:] if r and r[0].isdigit()], shown)
 
+    # the district page under a deadline filter: 江岸区's overdue tasks on 2023-01-01 are its own 附件2 rows
+    # 3, 4, 5 of 000 ("2022年，…"; see tests/api/test_ledger.py)
+    page.goto(ui_server + "/ui/district/江岸区?overdue=true&today=2023-01-01")
+    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    assert page.locator("#total").inner_text() == "3"
+    lines = body(next(iter(xlsx_rows(download(page)).values())))
+    same_tasks([r[1] for r in lines], page_tasks(page))
+    assert [r[4] for r in lines] == ["2022年\n（截止 2022-12-31）"] * 3
+
     page.goto(ui_server + "/ui/?q=托育")
     page.wait_for_selector("#search-results")
     listed = page.locator("#text-tasks li[data-task-id]").count()
@@ -144,13 +189,50 @@ def test_district_search_and_workload_exports(ui_server, page):
     lines = body(next(iter(xlsx_rows(download(page, "#text-tasks #ledger")).values())))
     assert len(lines) == listed
     assert all("托育" in r[1] for r in lines)
+    assert page.errors == []
+    assert page.foreign(ui_server) == []
 
-    page.goto(ui_server + "/ui/workload")
-    page.wait_for_selector("#workload tbody tr")
-    shown_units = page.locator("#workload tbody tr").count()
-    rows = next(iter(xlsx_rows(download(page)).values()))
-    names = [r[1] for r in rows if r and isinstance(r[0], int)]
-    assert len(names) == shown_units and "市卫健委" in names
+
+def test_home_search_unit_block_exports_its_tasks_in_its_order(ui_server, page):
+    page.goto(ui_server + "/ui/?q=wjw")
+    page.wait_for_selector("#unit-tasks li[data-task-id]")
+    ids = page.locator("#unit-tasks li[data-task-id]").evaluate_all("els => els.map(e => e.dataset.taskId)")
+    roles = page.locator("#unit-tasks .role-group h4").all_inner_texts()
+    assert roles == [f"牵头（{len(LEAD_NUMBERS)} 项）", f"配合（{len(SUPPORT_NUMBERS)} 项）", "经由所属单位组（6 项）"]
+    texts = [page.request.get(f"{ui_server}/tasks/{i}").json()["text"] for i in ids]
+    lines = body(next(iter(xlsx_rows(download(page, "#unit-tasks #ledger")).values())))
+    assert [r[1].split("\n")[-1] for r in lines] == texts
+
+
+def test_workload_export_is_the_table_on_screen(ui_server, page):
+    def screen() -> list[list[str]]:
+        return page.locator("#workload tbody tr").evaluate_all(
+            "rows => rows.map(r => [...r.querySelectorAll('td')].map(td => td.textContent))")
+
+    def exported() -> list[list[str]]:
+        rows = next(iter(xlsx_rows(download(page)).values()))
+        assert rows[0] == ["序号", "单位", "类型", "辖区", "牵头", "配合", "合计", "逾期"]
+        return [[str(c) for c in r[1:]] for r in rows[1:]]
+
+    page.goto(ui_server + "/ui/workload?today=2026-01-01")
+    page.wait_for_selector("#workload[data-shown]")
+    assert [th.strip() for th in page.locator("#workload thead th").all_inner_texts()][:2] == ["单位", "类型"]
+    assert exported() == screen() and len(screen()) > 100
+    page.click("#workload th[data-key='lead']")
+    page.wait_for_selector("#workload[data-shown*='sort=lead']")
+    page.click("#workload th[data-key='lead']")
+    page.wait_for_selector("#workload[data-shown*='order=asc']")
+    leads = [int(r[3]) for r in screen()]
+    assert leads == sorted(leads) and leads[0] < leads[-1]
+    assert exported() == screen()
+    page.fill("#f-unit", "卫健")
+    page.wait_for_selector("#workload[data-shown*='q=']")
+    assert [r[0] for r in screen()] == ["武昌区卫健局", "市卫健委"]  # 牵头 6, 15
+    assert exported() == screen()
+    page.click("#workload th[data-key='name']")
+    page.wait_for_selector("#workload[data-shown*='sort=name']")
+    assert [r[0] for r in screen()] == ["市卫健委", "武昌区卫健局"]  # by pinyin: shi < wu
+    assert exported() == screen()
     assert page.errors == []
     assert page.foreign(ui_server) == []
 

@@ -53,7 +53,8 @@
 
     const docs = new Map();
     for (const t of [...state.lists.lead, ...state.lists.support]) docs.set(t.doc_id, DG.docName(state.docs, t.doc_id, t.source));
-    const docSelect = h("select", { id: "f-doc", onchange: (e) => { state.doc = e.target.value; renderLists(); applyGraphFilters(); } },
+    const docSelect = h("select", { id: "f-doc", onchange: (e) => {
+      state.doc = e.target.value; renderLists(); applyGraphFilters(); state.ledgerBar.refresh(); } },
       h("option", { value: "" }, "全部文件"), [...docs].map(([id, label]) => h("option", { value: id }, label)));
 
     const tabs = h("div", { class: "tabs", role: "tablist" },
@@ -68,6 +69,7 @@
     const typeSelect = h("select", { id: "f-type", onchange: (e) => { state.agencyType = e.target.value; applyGraphFilters(); } },
       h("option", { value: "" }, "全部单位类型"));
 
+    state.ledgerBar = DG.ledger.button(`/agencies/${enc(p.name)}/ledger`, () => ({ document: state.doc }));
     DG.fill(main,
       h("h1", {}, p.name),
       h("div", { class: "card screen-only" }, meta, extra),
@@ -76,7 +78,7 @@
         h("button", { type: "button", onclick: () => DG.savePng(graphBox, p.name) }, "保存为图片"),
         h("button", { type: "button", id: "print", onclick: () => window.print() }, "打印")),
       h("div", { class: "toolbar" }, DG.ledger.filters(DG.ledger.dueYears([...state.lists.lead, ...state.lists.support])),
-        DG.ledger.button(`/agencies/${enc(p.name)}/ledger`)),
+        state.ledgerBar),
       h("p", { id: "filtered-note", class: "small muted" }),
       h("div", { id: "print-box" }),
       h("div", { class: "layout screen-only" },
@@ -123,7 +125,10 @@
     const keep = (t) => !state.doc || t.doc_id === state.doc;
     const lead = state.lists.lead.filter(keep);
     const support = state.lists.support.filter(keep);
-    const via = [...new Map(lead.concat(support).filter((t) => t.via).map((t) => [t.id, t])).values()];
+    // a task listed under 牵头 or 配合 is not listed again for also reaching the unit through a group
+    const direct = new Set(lead.concat(support).filter((t) => !t.via).map((t) => t.id));
+    const via = [...new Map(lead.concat(support).filter((t) => t.via && !direct.has(t.id)).map((t) => [t.id, t])).values()]
+      .sort(DG.ledger.documentOrder);
     const c = p.counts || {};
     const meta = [`类型：${DG.AGENCY_TYPES[p.type] || p.type || "—"}`, `辖区：${p.jurisdiction || "—"}`,
       `牵头 ${c.lead ?? 0} 项`, `配合 ${c.support ?? 0} 项`, c.via_group ? `经由单位组 ${c.via_group} 项` : ""].filter(Boolean).join("　");

@@ -53,13 +53,22 @@
         h("h3", {}, h("a", { href: links.agency(best.name) }, best.name), `承担的任务（共 ${direct.length} 项`,
           unitItems.length > direct.length ? `，另经由所属单位组 ${unitItems.length - direct.length} 项` : "", "）"),
         DG.ledger.button(`/agencies/${enc(best.name)}/ledger`),
-        unitItems.length ? DG.taskList(unitItems, { docs, collapse: true }) : h("p", { class: "muted" }, "没有任务。")) : null,
+        unitItems.length ? byRole(unitItems, docs) : h("p", { class: "muted" }, "没有任务。")) : null,
       h("div", { id: "text-tasks" },
         h("h3", {}, `内容含“${q}”的任务（共 ${tasks.total ?? (tasks.items || []).length} 项）`),
         (tasks.items || []).length ? DG.ledger.button("/tasks/ledger", { q }) : null,
         (tasks.items || []).length ? DG.taskList(tasks.items, { docs, collapse: true })
           : h("p", { class: "muted" }, "没有找到内容相关的任务。"))));
     DG.mark("dg-search");
+  }
+
+  /** A unit's tasks as its page and its ledger order them: 牵头, 配合, then those reached through a group. */
+  function byRole(items, docs) {
+    const groups = [["lead", "牵头", (t) => !t.via && t.role === "lead"], ["support", "配合", (t) => !t.via && t.role !== "lead"],
+      ["via", "经由所属单位组", (t) => Boolean(t.via)]];
+    return groups.map(([key, label, keep]) => [key, label, items.filter(keep)]).filter(([, , xs]) => xs.length)
+      .map(([key, label, xs]) => h("div", { class: "role-group", dataset: { role: key } },
+        h("h4", {}, `${label}（${xs.length} 项）`), DG.taskList(xs, { docs, collapse: true })));
   }
 
   function unitTable(units) {

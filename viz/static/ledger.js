@@ -61,7 +61,8 @@ DG.ledger = (() => {
     return [...new Set(items.map((t) => (t.due || "").slice(0, 4)).filter((y) => /^\d{4}$/.test(y)))];
   }
 
-  /** "导出台账": Excel or CSV, one sheet or one per document, with the page's filters. */
+  /** "导出台账": Excel or CSV, one sheet or one per document, with the page's filters. `extra` (an object, or a
+   *  function giving one) adds the page's own filters; call the bar's `refresh()` when they change. */
   function button(path, extra = {}, { label = "导出台账", sheetChoice = true } = {}) {
     const sheets = h("select", { id: "ledger-sheets", "aria-label": "工作表", class: sheetChoice ? null : "hidden" },
       h("option", { value: "all" }, "一个工作表"), h("option", { value: "document" }, "每个文件一个工作表"));
@@ -71,12 +72,25 @@ DG.ledger = (() => {
     const update = () => {
       sheets.disabled = format.value === "csv";
       const sheet = sheetChoice && format.value !== "csv" ? sheets.value : "";
-      link.href = withFilters(`${path}.${format.value}`, { ...extra, sheets: sheet });
+      const more = typeof extra === "function" ? extra() : extra;
+      link.href = withFilters(`${path}.${format.value}`, { ...more, sheets: sheet });
     };
     sheets.addEventListener("change", update);
     format.addEventListener("change", update);
     update();
-    return h("div", { class: "ledger-bar" }, link, format, sheets);
+    const bar = h("div", { class: "ledger-bar" }, link, format, sheets);
+    bar.refresh = update;
+    return bar;
+  }
+
+  /** The task lists' order (the catalogue's ORDER BY source, line_start, number, id), to merge two lists. */
+  function documentOrder(a, b) {
+    for (const k of ["source", "line_start", "number", "id"]) {
+      const x = a[k] ?? "";
+      const y = b[k] ?? "";
+      if (x !== y) return x < y ? -1 : 1;
+    }
+    return 0;
   }
 
   /** The block only paper shows: every group of tasks in full, with units and deadlines. */
@@ -97,5 +111,5 @@ DG.ledger = (() => {
       h("p", { class: "small" }, `打印日期：${today()}`));
   }
 
-  return { filterParams, withFilters, today, filters, dueYears, button, printView, enc };
+  return { filterParams, withFilters, today, filters, dueYears, button, printView, documentOrder, enc };
 })();
