@@ -78,9 +78,10 @@ VERB_GROUP = re.compile(
     r"(配合|参与|协办|协助|负责|落实)\s*[)】〕]\s*[。.]?\s*$"
 )
 # The same forms as the last sentence of a task, without brackets: "…。省发改委牵头,各地、各部门配合。"
+_SENTENCE_CHAR = r"(?:[^。;()]|\([^()。;]{1,12}\))"  # a short bracket inside a name: 各县(市)人民政府
 VERB_SENTENCE = re.compile(
-    r"(?:^|[。;])\s*(由?[^。;()]{2,200}?)\s*(牵头负责|牵头|负责|主办|主责)(?:落实|推进|实施)?"
-    r"(?:\s*[,;、]\s*([^。;()]{2,400}?)\s*(配合|参与|协办|协助|负责|落实)(?:落实|推进|实施)?)?\s*[。.]?\s*$"
+    rf"(?:^|[。;])\s*(由?{_SENTENCE_CHAR}{{2,200}}?)\s*(牵头负责|牵头|负责|主办|主责)(?:落实|推进|实施)?"
+    rf"(?:\s*[,;、]\s*({_SENTENCE_CHAR}{{2,400}}?)\s*(配合|参与|协办|协助|负责|落实)(?:落实|推进|实施)?)?\s*[。.]?\s*$"
 )
 
 FIRST_IS_LEAD = re.compile(
@@ -276,7 +277,8 @@ def find_sentence(norm: str, *, doc_rule: str | None = None) -> Attribution | No
     found = verb_clauses(norm, begin, tail) if tail > begin else None
     if found and (len(found[0]) > 1 or found[1]):
         parts, leader = found
-        att = Attribution(start=parts[0].start, end=tail, parts=parts, leader=leader)
+        lead_in = len(norm[begin:tail]) - len(norm[begin:tail].lstrip())
+        att = Attribution(start=begin + lead_in, end=tail, parts=parts, leader=leader)
         att.rule = "sentence:" + "+".join(dict.fromkeys(f"X{p.label}" for p in parts))
         return att
     m = VERB_SENTENCE.search(norm)

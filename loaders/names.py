@@ -305,7 +305,7 @@ def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = N
                 break
             level, suffix = m.group(2), m.group(3)
             base = strip_brackets(normalise(item))[0]
-            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗", "州")) or not level else level + suffix)
+            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗")) or not level else level + suffix)
             break
     return out
 

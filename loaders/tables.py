@@ -128,10 +128,13 @@ def _space_cells(text: str) -> list[str]:
 def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
     """A header and rows whose cells are separated by runs of spaces; ends at a line of one cell that is not
     a continuation (a heading or a paragraph)."""
+    width = len(_space_cells(lines[i].text))
     out.append(_joined([(lines[i], c) for c in _space_cells(lines[i].text)]))
     i += 1
     while i < len(lines):
         cells = _space_cells(lines[i].text)
+        if 2 <= len(cells) < width and len(single := lines[i].text.split()) == width:
+            cells = single  # two cells a single space apart ("绵阳高新区管委会 市经信局"): the header says how many
         if len(cells) >= 2:
             out.append(_joined([(lines[i], c) for c in cells]))
         elif len(lines[i].norm.strip()) > 40 or re.search(r"[。;]", lines[i].norm) and not _HEADING.match(lines[i].norm):

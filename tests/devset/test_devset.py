@@ -25,14 +25,14 @@ from devset.score import (
     text_key,
 )
 
-FLOOR_F1 = 0.99  # main when the floor was last raised: 0.995 overall on 71 documents
+FLOOR_F1 = 0.995  # main when the floor was last raised: 1.000 overall on 71 documents
 FLOOR_DOCS = 71
 MAX_REFUSED = 0  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 # A batch written after the grammar's last landing and scored once before any change for it (see unseen/README.md):
 # main's first-time figure was 0.791 on 21 documents. The floor holds what the loader reaches on it now.
 UNSEEN = DOCS.parent / "unseen"
-UNSEEN_FLOOR_F1 = 0.99
+UNSEEN_FLOOR_F1 = 0.995
 UNSEEN_DOCS = 21
 
 

@@ -170,6 +170,16 @@ def test_verb_phrasing_names_leads(text, units, rule):
     assert got_rule == rule
 
 
+def test_verb_sentence_with_a_bracketed_group():
+    """ "…。由A,各县(市)人民政府负责落实。": both lead; the attribution starts at 由, so the text keeps none of it."""
+    norm = normalise("新建改建农村公路600公里。由市交通运输局,各县(市)人民政府负责落实。")
+    att = attribution.find_sentence(norm)
+    assert [(p.role, norm[p.start:p.end]) for p in att.parts] == [("lead", "市交通运输局,各县(市)人民政府")]
+    two = normalise("推进融合发展。由示范区管委会牵头,市发展改革委配合。")
+    att = attribution.find_sentence(two)
+    assert two[: att.start] == "推进融合发展。"
+
+
 def test_unclosed_group_at_end_of_paragraph():
     text = "2.深化建设。(牵头单位:区应急管理局,责任单位:区安委会成员单位、区减灾委员会成员单位"
     att = attribution.find_inline(normalise(text))

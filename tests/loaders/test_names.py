@@ -68,6 +68,7 @@ def test_share_prefix(items: list[str], shared: list[str]) -> None:
         (["立山经济开发区", "区人民政府"], ["立山经济开发区", "区人民政府"]),
         (["鼓东", "鼓西", "温泉街道办事处"], ["鼓东街道办事处", "鼓西街道办事处", "温泉街道办事处"]),
         (["玉树", "果洛州人民政府"], ["玉树州人民政府", "果洛州人民政府"]),
+        (["钦州", "南宁市人民政府"], ["钦州市人民政府", "南宁市人民政府"]),  # 州 ends a city's name here
     ],
 )
 def test_share_suffix(items: list[str], shared: list[str]) -> None:

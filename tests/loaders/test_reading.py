@@ -199,3 +199,15 @@ def test_pipe_rows_without_outer_bars_stay_rows():
     assert [ln.text.split("\t")[:2] for ln in lines[:3]] == [["序号 ", " 任务名称 "], ["1 ", " 地区生产总值 "],
                                                           ["2 ", " 固定资产投资 "]]
     assert "\t" not in lines[3].text  # one filled cell: not a table row
+
+
+def test_space_run_row_with_two_cells_a_single_space_apart():
+    """A space-run table row whose lead and support cells touch ("管委会 市经信局") keeps the header's columns."""
+    from loaders import tables
+
+    text = (
+        "序号    重点工作任务              牵头单位        责任单位        完成时限\n"
+        "5       建设电子元器件产业园      高新区管委会 市经信局            11月底\n"
+    )
+    rows = [ln.text.split("\t") for ln in tables.flatten(read(text.encode(), "x.txt").lines)]
+    assert [c.strip() for c in rows[1]] == ["5", "建设电子元器件产业园", "高新区管委会", "市经信局", "11月底"]
