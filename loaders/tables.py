@@ -128,13 +128,14 @@ def _space_cells(text: str) -> list[str]:
 def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
     """A header and rows whose cells are separated by runs of spaces; ends at a line of one cell that is not
     a continuation (a heading or a paragraph)."""
-    width = len(_space_cells(lines[i].text))
-    out.append(_joined([(lines[i], c) for c in _space_cells(lines[i].text)]))
+    header = _space_cells(lines[i].text)
+    roles = [cell_role(normalise(c)) for c in header]
+    out.append(_joined([(lines[i], c) for c in header]))
     i += 1
     while i < len(lines):
         cells = _space_cells(lines[i].text)
-        if 2 <= len(cells) < width and len(single := lines[i].text.split()) == width:
-            cells = single  # two cells a single space apart ("绵阳高新区管委会 市经信局"): the header says how many
+        if 2 <= len(cells) < len(header):
+            cells = _touching_cells(cells, lines[i].text, roles)
         if len(cells) >= 2:
             out.append(_joined([(lines[i], c) for c in cells]))
         elif len(lines[i].norm.strip()) > 40 or re.search(r"[。;]", lines[i].norm) and not _HEADING.match(lines[i].norm):
@@ -143,6 +144,21 @@ def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
             out.append(lines[i])  # a category row or a wrapped cell: the walker decides
         i += 1
     return i
+
+
+def _touching_cells(cells: list[str], text: str, roles: list[str | None]) -> list[str]:
+    """A row with fewer cells than its header where two cells are a single space apart
+    ("绵阳高新区管委会 市经信局"): split at single spaces when that gives the header's count, else split the
+    lead cell when it holds two unit names and a unit column follows it."""
+    single = text.split()
+    if len(single) == len(roles):
+        return single
+    for k, cell in enumerate(cells):
+        if k + 1 < len(roles) and roles[k] == "lead" and roles[k + 1] in ("responsible", "support"):
+            pieces = cell.split()
+            if len(pieces) == 2 and all(names.looks_like_unit(p) for p in pieces):
+                return [*cells[:k], *pieces, *cells[k + 1:]]
+    return cells
 
 
 def _vertical_header(lines: list[Line], i: int) -> int:

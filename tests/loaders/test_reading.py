@@ -211,3 +211,6 @@ def test_space_run_row_with_two_cells_a_single_space_apart():
     )
     rows = [ln.text.split("\t") for ln in tables.flatten(read(text.encode(), "x.txt").lines)]
     assert [c.strip() for c in rows[1]] == ["5", "建设电子元器件产业园", "高新区管委会", "市经信局", "11月底"]
+    pdf_like = text.replace("            11月底", "")  # the deadline cell lost: the lead cell still splits
+    rows = [ln.text.split("\t") for ln in tables.flatten(read(pdf_like.encode(), "x.txt").lines)]
+    assert [c.strip() for c in rows[1]] == ["5", "建设电子元器件产业园", "高新区管委会", "市经信局"]
