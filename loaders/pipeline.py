@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from graph import removal
 from graph.model import Document, Indicator, ParsedDocument, Provenance, RollUp, Task
 from graph.settings import Settings
 from graph.store import DutyGraphError, GraphStore, LoadError, Statement, WriteUnknown
@@ -158,7 +159,10 @@ class Loader:
         self._edges: dict[str, set[Edge]] = {}  # task id -> the roll-up edges its decision put in the graph
         self._into: dict[str, set[str]] = defaultdict(set)  # parent task/indicator id -> tasks with edges into it
 
-    def load_bytes(self, data: bytes, source: str, *, jurisdiction: str | None = None) -> LoadResult:
+    def load_bytes(self, data: bytes, source: str, *, jurisdiction: str | None = None,
+                   replaces: str | None = None) -> LoadResult:
+        """`replaces`: the id of a loaded document this one takes the place of (under another name), removed
+        in the same write (graph.removal) — never both in the graph, never neither."""
         try:
             self.limits.check(data, source)
         except LoadError as e:
@@ -167,7 +171,7 @@ class Loader:
         version = _version(jurisdiction)
         try:
             with self._exclusive():
-                if self._unchanged(doc_id, version):
+                if self._unchanged(doc_id, version) and replaces in (None, doc_id):
                     return LoadResult(source=source, doc_id=doc_id, status="unchanged")
         except DutyGraphError as e:
             return LoadResult(source=source, doc_id=doc_id, status="failed", error=f"{source}: {e}")
@@ -175,28 +179,30 @@ class Loader:
             parsed = parse_bytes(data, source, resolver=self.resolver, jurisdiction=jurisdiction)
         except LoadError as e:
             return LoadResult(source=source, status="failed", error=str(e))
-        return self.load_parsed(parsed, version=version)
+        return self.load_parsed(parsed, version=version, replaces=replaces)
 
-    def load_parsed(self, parsed: ParsedDocument, *, version: str | None = None) -> LoadResult:
+    def load_parsed(self, parsed: ParsedDocument, *, version: str | None = None,
+                    replaces: str | None = None) -> LoadResult:
         doc = parsed.document
         parsed.assign_ids()
         signature = duplicates.signature(parsed.text)
         version = version or _version(None)
         try:
             with self._exclusive():
-                if self._unchanged(doc.id, version):
+                if self._unchanged(doc.id, version) and replaces in (None, doc.id):
                     return LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
-                return self._link_and_write(parsed, signature, version)
+                return self._link_and_write(parsed, signature, version, replaces)
         except DutyGraphError as e:  # the lock or a read failed: nothing was written
             self._docs = None
             return LoadResult(source=doc.source, doc_id=doc.id, status="failed", error=f"{doc.source}: {e}")
 
     # ---- one document, under the write lock ---------------------------------------------------------
 
-    def _link_and_write(self, parsed: ParsedDocument, signature: list[int], version: str) -> LoadResult:
+    def _link_and_write(self, parsed: ParsedDocument, signature: list[int], version: str,
+                        replaces: str | None = None) -> LoadResult:
         doc = parsed.document
         docs = self._docs or {}
-        earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id}
+        earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id or d == replaces}
         copy_of = self._copies.find(signature, exclude=earlier)
         if copy_of:
             doc.duplicate_of = copy_of[0]
@@ -222,6 +228,9 @@ class Loader:
                          "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
             replace=bool(earlier),
         ) + edge_changes
+        if replaces and replaces != doc.id:
+            statements = removal.removal_statements(self.store, replaces)[: -len(removal.ORPHANS)] + statements \
+                + removal.ORPHANS
         status = "duplicate" if copy_of else "loaded"
         try:
             self.store.write(statements)
@@ -365,9 +374,10 @@ def load_paths(
 
 
 def load_bytes(
-    *, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None, jurisdiction: str | None = None
+    *, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None, jurisdiction: str | None = None,
+    replaces: str | None = None,
 ) -> LoadResult:
-    return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction)
+    return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
 
 
 Edge = tuple[str, str, str, str, float]  # child, parent, kind, method, confidence

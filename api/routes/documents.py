@@ -8,6 +8,7 @@ is bounded before that by the guard (api/guard.py, 413 from Content-Length or wh
 from __future__ import annotations
 
 import hmac
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Security
@@ -20,6 +21,7 @@ from starlette.formparsers import MultiPartException
 from api.deps import PagingDep, Services, ServicesDep
 from api.errors import BadRequest, Forbidden, NotFound, TooLarge
 from api.models import DocumentItem, ErrorOut, LoadOut, Page
+from graph.removal import remove_document
 
 router = APIRouter(prefix="/documents", tags=["documents"])
 API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, description="服务端 DUTYGRAPH_API_KEY 的值")
@@ -28,7 +30,9 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "properties": {"file": {"type": "string", "format": "binary",
                             "description": "任务分解文件（.txt .csv .docx .doc .wps .pdf .html .xlsx .xls）"},
                    "jurisdiction": {"type": "string", "maxLength": 30, "pattern": "^[^\\u0000]*$",
-                                    "description": "发文地区（如 立山区），文件中看不出时指定"}},
+                                    "description": "发文地区（如 立山区），文件中看不出时指定"},
+                   "replaces": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_-]*$",
+                                "description": "被替换文件的 id：新文件载入的同一次写入中删除旧文件"}},
 }}}}}
 KEY_REFUSED = {403: {"model": ErrorOut, "description": "API 密钥缺失或不正确，或服务端未开启写入"}}
 
@@ -65,26 +69,31 @@ async def upload(request: Request, s: ServicesDep, x_api_key: Annotated[str | No
         form = await request.form(max_files=1, max_fields=10)
     except (HTTPException, MultiPartException) as e:  # malformed, or more parts than allowed
         raise BadRequest(f"上传格式无效（应为 multipart/form-data，字段 file）：{getattr(e, 'detail', e)}") from None
-    file, jurisdiction = form.get("file"), form.get("jurisdiction") or None
+    file, jurisdiction, replaces = form.get("file"), form.get("jurisdiction") or None, form.get("replaces") or None
     if not isinstance(file, UploadFile):
         raise BadRequest("缺少文件字段 file。")
     if jurisdiction is not None and (not isinstance(jurisdiction, str) or len(jurisdiction) > 30
                                      or "\x00" in jurisdiction):
         raise BadRequest("字段 jurisdiction 应为不超过 30 字的地区名。")
+    if replaces is not None and not (isinstance(replaces, str) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", replaces)):
+        raise BadRequest("字段 replaces 应为已载入文件的 id。")
     data = await file.read(limit + 1)
     await form.close()
     if len(data) > limit:
         raise TooLarge(f"文件过大（上限 {s.settings.dutygraph_max_file_mb:g} MB）。")
     if not data:
         raise BadRequest("文件为空。")
-    return await run_in_threadpool(_load, s, data, file.filename, jurisdiction)
+    return await run_in_threadpool(_load, s, data, file.filename, jurisdiction, replaces)
 
 
-def _load(s: Services, data: bytes, filename: str | None, jurisdiction: str | None) -> dict:
+def _load(s: Services, data: bytes, filename: str | None, jurisdiction: str | None, replaces: str | None) -> dict:
     from loaders.pipeline import load_bytes
 
     source = (filename or "upload.txt").replace("/", "_").replace("\\", "_")
-    result = load_bytes(store=s.store, data=data, source=source, resolver=s.resolver, jurisdiction=jurisdiction)
+    if replaces and not s.store.read("MATCH (d:Document {id: $id}) RETURN d.id AS id", {"id": replaces}):
+        raise NotFound(f"要替换的文件不存在：{replaces}")
+    result = load_bytes(store=s.store, data=data, source=source, resolver=s.resolver, jurisdiction=jurisdiction,
+                        replaces=replaces)
     s.invalidate()
     if result.status == "failed":
         from graph.store import LoadError
@@ -101,12 +110,10 @@ def _load(s: Services, data: bytes, filename: str | None, jurisdiction: str | No
     responses={**KEY_REFUSED, 404: {"model": ErrorOut, "description": "没有这份文件"}},
 )
 def remove(s: ServicesDep, doc_id: str, x_api_key: Annotated[str | None, Security(API_KEY)] = None) -> dict:
-    from loaders.writer import DELETE_PREVIOUS
-
+    """One write: its tasks, agencies no other document names, and copies of it taking its content over."""
     require_key(s, x_api_key)
-    rows = s.store.read("MATCH (d:Document {id: $id}) RETURN d.source AS source", {"id": doc_id})
-    if not rows:
+    source = remove_document(s.store, doc_id)
+    if source is None:
         raise NotFound(f"没有这份文件：{doc_id}")
-    s.store.write([(q, {"id": doc_id, "source": None}) for q in DELETE_PREVIOUS])  # one transaction
     s.invalidate()
-    return {"source": rows[0]["source"], "status": "removed", "detail": {"doc_id": doc_id}}
+    return {"source": source, "status": "removed", "detail": {"doc_id": doc_id}}

@@ -103,23 +103,39 @@ def test_list_upload_replace_remove(page, keyed_ui, tmp_path, artifacts):
     assert page.locator("#doc-count").inner_text() == "2"
     page.screenshot(path=str(artifacts / "documents_page.png"), full_page=True)
 
-    # Replace the plan with a version that drops task 9: same name, eight tasks.
-    shorter = tmp_path / "new_version.txt"
-    shorter.write_text("\n".join(l for l in PLAN.read_text(encoding="utf-8").splitlines() if not l.startswith("9.")),
-                       encoding="utf-8")
+    # Replace the plan with a new version under its own name: task 9 dropped, task 8's unit misprinted.
+    # The new file takes the old one's place in one write; the row shows the new version's quality.
+    newer = tmp_path / "方案_修订版.txt"
+    newer.write_text("\n".join(l.replace("（责任单位：市发展改革委）", "（责任单位：甲乙丙丁）")
+                               for l in PLAN.read_text(encoding="utf-8").splitlines() if not l.startswith("9.")),
+                     encoding="utf-8")
     with page.expect_file_chooser() as chooser:
         plan.locator("button.replace").click()
-    chooser.value.set_files(str(shorter))
-    page.wait_for_function(
-        f"""() => document.querySelector('#documents tr[data-source="{PLAN.name}"] td.tasks')?.textContent === "8" """)
+    chooser.value.set_files(str(newer))
+    row(page, newer.name).wait_for()
+    plan.wait_for(state="detached")
+    assert "已取代 " + PLAN.name in page.locator("#upload-status").inner_text()
+    revised = row(page, newer.name)
+    assert revised.locator("td.tasks").inner_text() == "8"
+    assert revised.locator("td.place").inner_text() == "云川市"
+    assert revised.locator("td.unresolved summary").inner_text() == "1"
+    revised.locator("td.unresolved summary").click()
+    assert revised.locator("td.unresolved li").all_inner_texts() == ["甲乙丙丁"]
+    warnings = int(revised.locator("td.warnings summary").inner_text())
+    revised.locator("td.warnings summary").click()
+    notes = revised.locator("td.warnings li").all_inner_texts()
+    assert len(notes) == warnings and any("无法识别的单位“甲乙丙丁”" in n for n in notes), notes
+    assert row(page, workbook.name).locator("td.unresolved").inner_text() == "0"
     assert page.locator("#doc-count").inner_text() == "2"
+    sources = sorted(d["source"] for d in httpx.get(f"{keyed_ui}/documents").json()["items"])
+    assert sources == sorted([newer.name, workbook.name])
 
     # Remove the workbook: confirmed, gone from the list and from the graph.
     page.once("dialog", lambda d: d.accept())
     row(page, workbook.name).locator("button.remove").click()
     row(page, workbook.name).wait_for(state="detached")
     listed = httpx.get(f"{keyed_ui}/documents").json()
-    assert [d["source"] for d in listed["items"]] == [PLAN.name]
+    assert [d["source"] for d in listed["items"]] == [newer.name]
     assert httpx.get(f"{keyed_ui}/health").json()["counts"].get("Task") == 8
     assert page.foreign(keyed_ui) == [] and page.errors == []
 

@@ -54,19 +54,21 @@
     return e.message || String(e);
   }
 
-  async function upload(file, asName) {
+  /** Upload a file; with `old`, the file takes that document's place in the same write (any name, any format). */
+  async function upload(file, old) {
     if (!file) { say("error", "请先选择要上传的文件。"); return; }
     const form = new FormData();
-    form.append("file", file, asName || file.name);
+    form.append("file", file, file.name);
     if (placeInput.value.trim()) form.append("jurisdiction", placeInput.value.trim());
-    say("info", `正在上传并载入 ${asName || file.name} …`);
+    if (old) form.append("replaces", old.id);
+    say("info", old ? `正在用 ${file.name} 替换 ${old.source} …` : `正在上传并载入 ${file.name} …`);
     try {
       const body = await send("POST", "/documents", form);
       const c = (body.detail && body.detail.counts) || {};
       const what = body.status === "duplicate" ? "与已载入的文件内容相同（重复件），未重复计入任务" :
         body.status === "unchanged" ? "与图谱中已载入的同名文件完全相同，图谱未改动" :
         `已载入：任务 ${c.tasks ?? 0} 项，牵头 ${c.leads ?? 0}，配合 ${c.supports ?? 0}，未识别单位 ${c.unresolved ?? 0}`;
-      say("ok", `${body.source}：${what}。`);
+      say("ok", `${body.source}：${what}${old && old.source !== body.source ? `；已取代 ${old.source}` : ""}。`);
       fileInput.value = "";
       await refresh();
     } catch (e) {
@@ -87,14 +89,14 @@
 
   function replace(doc) {
     const picker = h("input", { type: "file", accept: ACCEPT, class: "hidden" });
-    picker.addEventListener("change", () => { upload(picker.files[0], doc.source); picker.remove(); });
+    picker.addEventListener("change", () => { upload(picker.files[0], doc); picker.remove(); });
     document.body.append(picker);
     picker.click();
   }
 
-  function listCell(items) {
-    if (!items || !items.length) return h("td", { class: "n" }, "0");
-    return h("td", { class: "n" }, h("details", {},
+  function listCell(items, cls) {
+    if (!items || !items.length) return h("td", { class: `n ${cls}` }, "0");
+    return h("td", { class: `n ${cls}` }, h("details", {},
       h("summary", {}, String(items.length)),
       h("ul", { class: "small plain" }, items.map((x) => h("li", {}, x)))));
   }
@@ -106,8 +108,8 @@
       h("td", { class: "place" }, doc.jurisdiction || h("span", { class: "muted" }, "未识别")),
       h("td", { class: "n tasks" }, doc.tasks ?? 0),
       h("td", { class: "n unit-count" }, doc.units ?? 0),
-      listCell(doc.unresolved_names),
-      listCell(doc.warnings),
+      listCell(doc.unresolved_names, "unresolved"),
+      listCell(doc.warnings, "warnings"),
       h("td", { class: "actions" },
         h("button", { type: "button", class: "replace", onclick: () => replace(doc) }, "替换"),
         h("button", { type: "button", class: "remove", onclick: () => remove(doc) }, "删除")));
@@ -144,7 +146,7 @@
         h("button", { type: "button", id: "upload-button", onclick: () => upload(fileInput.files[0]) }, "上传并载入"),
         progress),
       h("p", { class: "small muted" },
-        "支持 .txt .csv .docx .pdf（文字版）.html .xlsx .xls；.doc .wps 需服务器装有 LibreOffice。替换时沿用原文件名，旧版本整体被新版本取代。"),
+        "支持 .txt .csv .docx .pdf（文字版）.html .xlsx .xls；.doc .wps 需服务器装有 LibreOffice。替换：所选文件（文件名、格式可以不同）与删除旧文件在同一次写入中完成，不会两份并存，也不会两份都没有。"),
       status),
     h("h2", {}, "已载入的文件（", h("span", { id: "doc-count" }, "…"), " 份）"),
     table);
