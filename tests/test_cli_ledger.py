@@ -19,7 +19,11 @@ def test_ledger_command_writes_what_the_unit_query_lists(env, tmp_path):  # noqa
     counts = json.loads(run(env, "stats", "--json").stdout)
     assert counts["Document"] == 2
 
-    listed = json.loads(run(env, "query", "agency_tasks", "-p", "name=市卫健委", "--json").stdout)
+    def query(role: str) -> list[dict]:
+        return json.loads(run(env, "query", "agency_tasks", "-p", "name=市卫健委", "-p", f"role={role}", "--json").stdout)
+
+    # the unit page's order: 牵头, 配合, then the tasks reached through a group
+    listed = [t for t in query("lead") + query("support") if not t["via"]] + [t for t in query("any") if t["via"]]
     out = tmp_path / "wjw.xlsx"
     result = run(env, "ledger", "市卫健委", "--out", str(out))
     assert result.returncode == 0, result.stderr
