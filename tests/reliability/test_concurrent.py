@@ -10,7 +10,7 @@ import sys
 import textwrap
 import threading
 
-from conftest import SAMPLE_FILES, SAMPLES, cli_env, mismatches, parsed_tasks
+from faults import SAMPLE_FILES, SAMPLES, cli_env, mismatches, parsed_tasks
 
 from graph.embedded import EmbeddedServer
 from graph.export import TASKS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from conftest import CITY_LIST, DISTRICT_PLAN, DUTYGRAPH, SAMPLE_FILES, cli_env, documents, export_text
+from faults import CITY_LIST, DISTRICT_PLAN, DUTYGRAPH, SAMPLE_FILES, cli_env, documents, export_text
 
 from loaders.pipeline import load_paths
 

@@ -91,14 +91,17 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     data = tmp_path_factory.mktemp("hostile")
     env = _sample_settings(data)
     loaded = subprocess.run([str(Path(sys.executable).with_name("dutygraph")), "load", str(SAMPLE)],
-                            cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=300)
+                            cwd=REPO_ROOT, env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
+                            check=False)
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     api = ApiProcess(env, data / "api.log")
     try:
         yield Hostile(api.url, data)
     finally:
-        api.stop()
-        EmbeddedServer(data).stop()
+        api.stop()  # the API was the server's last user: it stops it at exit
+        leftover = EmbeddedServer(data)
+        if leftover.running():
+            leftover.start().stop()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import CITY_LIST
+from faults import CITY_LIST
 
 from graph.embedded import AOF_DIR, EmbeddedServer
 from graph.falkordb_store import FalkorDBStore

@@ -13,7 +13,7 @@ import threading
 import time
 
 import pytest
-from conftest import SAMPLES, documents, mismatches, parsed_tasks
+from faults import SAMPLES, documents, mismatches, parsed_tasks
 
 from graph.embedded import EmbeddedServer, _alive
 from graph.falkordb_store import FalkorDBStore

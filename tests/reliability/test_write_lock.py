@@ -11,7 +11,7 @@ import textwrap
 import time
 
 import pytest
-from conftest import CITY_LIST, DUTYGRAPH, cli_env
+from faults import CITY_LIST, DUTYGRAPH, cli_env
 
 from graph.connect import open_store
 from graph.embedded import EmbeddedServer
