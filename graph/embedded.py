@@ -166,6 +166,11 @@ class EmbeddedServer:
         """This process no longer uses the server; the last of its users stops it."""
         if self._user is None or self._user_pid != os.getpid():
             return
+        if not self.data_dir.is_dir():  # the folder is gone (a test's tmp folder): nobody can reach it now
+            self._unregister()
+            if self.pid is not None and _alive(self.pid) and self._is_our_server(self.pid):
+                self._signal(signal.SIGTERM)
+            return
         with self._start_lock():
             self._unregister()
             if self._other_users():

@@ -1,12 +1,25 @@
-"""Loading never destroys what is loaded: a renamed copy, files of the same name, loading again."""
+"""Loading never destroys what is loaded: a renamed copy (CLI and API), files of the same name, loading again."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
 
-from faults import CITY_LIST, DISTRICT_PLAN, DUTYGRAPH, SAMPLE_FILES, cli_env, documents, export_text
+import httpx
+from faults import (
+    CITY_LIST,
+    DISTRICT_PLAN,
+    DUTYGRAPH,
+    SAMPLE_FILES,
+    ApiProcess,
+    cli_env,
+    documents,
+    export_text,
+    parsed_tasks,
+)
 
+from graph.connect import open_store
+from graph.settings import Settings
 from loaders.pipeline import load_paths
 
 
@@ -90,3 +103,38 @@ def test_cli_reload_byte_identical_and_empty_folder_refused(tmp_path):
     (empty / "notes.docx.bak").write_text("x")
     refused = run("load", str(empty))
     assert refused.returncode == 1 and "没有可载入的文件" in refused.stderr and str(empty) in refused.stderr
+
+
+def test_a_renamed_copy_uploaded_over_the_api_is_a_duplicate_and_the_original_stays(tmp_path):
+    """POST /documents of the city list under another name, on a real API process over the CLI's data."""
+    data = tmp_path / "data"
+    env = cli_env(data, DUTYGRAPH_API_KEY="copy-key")
+    loaded = subprocess.run([str(DUTYGRAPH), "load", str(CITY_LIST)], env=env, capture_output=True, text=True,
+                            timeout=300, check=False)
+    assert loaded.returncode == 0, loaded.stderr
+    before = subprocess.run([str(DUTYGRAPH), "export"], env=env, capture_output=True, text=True, timeout=120,
+                            check=True).stdout
+    api = ApiProcess(env, tmp_path / "api.log")
+    try:
+        with httpx.Client(base_url=api.url, timeout=120, headers={"X-API-Key": "copy-key"}) as c:
+            copy = c.post("/documents", files={"file": ("renamed.txt", CITY_LIST.read_bytes())})
+            assert copy.status_code == 201, copy.text
+            assert copy.json()["status"] == "duplicate"
+            again = c.post("/documents", files={"file": ("renamed.txt", CITY_LIST.read_bytes())})
+            assert again.status_code == 201 and again.json()["status"] == "unchanged", again.text
+            listed = {d["source"]: d for d in c.get("/documents", params={"limit": 100}).json()["items"]}
+    finally:
+        api.stop()
+    store = open_store(Settings(dutygraph_data=data, falkordb_url=None, neo4j_uri=None))
+    try:
+        docs = documents(store)
+        after = export_text(store).splitlines()
+    finally:
+        store.close()
+    original = docs[CITY_LIST.name]
+    assert original["duplicate_of"] is None and original["tasks"] == parsed_tasks([CITY_LIST])[original["id"]] > 200
+    assert docs["renamed.txt"]["duplicate_of"] == original["id"] and docs["renamed.txt"]["tasks"] == 0
+    assert copy.json()["detail"]["doc_id"] == docs["renamed.txt"]["id"] != original["id"]
+    assert set(listed) == {CITY_LIST.name, "renamed.txt"}
+    # Everything the original put in the graph is as the CLI exported it; only the copy's Document is new.
+    assert [line for line in after if '"renamed.txt"' not in line] == before.splitlines()

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from faults import ApiProcess
 
 from api import adhoc
 from graph.embedded import EmbeddedServer
@@ -35,44 +36,6 @@ ANSWER_WITHIN_S = QUERY_TIMEOUT_MS / 1000 + 8  # the time limit plus generous sl
 API_KEY = "hostile-test-key"
 UPLOAD_MB = 1
 CATALOGUE_ROUTE = "/agencies/市卫健委/tasks?role=lead"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class ApiProcess:
-    """`uvicorn api.app:create_app --factory` in a child process, configured by environment."""
-
-    def __init__(self, env: dict[str, str], log: Path):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = log
-        with open(log, "ab") as out:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-                 "--port", str(self.port), "--log-level", "warning"],
-                cwd=REPO_ROOT, env={**os.environ, **env}, stdout=out, stderr=out)
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.proc.poll() is None, log.read_text(errors="replace")[-2000:]
-            assert time.monotonic() < deadline, "the API did not start within 60 s"
-            try:
-                if httpx.get(self.url + "/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
 
 
 def _sample_settings(data: Path) -> dict[str, str]:

@@ -15,7 +15,7 @@ import time
 import pytest
 from faults import SAMPLES, documents, mismatches, parsed_tasks
 
-from graph.embedded import EmbeddedServer, _alive
+from graph.embedded import _alive
 from graph.falkordb_store import FalkorDBStore
 from graph.store import StoreError
 from loaders.pipeline import load_paths
@@ -128,7 +128,8 @@ def test_a_read_that_died_with_the_server_is_not_sent_again(tmp_path):
                        "WITH a, b WHERE (a * b) % 7 = 3 RETURN count(*) AS n")
         killer.join()
         assert store.server.pid != old and store.server.running()
-        stats = EmbeddedServer(tmp_path / "data").start().client().info("commandstats")
+        with store.server.client() as client:
+            stats = client.info("commandstats")
         assert not [k for k in stats if "ro_query" in k.lower()], stats
         assert store.read("RETURN 1 AS one") == [{"one": 1}]  # and the store goes on
     finally:
