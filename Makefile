@@ -78,12 +78,12 @@ browser:
 	fi
 	@/usr/bin/chromium --version
 
-# LibreOffice (headless) reads .doc/.wps and makes the .pdf/.doc test fixtures from .docx files.
+# LibreOffice (headless) reads .doc/.wps and makes the .pdf/.doc (Writer) and .xls (Calc) test fixtures.
 office:
-	@if ! command -v soffice >/dev/null 2>&1; then \
+	@if ! command -v soffice >/dev/null 2>&1 || ! dpkg -s libreoffice-calc-nogui >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui >/dev/null; \
 	fi
 	@soffice --version
 

@@ -1,6 +1,6 @@
 """Excel workbooks → blocks: every sheet one table, merged cells filled, values printed as a person reads them.
 
-.xlsx with openpyxl (merged ranges known), .xls with python-calamine (values only). Title rows above
+.xlsx with openpyxl, .xls with python-calamine; both fill merged ranges; hidden sheets are left out. Title rows above
 the header stay rows of the table; the renderer turns a row of one value into a line of its own, so the
 grammar finds the header row wherever it is.
 """
@@ -41,25 +41,37 @@ def read_xlsx(data: bytes, source: str) -> Extracted:
         if sheet.sheet_state != "visible":
             continue
         grid = [[cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-        for merged in sheet.merged_cells.ranges:
-            top = grid[merged.min_row - 1][merged.min_col - 1] if merged.min_row <= len(grid) else ""
-            for r in range(merged.min_row - 1, min(merged.max_row, len(grid))):
-                for c in range(merged.min_col - 1, min(merged.max_col, len(grid[r]))):
-                    grid[r][c] = top
+        _fill_merged(grid, [((m.min_row - 1, m.min_col - 1), (m.max_row - 1, m.max_col - 1))
+                            for m in sheet.merged_cells.ranges])
         blocks.append(_table(grid, sheet.title))
     return Extracted([b for b in blocks if b.rows], "xlsx")
 
 
 def read_xls(data: bytes, source: str) -> Extracted:
-    from python_calamine import CalamineError, CalamineWorkbook
+    from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
+    blocks = []
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheets = [(name, book.get_sheet_by_name(name).to_python(skip_empty_area=False)) for name in book.sheet_names]
+        for meta in book.sheets_metadata:
+            if meta.visible != SheetVisibleEnum.Visible:
+                continue
+            sheet = book.get_sheet_by_name(meta.name)
+            grid = [[cell_text(v) for v in row] for row in sheet.to_python(skip_empty_area=False)]
+            _fill_merged(grid, sheet.merged_cell_ranges or [])
+            blocks.append(_table(grid, meta.name))
     except (CalamineError, ValueError, OSError) as e:
         raise LoadError(source, None, f"无法打开 Excel 文件(.xls 已损坏或不是 Excel 文件:{e})") from e
-    blocks = [_table([[cell_text(v) for v in row] for row in rows], name) for name, rows in sheets]
     return Extracted([b for b in blocks if b.rows], "xls")
+
+
+def _fill_merged(grid: list[list[str]], ranges) -> None:
+    """Every cell of a merged range holds the range's value (0-based inclusive ((row, col), (row, col)))."""
+    for (r0, c0), (r1, c1) in ranges:
+        top = grid[r0][c0] if r0 < len(grid) and c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1 + 1, len(grid))):
+            for c in range(c0, min(c1 + 1, len(grid[r]))):
+                grid[r][c] = top
 
 
 def _table(grid: list[list[str]], sheet: str) -> Table:

@@ -13,7 +13,7 @@ TABLE = build.DOCS / "yunchuan_table.txt"
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> dict[str, Path]:
-    """name → file: plan.{txt,typed.docx,auto.docx,pdf,html,doc} and table.{txt,docx,html,xlsx}."""
+    """name → file: plan.{txt,typed.docx,auto.docx,pdf,html,doc} and table.{txt,docx,html,xlsx,xls,pdf}."""
     assert build.soffice(), "LibreOffice is needed to build the PDF fixtures: make test installs it"
     out = tmp_path_factory.mktemp("formats")
     files = {
@@ -29,4 +29,5 @@ def built(tmp_path_factory) -> dict[str, Path]:
     files["plan.pdf"] = build.convert(files["plan.auto.docx"], "pdf", out)
     files["table.pdf"] = build.convert(files["table.docx"], "pdf", out)
     files["plan.doc"] = build.convert(files["plan.typed.docx"], "doc", out)
+    files["table.xls"] = build.convert(files["table.xlsx"], "xls", out)
     return files

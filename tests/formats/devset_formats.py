@@ -4,7 +4,8 @@ Each document is converted at run time: .docx with its numbers typed (tables as 
 line a paragraph with table rows typed with tabs), .docx with Word's automatic numbering
 for the numbered lines, .pdf made by LibreOffice from the automatic .docx, .html as a page of a government
 site (navigation, share bar, footer; the GBK documents as GBK pages) and, for documents holding a table,
-.xlsx (title rows above the header merged across, runs of one lead unit merged down). Rows of tab- or
+.xlsx (title rows above the header merged across, runs of one lead unit merged down) and the same
+workbook saved as .xls by LibreOffice. Rows of tab- or
 `|`-separated cells become real tables in .docx, .html and .xlsx.
 
 Run:  python tests/formats/devset_formats.py [-v] [NAME…]   (prints the table; -v lists documents that differ)
@@ -32,7 +33,7 @@ from devset.score import DOCS, Counts, annotation_paths, load_annotation, score_
 from graph.store import LoadError
 from loaders.parse import parse_bytes
 
-FORMATS = ("txt", "typed.docx", "lines.docx", "auto.docx", "pdf", "html", "xlsx")
+FORMATS = ("txt", "typed.docx", "lines.docx", "auto.docx", "pdf", "html", "xlsx", "xls")
 PIPE_ROW = re.compile(r"^\s*[|｜].*[|｜]\s*$")
 # Printed numbers Word can make itself: (pattern, numFmt, lvlText); the text after the match is the paragraph.
 NUMBERS = (
@@ -219,13 +220,13 @@ def to_xlsx(text: str, out: Path) -> Path:
     return out
 
 
-def soffice_pdf(files: list[Path], outdir: Path) -> None:
-    """All the .docx files to .pdf in one LibreOffice run (its own profile)."""
+def soffice_convert(files: list[Path], to: str, outdir: Path) -> None:
+    """All the files to `to` (pdf, xls) in one LibreOffice run (its own profile)."""
     from loaders.formats.office import soffice
 
     profile = (outdir / ".lo-profile").resolve().as_uri()
     subprocess.run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
-                    "--convert-to", "pdf", "--outdir", str(outdir), *map(str, files)],
+                    "--convert-to", to, "--outdir", str(outdir), *map(str, files)],
                    check=True, capture_output=True, timeout=900)
 
 
@@ -247,9 +248,12 @@ def build(folder: Path, names: list[str] | None = None) -> dict[str, dict[str, P
         if is_tabular(text):
             files["xlsx"] = to_xlsx(text, folder / f"{name}.xlsx")
         out[name] = files
-    soffice_pdf([f["auto.docx"] for f in out.values()], folder)
+    soffice_convert([f["auto.docx"] for f in out.values()], "pdf", folder)
+    soffice_convert([f["xlsx"] for f in out.values() if "xlsx" in f], "xls", folder)
     for name, files in out.items():
         files["pdf"] = folder / f"{name}.pdf"
+        if "xlsx" in files:
+            files["xls"] = folder / f"{name}.xls"
     return out
 
 

@@ -1,4 +1,4 @@
-"""The same document as .txt, .docx (typed and automatic numbering), .pdf, .html, .doc and (tabular) .xlsx
+"""The same document as .txt, .docx (typed and automatic numbering), .pdf, .html, .doc and (tabular) .xlsx, .xls
 gives the same tasks, leads, supports and deadlines — loaded through the real loader into the real store."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ def loaded(store, path) -> tuple[list[tuple], dict[str, str | None], list[str]]:
 
 
 @pytest.mark.parametrize("name", ["plan.typed.docx", "plan.auto.docx", "plan.pdf", "plan.html", "plan.doc",
-                                  "table.docx", "table.html", "table.xlsx", "table.pdf"])
+                                  "table.docx", "table.html", "table.xlsx", "table.xls", "table.pdf"])
 def test_same_tasks_as_the_text(store, built, name):
     txt_tasks, txt_deadlines, txt_locations = loaded(store, built[name.split(".")[0] + ".txt"])
     assert len(txt_tasks) >= 5 and all(t[3] for t in txt_tasks)  # the text itself is read well
@@ -36,8 +36,10 @@ def test_same_tasks_as_the_text(store, built, name):
 
 
 def test_locations_name_page_sheet_and_row(store, built):
-    _, _, locations = loaded(store, built["table.xlsx"])
-    assert sorted(locations) == sorted(f"工作表“任务清单”第{n}行" for n in (5, 6, 8, 9, 10))
+    for workbook in ("table.xlsx", "table.xls"):
+        _, _, locations = loaded(store, built[workbook])
+        assert sorted(locations) == sorted(f"工作表“任务清单”第{n}行" for n in (5, 6, 8, 9, 10))
+        store.clear()
     store.clear()
     _, _, locations = loaded(store, built["plan.pdf"])
     assert set(locations) == {"第1页", "第2页"}

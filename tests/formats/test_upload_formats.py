@@ -53,7 +53,7 @@ def post(url: str, path: Path, key: str | None = KEY) -> httpx.Response:
     return httpx.post(f"{url}/documents", files={"file": (path.name, path.read_bytes())}, headers=headers, timeout=120)
 
 
-@pytest.mark.parametrize("name", ["plan.auto.docx", "plan.pdf", "plan.html", "plan.doc", "table.xlsx"])
+@pytest.mark.parametrize("name", ["plan.auto.docx", "plan.pdf", "plan.html", "plan.doc", "table.xlsx", "table.xls"])
 def test_upload_each_format(server, built, name):
     url, store = server
     store.clear()
