@@ -245,7 +245,7 @@ def unit_list(text: str) -> bool:
     """Whether `text` is nothing but a list of units (after notes and people are dropped)."""
     if not text.strip() or len(text) > 400 or re.search(r"[。:]|简称|包括|例如|其中|以及其他", text):
         return False
-    items = names.share_suffix(names.split_units(text, is_whole=names.looks_like_unit))
+    items = names.share_suffix(names.split_etc(names.split_units(text, is_whole=names.looks_like_unit)))
     return bool(items) and all(names.looks_like_unit(i) for i in items)
 
 

@@ -88,7 +88,7 @@ class PlaceContext:
 
     def resolve(self, name: str, *, jurisdiction: str) -> Agency:
         """One unit name in this document's place: qualified by level where the grammar says so."""
-        key = names.normalise(names.ROLE_LABEL.sub("", name))
+        key = names.ROLE_NOTE.sub("", names.normalise(names.ROLE_LABEL.sub("", name)))
         base, inner = names.strip_brackets(key)
         if not base and len(inner) == 1 and inner[0]:  # "(市发改委)"
             key = base = inner[0]

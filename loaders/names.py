@@ -58,6 +58,7 @@ ROLE_TITLE = re.compile(r"(?:副?[省市区县]长|秘书长|副秘书长|书记
 LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|自治县|自治州|特区|设区市|辖市|辖区)"
 _LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
 _LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
+_GROUP_TAIL = re.compile(rf"^(?:{LEVEL_WORDS})?(?:人民政府|政府|行政公署|行署|办事处|管委会)$")
 _PREFIXED = re.compile(r"^(自治区|[省市区县州旗])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
 _BARE = re.compile(r"^[\u4e00-\u9fa5]{2,10}$")
 _PLACE_SPLIT = re.compile(
@@ -76,6 +77,10 @@ def normalise(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
     return re.sub(r"\s+", "", text).rstrip("。.:").lstrip(":")
+
+
+# A bracket after a unit that says its role or job, not its name: "市发改委(牵头)", "区发改局(负责汇总)".
+ROLE_NOTE = re.compile(r"[(（〔]\s*(?:牵头|主办|配合|协办|汇总|负责[\u4e00-\u9fa5]{0,8}|牵头[\u4e00-\u9fa5]{1,6})\s*[)）〕]$")
 
 
 def strip_brackets(key: str) -> tuple[str, list[str]]:
@@ -184,11 +189,16 @@ def settle_items(items: list[str]) -> list[str]:
 
 
 def _join_groups(items: list[str]) -> list[str]:
-    """ "各区" + "县(市)人民政府" → "各区、县(市)人民政府"; "相关市" + "县政府" → "相关市、县政府"."""
+    """ "各区" + "县(市)人民政府" → "各区、县(市)人民政府"; "相关市" + "县政府" → "相关市、县政府";
+    a bare level and suffix after a whole group belongs to it: "各镇人民政府、街道办事处", "各市行政公署、人民政府"."""
     out: list[str] = []
     open_run = False  # the last item is "各区" / "各市、县": a group still waiting for its suffix
     for item in items:
         key = normalise(item)
+        if out and _GROUP_TAIL.match(key) and normalise(out[-1]).startswith(GROUP_START) \
+                and re.search(r"(?:政府|公署|办事处|管委会)$", normalise(out[-1])):
+            out[-1] = f"{out[-1]}、{item}"
+            continue
         if open_run and _LEVEL_CONT.match(key):
             out[-1] = f"{out[-1]}、{item}"
             open_run = bool(_LEVEL_RUN.match(key))

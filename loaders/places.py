@@ -34,7 +34,7 @@ _CJK = r"\u4e00-\u9fa5"
 _SEGMENT = re.compile(rf"[{_CJK}]{{1,8}}?(?:自治区|自治州|自治县|地区|省|市|州|盟|区|县|旗)")
 # What follows a place name at the start of an issuer or a title.
 _AFTER_PLACE = re.compile(
-    r"^(?:人民政府|政府|人大|委员会|委|党委|党工委|区委|县委|市委|省委|管委会|管理委员会|办公室|办公厅|党委|\d{4}年|\d{4}—|关于|《|"
+    r"^(?:人民政府|政府|行政公署|行署|人大|委员会|委|党委|党工委|区委|县委|市委|省委|管委会|管理委员会|办公室|办公厅|党委|\d{4}年|\d{4}—|关于|《|"
     r"国民经济|重点|民生|年度|[一二三四五六七八九十]+五|"
     r"[\u4e00-\u9fa5]{2,12}?(?:厅|局|委员会)(?:关于|办公室|文件|$))"  # a department: 吉林省发展和改革委员会关于…
 )
@@ -52,6 +52,8 @@ _ADDRESSEE = [
     ("county", re.compile(r"各乡镇|各镇人民政府|县政府各|县直|县人民政府各|县属")),
     ("district", re.compile(r"各街道办事处|区政府各|区直|区人民政府各|区属")),
 ]
+_TOWNS = re.compile(r"各(?:乡镇|镇|乡)|[乡镇]人民政府[,、]")
+_COUNTIES = re.compile(r"各(?:县|区|旗)|县\(市|[县区](?:\(市\))?人民政府|各辖市")
 _UNIT_PREFIX = re.compile(rf"(?:^|[、,;:(\s])([省市区县])[{_CJK}]{{1,10}}?(?:局|委|办|厅|中心)(?=[、,;)\s]|$)")
 
 
@@ -128,16 +130,19 @@ def _segments(t: str) -> list[str]:
 
 def detect(reading: Reading, *, issuer: str, title: str) -> Jurisdiction:
     """The issuing jurisdiction read from the document's own evidence (see the module docstring)."""
+    head = "\n".join(line.norm for line in reading.lines[:40])
     for evidence, text in _named_candidates(reading, issuer, title):
         found = place_of(text)
         if found:
             name, parent = found
-            return Jurisdiction(name, level_of(name), evidence, parent)
+            level = level_of(name)
+            if level == "city" and name.endswith("市") and _TOWNS.search(head) and not _COUNTIES.search(head):
+                level = "county"  # a county-level city (晋江市): its notices go to towns, not to counties
+            return Jurisdiction(name, level, evidence, parent)
     for text in (issuer, title):
         m = _LEVEL_WORD.match(re.sub(r"\s+", "", text or ""))
         if m:
             return Jurisdiction("", {v: k for k, v in PREFIX_OF_LEVEL.items()}[m.group(1)], "issuer")
-    head = "\n".join(line.norm for line in reading.lines[:40])
     for level, pattern in _ADDRESSEE:
         if pattern.search(head):
             return Jurisdiction("", level, "addressee")

@@ -180,6 +180,15 @@ def test_verb_sentence_with_a_bracketed_group():
     assert two[: att.start] == "推进融合发展。"
 
 
+def test_verb_sentence_with_etc_departments():
+    """ "由A牵头,B、C等部门配合。": 等部门 names no one, B and C support."""
+    norm = normalise("创建全域旅游示范区。由县文旅局牵头,县公安局、县市场监管局等部门配合。")
+    att = attribution.find_sentence(norm)
+    assert [(p.role, norm[p.start:p.end]) for p in att.parts] == [
+        ("lead", "县文旅局"), ("support", "县公安局、县市场监管局等部门"),
+    ]
+
+
 def test_unclosed_group_at_end_of_paragraph():
     text = "2.深化建设。(牵头单位:区应急管理局,责任单位:区安委会成员单位、区减灾委员会成员单位"
     att = attribution.find_inline(normalise(text))

@@ -36,6 +36,12 @@ def _detect(text: str) -> places.Jurisdiction:
         ("吉林省发展和改革委员会关于印发促进消费实施方案的通知\n", "吉林省", "province", "title", ""),
         # a banner
         ("科尔沁右翼前旗人民政府办公室关于印发重点工作任务分解的通知\n", "科尔沁右翼前旗", "county", "title", ""),
+        # a 地区 and a 盟 under their 行政公署; a county-level city whose notice goes to towns
+        ("阿克苏地区行政公署办公室关于印发重点工作任务分工的通知\n", "阿克苏地区", "city", "title", ""),
+        ("锡林郭勒盟行政公署关于分解下达重点工作任务的通知\n", "锡林郭勒盟", "city", "title", ""),
+        ("晋江市人民政府办公室关于印发为民办实事项目的通知\n各镇人民政府、街道办事处,市直有关单位:\n",
+         "晋江市", "county", "title", ""),
+        ("泸州市人民政府办公室关于印发任务清单的通知\n各区、县人民政府,市级各部门:\n", "泸州市", "city", "title", ""),
         # Traditional script
         ("盤錦市人民政府辦公室關於印發任務分解方案的通知\n", "盘锦市", "city", "title", ""),
         # no place named: level only, from the issuer's level word / addressee / unit prefixes
