@@ -83,7 +83,11 @@ def test_printed_unit_page_has_both_roles_in_full_with_page_numbers(ui_server, p
         assert squash(t["text"]) in text, t["number"]  # every task in full, whichever tab is open
     assert "…" not in text
     assert f"牵头（{len(LEAD_NUMBERS)}项）" in text and f"配合（{len(SUPPORT_NUMBERS)}项）" in text
-    assert "完成时限" in text
+    assert text.count("完成时限：") == len(tasks)  # every task prints its 完成时限 line
+    dated = [t for t in tasks if t["due"]]
+    assert dated and all(squash(f"完成时限：{t['deadline']}（截止 {t['due']}）") in text for t in dated)
+    for t in tasks:  # and its source file
+        assert t["source"] in text
     for chrome in ("图谱浏览", "只看逾期", "导出台账", "保存为图片", "单击节点打开详情"):
         assert chrome not in text  # no navigation, filters or graph on paper
     assert all(f"第{i}页/共{len(pages)}页" in squash(p) for i, p in enumerate(pages, 1))
@@ -161,6 +165,10 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
         "/ui/agency/各区人民政府": "#list-lead",  # a group: no tasks through a group of its own
         "/ui/agency/武昌区人民政府": "#list-lead",
         "/ui/agency/市档案馆不存在": ".error",
+        "/ui/agency/市卫健委?overdue=true&today=2020-01-01": "#list-lead",  # filtered to nothing
+        "/ui/agency/市财政局": "#list-lead",
+        "/ui/?q=托育&overdue=true&today=2026-01-01": "#search-results",
+        "/ui/district/江岸区?year=2022&today=2026-01-01": "#district-tasks",
         f"/ui/task/{task['id']}": "#passage",
         "/ui/task/no-such-task": ".error",
         "/ui/district/武昌区": "#district-tasks",
@@ -168,6 +176,7 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
         f"/ui/rollup/{indicator}": "#children",
         "/ui/explore?limit=100": "#graph canvas",
         "/ui/workload": "#workload tbody tr",
+        "/ui/workload?today=2026-01-01": "#workload[data-shown] tbody tr",
         "/ui/documents": "#documents a.doc-link",
         f"/ui/document/{doc_id}": "#document-tasks li[data-task-id]",
         f"/ui/document/{doc_id}?overdue=true&today=2000-01-01": "#document-tasks",

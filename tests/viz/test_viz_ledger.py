@@ -28,7 +28,7 @@ def page_tasks(page) -> list[dict]:
         """els => els.map(e => ({id: e.dataset.taskId, text: e.querySelector('.full-text').textContent,
                                  meta: e.querySelector('.print-meta').textContent}))""")
     for r in rows:
-        r["deadline"] = re.search(r"完成时限：(\S*)", r["meta"]).group(1).replace("—", "")
+        r["deadline"] = re.search(r"完成时限：([^\s（]*)", r["meta"]).group(1).replace("—", "")
         via = re.search(r"（经由(.+?)）", r["meta"])
         r["via"] = via.group(1) if via else None
     return rows
@@ -189,6 +189,23 @@ def test_district_search_and_workload_exports(ui_server, page):
     lines = body(next(iter(xlsx_rows(download(page, "#text-tasks #ledger")).values())))
     assert len(lines) == listed
     assert all("托育" in r[1] for r in lines)
+
+    # the search under the 逾期 filter: of the five 托育 tasks, 000 item 2 and 001 item 4 print "到2025年"
+    page.goto(ui_server + "/ui/?q=托育&today=2026-01-01")
+    page.wait_for_selector("#search-results")
+    page.click("#f-overdue")  # the page reloads with the filter in its URL
+    page.wait_for_url(re.compile(r"overdue=true"))
+    page.wait_for_selector("#f-overdue:checked")
+    page.wait_for_selector("#text-tasks li[data-task-id]")
+    assert page.locator("#text-tasks li[data-task-id]").count() == 2
+    assert page.locator("#text-tasks .deadline.overdue").count() == 2
+    lines = body(next(iter(xlsx_rows(download(page, "#text-tasks #ledger")).values())))
+    assert [r[4] for r in lines] == ["到2025年\n（截止 2025-12-31）"] * 2
+    assert sorted(r[6].split("\n")[-1][:4] for r in lines) == ["000_", "001_"]
+    page.click("#f-clear")  # back to the same search without the filter
+    page.wait_for_url(re.compile(r"^(?!.*overdue).*q=%E6%89%98%E8%82%B2"))
+    page.wait_for_selector("#text-tasks li[data-task-id]")
+    assert page.locator("#text-tasks li[data-task-id]").count() == listed
     assert page.errors == []
     assert page.foreign(ui_server) == []
 

@@ -30,7 +30,7 @@
   async function search(q) {
     if (!q) return;
     box.classList.add("hidden");
-    const url = `/ui/?q=${enc(q)}${location.search.includes("today=") ? `&today=${enc(DG.ledger.today())}` : ""}`;
+    const url = DG.ledger.withFilters(`/ui/?q=${enc(q)}`);  // the deadline filters stay on a new search
     if (location.pathname + location.search !== url) history.replaceState(null, "", url);
     results.replaceChildren(h("p", { class: "muted" }, "正在搜索…"));
     const [s, docs] = await Promise.all([DG.search.suggestions(q, { agencies: 20, tasks: 1 }), DG.documents()]);

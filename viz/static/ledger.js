@@ -53,7 +53,15 @@ DG.ledger = (() => {
       h("label", {}, "到期 ", within),
       h("label", {}, overdue, " 只看逾期"),
       h("label", {}, "年份 ", year),
-      active ? h("a", { href: location.pathname, id: "f-clear" }, "清除筛选") : null);
+      active ? h("a", { href: clearedUrl(), id: "f-clear" }, "清除筛选") : null);
+  }
+
+  /** This page without its 到期 / 逾期 / 年份 filters (a search keeps its words, a test its `today`). */
+  function clearedUrl() {
+    const next = new URLSearchParams(location.search);
+    for (const k of FILTER_KEYS.slice(0, 3)) next.delete(k);
+    const qs = next.toString();
+    return qs ? `${location.pathname}?${qs}` : location.pathname;
   }
 
   /** Years of the tasks' due dates, for the year filter. */
@@ -105,7 +113,7 @@ DG.ledger = (() => {
           h("div", { class: "print-meta" },
             `牵头单位：${(t.leads || []).join("、") || "—"}`, "　",
             `配合单位：${(t.supports || []).join("、") || "—"}`, t.via ? `（经由${t.via}）` : "", "　",
-            `完成时限：${t.deadline || "—"}`),
+            `完成时限：${t.deadline || "—"}${t.due ? `（截止 ${t.due}）` : ""}`),
           h("div", { class: "print-meta" }, "出处：", [t.source, (t.section || []).join(" › ")].filter(Boolean).join(" "))))
         ) : h("p", {}, "无。"))),
       h("p", { class: "small" }, `打印日期：${today()}`));
