@@ -66,14 +66,19 @@ READERS: dict[str, Callable[[bytes, str], Extracted]] = {
     ".rtf": _via_office(".rtf"),
     ".odt": _via_office(".odt"),
 }
-REFUSED = {
-    ".ofd": "暂不支持 OFD 版式文件",
-    ".et": "暂不支持 WPS 表格(.et)文件,请另存为 .xlsx 后再导入",
-    ".ppt": "演示文稿不是任务分工文档",
-    ".pptx": "演示文稿不是任务分工文档",
+REFUSED = {  # suffix → (format, reason and way out); said as "<format>(<suffix>):<reason>"
+    ".ofd": ("OFD 版式文件", f"暂不支持;{office.WAY_OUT}"),
+    ".et": ("WPS 表格文件", "暂不支持;请另存为 .xlsx 后再导入"),
+    ".ppt": ("PowerPoint 演示文稿", "演示文稿不是任务分工文档;请把任务分工另存为 .docx 或 .xlsx 后再导入"),
+    ".pptx": ("PowerPoint 演示文稿", "演示文稿不是任务分工文档;请把任务分工另存为 .docx 或 .xlsx 后再导入"),
 }
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | set(READERS)
 
+
+
+def refusal(suffix: str) -> str:
+    fmt, reason = REFUSED[suffix]
+    return f"{fmt}({suffix}):{reason}"
 
 
 def skip_reason(path: PurePath) -> str | None:
@@ -84,7 +89,7 @@ def skip_reason(path: PurePath) -> str | None:
     if suffix in SUPPORTED_SUFFIXES:
         return None
     if suffix in REFUSED:
-        return f"{REFUSED[suffix]}({suffix});{office.WAY_OUT}" if suffix == ".ofd" else f"{REFUSED[suffix]}({suffix})"
+        return refusal(suffix)
     return f"不支持的文件格式({suffix or '无扩展名'});{office.WAY_OUT}"
 
 
@@ -131,7 +136,7 @@ def sniff(data: bytes) -> str | None:
 def kind_of(data: bytes, source: str) -> str:
     suffix = PurePath(source).suffix.lower()
     found = sniff(data)
-    if found == ".doc" and suffix in (".xls", ".wps", ".doc", ".et"):
+    if found == ".doc" and suffix in (".xls", ".wps", ".doc", ".et", ".ppt"):  # one OLE container for all
         return suffix
     return found or suffix
 
@@ -140,7 +145,7 @@ def read_document(data: bytes, source: str) -> tuple[Reading, list[str] | None]:
     """A file → (Reading, the rendered blocks: where each line and table cell came from); (Reading, None) for text."""
     kind = kind_of(data, source)
     if kind in REFUSED:
-        raise LoadError(source, None, f"{REFUSED[kind]}({kind}){';' + office.WAY_OUT if kind == '.ofd' else ''}")
+        raise LoadError(source, None, refusal(kind))
     reader = READERS.get(kind)
     if reader is None:
         try:

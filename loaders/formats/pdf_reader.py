@@ -19,6 +19,7 @@ from loaders.formats.blocks import Extracted, Paragraph, Table
 from loaders.reading import PAGE_NUMBER, normalise
 
 SCANNED = "PDF 没有文字层(可能是扫描件),无法读取文字;请用文字识别(OCR)软件转换,或另存为 .docx 后再导入"
+ENCRYPTED = "PDF 已加密(打开需要密码),无法读取文字;请另存为未加密的 .pdf 或 .docx 后再导入"
 BAND = 0.09  # top and bottom share of the page where running headers and footers live
 # A line starting like this begins an item of its own, even right after a full-width line.
 ITEM_START = re.compile(
@@ -40,35 +41,23 @@ class _Line:
 
 def read_pdf(data: bytes, source: str) -> Extracted:
     import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
+    from pdfplumber.utils.exceptions import PdfminerException
 
-    items: list[tuple[int, float, object]] = []  # (page, top, _Line | Table)
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
+    except PdfminerException as e:
+        if any(isinstance(a, PDFPasswordIncorrect) for a in e.args):
+            raise LoadError(source, None, ENCRYPTED) from e
+        raise LoadError(source, None, f"无法打开 PDF 文件(已损坏或不是 PDF:{e})") from e
     except (PDFSyntaxError, ValueError, TypeError) as e:
         raise LoadError(source, None, f"无法打开 PDF 文件(已损坏或不是 PDF:{e})") from e
-    with pdf:
-        if pdf.metadata.get("Encrypt") if isinstance(pdf.metadata, dict) else False:
-            raise LoadError(source, None, "PDF 已加密,无法读取;请另存为未加密的 .pdf 或 .docx 后再导入")
-        chars = 0
-        tables = 0
-        for no, page in enumerate(pdf.pages, start=1):
-            chars += len(page.chars)
-            found = page.find_tables()
-            boxes = [t.bbox for t in found]
-            for t in found:
-                rows = _table_rows(t, page.chars)
-                if rows and max(len(r) for r in rows) >= 2:
-                    tables += 1
-                    items.append((no, t.bbox[1], Table(rows, f"第{no}页表{tables}")))
-                else:
-                    boxes.remove(t.bbox)
-            outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, b) for b in boxes))
-            for ln in outside.extract_text_lines(return_chars=True, strip=True):
-                text = _spaced(ln["chars"]) or ln["text"]
-                if text.strip():
-                    items.append((no, ln["top"], _Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"],
-                                                       no, float(page.height))))
+    try:
+        with pdf:
+            chars, items = _read_pages(pdf)
+    except PdfminerException as e:
+        raise LoadError(source, None, f"PDF 文件已损坏,无法读取页面({e})") from e
     if chars == 0:
         raise LoadError(source, None, SCANNED)
     items.sort(key=lambda it: (it[0], it[1]))
@@ -76,6 +65,31 @@ def read_pdf(data: bytes, source: str) -> Extracted:
     furniture = _furniture(lines)
     kept = _join_split_rows([it[2] for it in items if id(it[2]) not in furniture])
     return Extracted(_paragraphs(kept), "pdf")
+
+
+def _read_pages(pdf) -> tuple[int, list[tuple[int, float, object]]]:
+    """(characters on all pages, (page, top, _Line | Table) of every line and ruled table)."""
+    items: list[tuple[int, float, object]] = []
+    chars = 0
+    tables = 0
+    for no, page in enumerate(pdf.pages, start=1):
+        chars += len(page.chars)
+        found = page.find_tables()
+        boxes = [t.bbox for t in found]
+        for t in found:
+            rows = _table_rows(t, page.chars)
+            if rows and max(len(r) for r in rows) >= 2:
+                tables += 1
+                items.append((no, t.bbox[1], Table(rows, f"第{no}页表{tables}")))
+            else:
+                boxes.remove(t.bbox)
+        outside = page.filter(lambda obj, boxes=boxes: not any(_inside(obj, b) for b in boxes))
+        for ln in outside.extract_text_lines(return_chars=True, strip=True):
+            text = _spaced(ln["chars"]) or ln["text"]
+            if text.strip():
+                items.append((no, ln["top"], _Line(text, ln["x0"], ln["x1"], ln["top"], ln["bottom"],
+                                                   no, float(page.height))))
+    return chars, items
 
 
 _NO_LINE_START = set("（(）)、，,；;：:。.%％")
