@@ -23,11 +23,10 @@ from graph import removal
 from graph.model import Document, Indicator, ParsedDocument, Provenance, RollUp, Task
 from graph.settings import Settings
 from graph.store import DutyGraphError, GraphStore, LoadError, Statement, WriteUnknown
-from loaders import duplicates, rollups
+from loaders import batch, duplicates, parallel, rollups
 from loaders.agencies import Resolver
 from loaders.formats import SUPPORTED_SUFFIXES, skip_reason, skipped_in  # what a folder load takes
-from loaders.parse import parse_bytes
-from loaders.writer import DROP_ROLLUPS, document_statements, rollup_statements
+from loaders.writer import combine, document_statements, rollup_statements
 
 MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}  # their lines can be measured before decoding
@@ -163,91 +162,207 @@ class Loader:
                    replaces: str | None = None) -> LoadResult:
         """`replaces`: the id of a loaded document this one takes the place of (under another name), removed
         in the same write (graph.removal) — never both in the graph, never neither."""
-        try:
-            self.limits.check(data, source)
-        except LoadError as e:
-            return LoadResult(source=source, status="failed", error=str(e))
-        doc_id = Document(source=source, fingerprint=hashlib.sha256(data).hexdigest()).id
+        return self.load_many([(data, source)], jurisdiction=jurisdiction, replaces=replaces)[0]
+
+    def load_many(self, files: Sequence[tuple[bytes, str]], *, jurisdiction: str | None = None,
+                  on_progress: Callable[[LoadResult], None] | None = None,
+                  replaces: str | None = None) -> list[LoadResult]:
+        """Check, parse (in parallel), link once over the whole batch and write in large batches; each
+        document is still all-or-nothing (see `_write_all`). `replaces` only with a single file."""
+        results: list[LoadResult | None] = [None] * len(files)
         version = _version(jurisdiction)
+
+        def done(n: int, result: LoadResult) -> None:
+            results[n] = result
+            if on_progress:
+                on_progress(result)
+
+        todo: list[int] = []
+        for n, (data, source) in enumerate(files):
+            try:
+                self.limits.check(data, source)
+                todo.append(n)
+            except LoadError as e:
+                done(n, LoadResult(source=source, status="failed", error=str(e)))
+        if not todo:
+            return [r for r in results if r]
         try:
             with self._exclusive():
-                if self._unchanged(doc_id, version) and replaces in (None, doc_id):
-                    return LoadResult(source=source, doc_id=doc_id, status="unchanged")
+                docs = self._refresh()
         except DutyGraphError as e:
-            return LoadResult(source=source, doc_id=doc_id, status="failed", error=f"{source}: {e}")
-        try:
-            parsed = parse_bytes(data, source, resolver=self.resolver, jurisdiction=jurisdiction)
-        except LoadError as e:
-            return LoadResult(source=source, status="failed", error=str(e))
-        return self.load_parsed(parsed, version=version, replaces=replaces)
+            for n in todo:
+                done(n, LoadResult(source=files[n][1], status="failed", error=f"{files[n][1]}: {e}"))
+            return [r for r in results if r]
+        to_parse = []
+        for n in todo:
+            data, source = files[n]
+            doc_id = Document(source=source, fingerprint=hashlib.sha256(data).hexdigest()).id
+            if doc_id in docs and docs[doc_id][1] == version and replaces in (None, doc_id):
+                done(n, LoadResult(source=source, doc_id=doc_id, status="unchanged"))
+            else:
+                to_parse.append(n)
+        parsed = parallel.parse_all([files[n] for n in to_parse], resolver=self.resolver, jurisdiction=jurisdiction)
+        ready: list[tuple[int, ParsedDocument]] = []
+        for n, p in zip(to_parse, parsed, strict=True):
+            if isinstance(p, LoadError):
+                done(n, LoadResult(source=files[n][1], status="failed", error=str(p)))
+            else:
+                ready.append((n, p))
+        for (n, _), result in zip(ready, self._write_all([(p, version) for _, p in ready], replaces),
+                                  strict=True):
+            done(n, result)
+        return [r for r in results if r]
 
     def load_parsed(self, parsed: ParsedDocument, *, version: str | None = None,
                     replaces: str | None = None) -> LoadResult:
-        doc = parsed.document
-        parsed.assign_ids()
-        signature = duplicates.signature(parsed.text)
-        version = version or _version(None)
+        return self._write_all([(parsed, version or _version(None))], replaces)[0]
+
+    def load_documents(self, parsed: Sequence[ParsedDocument], *, version: str | None = None) -> list[LoadResult]:
+        """Documents already parsed, written as one bulk load."""
+        return self._write_all([(p, version or _version(None)) for p in parsed])
+
+    # ---- writing, under the write lock ----------------------------------------------------------------
+
+    def _write_all(self, items: Sequence[tuple[ParsedDocument, str]], replaces: str | None = None
+                   ) -> list[LoadResult]:
+        """Link the documents once against the graph and each other, then write them in batches.
+
+        All-or-nothing per document: new documents are written many to one query (one atomic GRAPH.QUERY,
+        one fsync of the append-only file); if such a batch fails, its documents are written again one by
+        one, so only the faulty one fails. A document replacing an earlier version is written alone. A
+        roll-up edge goes with the batch holding the later of its two ends. Documents that failed are taken
+        out of the roll-ups afterwards: children that had chosen their parents are decided again.
+        """
         try:
             with self._exclusive():
-                if self._unchanged(doc.id, version) and replaces in (None, doc.id):
-                    return LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
-                return self._link_and_write(parsed, signature, version, replaces)
-        except DutyGraphError as e:  # the lock or a read failed: nothing was written
+                return self._write_locked(items, replaces)
+        except DutyGraphError as e:  # the lock or a read failed: nothing more was written
             self._docs = None
-            return LoadResult(source=doc.source, doc_id=doc.id, status="failed", error=f"{doc.source}: {e}")
+            return [LoadResult(source=p.document.source, doc_id=p.document.id, status="failed",
+                               error=f"{p.document.source}: {e}") for p, _ in items]
 
-    # ---- one document, under the write lock ---------------------------------------------------------
-
-    def _link_and_write(self, parsed: ParsedDocument, signature: list[int], version: str,
-                        replaces: str | None = None) -> LoadResult:
-        doc = parsed.document
-        docs = self._docs or {}
-        earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id or d == replaces}
-        copy_of = self._copies.find(signature, exclude=earlier)
-        if copy_of:
-            doc.duplicate_of = copy_of[0]
-            parsed.tasks = []
-        gone = {t.id for d in earlier for t in self._tasks.get(d, [])}
-        decided = self.linker.update(parsed.tasks, gone)
-        gone |= {i.id for d in earlier for t in self._tasks.get(d, []) for i in t.indicators}
+    def _write_locked(self, items: Sequence[tuple[ParsedDocument, str]], replaces: str | None
+                      ) -> list[LoadResult]:
+        docs = self._refresh()
+        plan = batch.Plan()
+        results: list[LoadResult | None] = [None] * len(items)
+        batch_copies = duplicates.SignatureIndex()
+        for n, (parsed, version) in enumerate(items):
+            doc = parsed.document
+            parsed.assign_ids()
+            if doc.id in docs and docs[doc.id][1] == version and replaces in (None, doc.id):
+                results[n] = LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
+                continue
+            signature = duplicates.signature(parsed.text)
+            earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id or d == replaces}
+            copy_of = self._copies.find(signature, exclude=earlier) or batch_copies.find(signature)
+            if copy_of:
+                doc.duplicate_of = copy_of[0]
+                parsed.tasks = []
+            else:
+                batch_copies.add(doc.id, signature)
+            plan.add(n, parsed, version, signature, earlier, replaces if replaces != doc.id else None)
+        if not plan.docs:
+            return [r for r in results if r]  # type: ignore[misc]
+        gone = {t.id for d in plan.earlier for t in self._tasks.get(d, [])}
+        decided = self.linker.update([t for d in plan.docs for t in d.parsed.tasks], gone)
+        gone |= {i.id for d in plan.earlier for t in self._tasks.get(d, []) for i in t.indicators}
         # Replacing a document drops every edge into it: the children that had one are decided again.
         for owner in sorted(set().union(*(self._into.get(i, set()) for i in gone)) - gone - decided.keys()):
             if owner in self.linker.children:
                 decided[owner] = self.linker.decide(self.linker.children[owner])
-        own = {t.id for t in parsed.tasks}
-        parsed.rollups = [r for owner, links in decided.items() if owner in own for r in links]
-        edge_changes = self._edge_changes({o: ls for o, ls in decided.items() if o not in own}, gone)
-        warnings = list(parsed.warnings)
-        if earlier - {doc.id}:
-            warnings.append(f"{doc.source}: 替换了先前载入的同名文件（内容不同）")
+        plan.route(decided, self._edges, gone)
+        for d in plan.docs:
+            results[d.n] = self._write_batches(plan, d)
+        self._settle(plan)
+        return results  # type: ignore[return-value]
+
+    def _statements(self, d: batch.Doc) -> list[Statement]:
+        parsed = d.parsed
         statements = document_statements(
-            parsed,
-            lookup_agency=self.resolver.lookup,
-            lookup_district=self.resolver.district_info,
-            extra_props={"signature": signature, "loader": version,
+            parsed, lookup_agency=self.resolver.lookup, lookup_district=self.resolver.district_info,
+            extra_props={"signature": d.signature, "loader": d.version,
                          "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
-            replace=bool(earlier),
-        ) + edge_changes
-        if replaces and replaces != doc.id:
-            statements = removal.removal_statements(self.store, replaces)[: -len(removal.ORPHANS)] + statements \
-                + removal.ORPHANS
-        status = "duplicate" if copy_of else "loaded"
+            replace=bool(d.earlier), with_rollups=False)
+        if d.replaces:  # the document it replaces under another name goes in the same write
+            self._docs = None  # the removal may hand content over to a copy: re-read the graph next time
+            statements = removal.removal_statements(self.store, d.replaces)[: -len(removal.ORPHANS)] \
+                + statements + removal.ORPHANS
+        return statements
+
+    def _write_batches(self, plan: batch.Plan, d: batch.Doc) -> LoadResult:
+        """Write the batch `d` opens (if it opens one), falling back to one document at a time; `d`'s result."""
+        if d.result is None:
+            group = plan.group_of(d)
+            statements = [self._statements(x) for x in group]
+            if len(group) == 1:
+                self._write_one(plan, d, statements[0])
+            else:
+                try:
+                    self.store.write(combine(statements) + rollup_statements(plan.edges_for(group)))
+                except WriteUnknown as e:
+                    for x in group:
+                        self._unknown_outcome(plan, x, e)
+                except DutyGraphError:
+                    for x, own in zip(group, statements, strict=True):
+                        self._write_one(plan, x, own)
+                else:
+                    for x in group:
+                        self._written(plan, x)
+        return d.result  # type: ignore[return-value]
+
+    def _write_one(self, plan: batch.Plan, d: batch.Doc, statements: list[Statement]) -> None:
+        try:
+            self.store.write(statements + rollup_statements(plan.edges_for([d])))
+        except WriteUnknown as e:
+            self._unknown_outcome(plan, d, e)
+        except DutyGraphError as e:
+            d.result = LoadResult(source=d.source, doc_id=d.parsed.document.id, status="failed",
+                                  error=f"{d.source}: {e}（图谱未改动）")
+            plan.failed(d)
+        else:
+            self._written(plan, d)
+
+    def _unknown_outcome(self, plan: batch.Plan, d: batch.Doc, error: WriteUnknown) -> None:
+        self._docs = None  # re-read the graph before the next load
+        plan.uncertain = True
+        outcome = self._outcome(d.parsed, error, d.version)
+        if outcome.status == "loaded":
+            d.warnings.append(f"{d.source}: 写入时与服务器的连接中断，已核实写入成功")
+            d.result = self._loaded(d)
+        else:
+            d.result = outcome
+            if outcome.status == "failed":
+                plan.failed(d)
+
+    def _written(self, plan: batch.Plan, d: batch.Doc) -> None:
+        if not plan.uncertain:
+            self._remember(d, plan)
+        d.result = self._loaded(d)
+
+    def _loaded(self, d: batch.Doc) -> LoadResult:
+        doc = d.parsed.document
+        return LoadResult(source=doc.source, doc_id=doc.id, status="duplicate" if doc.duplicate_of else "loaded",
+                          counts=_counts(d.parsed), warnings=d.warnings, encoding=doc.encoding)
+
+    def _settle(self, plan: batch.Plan) -> None:
+        """Edges that belong to no document's batch: roll-ups other documents' children no longer have, and
+        after a failure the roll-ups of the children that had chosen a parent in a failed document."""
+        if plan.uncertain:
+            return  # what was written is not known for sure: the next load re-reads the graph
+        gone = {t.id for d in plan.failures for t in d.parsed.tasks}
+        if gone:
+            redo = self.linker.update((), gone)
+            plan.route_settle(redo, self._edges)
+        if not plan.settle_drops and not plan.settle_merges:
+            return
+        statements = plan.settle_statements()
         try:
             self.store.write(statements)
-        except WriteUnknown as e:
-            self._docs = None  # re-read the graph before the next document
-            outcome = self._outcome(parsed, e, version)
-            if outcome.status != "loaded":
-                return outcome
-            warnings.append(f"{doc.source}: 写入时与服务器的连接中断，已核实写入成功")
-        except DutyGraphError as e:
-            self._docs = None
-            return LoadResult(source=doc.source, doc_id=doc.id, status="failed",
-                              error=f"{doc.source}: {e}（图谱未改动）")
+        except DutyGraphError:
+            self._docs = None  # the documents are in; their roll-ups are re-read before the next load
         else:
-            self._remember(parsed, signature, earlier, version, decided)
-        return LoadResult(source=doc.source, doc_id=doc.id, status=status, counts=_counts(parsed),
-                          warnings=warnings, encoding=doc.encoding)
+            self._apply_edges(plan.settle_merges, plan.settle_drops)
 
     def _outcome(self, parsed: ParsedDocument, error: WriteUnknown, version: str) -> LoadResult:
         """The connection died during the write. Once the server is back (from its AOF) the graph shows
@@ -267,10 +382,6 @@ class Loader:
         if rows[0]["loader"] == version and rows[0]["tasks"] == len(parsed.tasks):
             return LoadResult(source=doc.source, doc_id=doc.id, status="loaded")
         return unknown
-
-    def _unchanged(self, doc_id: str, version: str) -> bool:
-        docs = self._refresh()
-        return doc_id in docs and docs[doc_id][1] == version
 
     def _refresh(self) -> dict[str, tuple[str, str | None]]:
         """The graph's documents; when they are not the ones this loader last saw, re-read everything."""
@@ -296,40 +407,42 @@ class Loader:
         self._docs, self._tasks, self._copies = current, tasks, copies
         return current
 
-    def _edge_changes(self, decided: dict[str, list[RollUp]], gone: set[str]) -> list[Statement]:
-        """Statements turning the graph's roll-ups of other documents' children into `decided`
-        (edges into `gone` are dropped with it already)."""
-        merge: list[RollUp] = []
-        drop: dict[str, list[dict[str, str]]] = {"task": [], "indicator": []}
-        for owner, links in decided.items():
-            old = {e for e in self._edges.get(owner, set()) if e[1] not in gone}
-            new = {_edge(r) for r in links}
-            merge += [r for r in links if _edge(r) not in old]
-            kept = {(e[0], e[1]) for e in new}
-            for child, parent, kind, _, _ in sorted(old):
-                if (child, parent) not in kept:
-                    drop[kind].append({"child": child, "parent": parent})
-        return [(DROP_ROLLUPS[k], {"rows": rows}) for k, rows in drop.items() if rows] + rollup_statements(merge)
-
-    def _remember(self, parsed: ParsedDocument, signature: list[int], earlier: set[str], version: str,
-                  decided: dict[str, list[RollUp]]) -> None:
-        doc = parsed.document
+    def _remember(self, d: batch.Doc, plan: batch.Plan) -> None:
+        """`d` is in the graph: what this loader knows of the graph follows."""
+        doc = d.parsed.document
         docs = self._docs if self._docs is not None else {}
-        for d in earlier:
-            docs.pop(d, None)
-            for t in self._tasks.pop(d, []):
+        for e in d.earlier:
+            docs.pop(e, None)
+            for t in self._tasks.pop(e, []):
                 self._forget_edges(t.id)
-            self._copies.discard(d)
-        for owner, links in decided.items():
-            self._forget_edges(owner)
-            self._edges[owner] = {_edge(r) for r in links}
-            for r in links:
-                self._into[r.parent_id].add(owner)
-        docs[doc.id] = (doc.source, version)
+                for i in t.indicators:
+                    self._drop_edges_into(i.id)
+                self._drop_edges_into(t.id)
+            self._copies.discard(e)
+        docs[doc.id] = (doc.source, d.version)
         self._docs = docs
-        self._tasks[doc.id] = parsed.tasks
+        self._tasks[doc.id] = d.parsed.tasks
         if not doc.duplicate_of:
-            self._copies.add(doc.id, signature)
+            self._copies.add(doc.id, d.signature)
+        self._apply_edges(d.edges, [])
+
+    def _apply_edges(self, merges: Iterable[RollUp], drops: Iterable[Edge]) -> None:
+        owner_of = self.linker.owner
+        for e in drops:
+            owner = owner_of(e[0])
+            self._edges.get(owner, set()).discard(e)
+        for r in merges:
+            owner = owner_of(r.child_id)
+            edges = self._edges.setdefault(owner, set())
+            edges -= {e for e in edges if e[:2] == (r.child_id, r.parent_id)}
+            edges.add(_edge(r))
+            self._into[r.parent_id].add(owner)
+
+    def _drop_edges_into(self, parent: str) -> None:
+        for owner in self._into.pop(parent, set()):
+            edges = self._edges.get(owner)
+            if edges:
+                edges -= {e for e in edges if e[1] == parent}
 
     def _forget_edges(self, owner: str) -> None:
         for edge in self._edges.pop(owner, set()):
@@ -354,7 +467,9 @@ def load_paths(
     """Load each file as one atomic unit; a file that fails is reported and leaves the graph as it was.
     Files are told apart by name: a second file of the same name from another folder is refused."""
     loader = Loader(store, resolver, limits=limits)
-    results = []
+    results: list[LoadResult | None] = []
+    files: list[tuple[bytes, str]] = []
+    at: list[int] = []
     seen: dict[str, Path] = {}
     for path in expand_paths(paths):
         first = seen.setdefault(path.name, path)
@@ -362,7 +477,10 @@ def load_paths(
             if first.resolve() != path.resolve():
                 raise LoadError(str(path), None, f"与本次载入的 {first} 同名；图谱以文件名区分文件，请改名后再载入")
             loader.limits.check_size(path.stat().st_size, path.name)
-            result = loader.load_bytes(path.read_bytes(), path.name, jurisdiction=jurisdiction)
+            files.append((path.read_bytes(), path.name))
+            at.append(len(results))
+            results.append(None)
+            continue
         except LoadError as e:
             result = LoadResult(source=path.name, status="failed", error=str(e))
         except OSError as e:
@@ -370,7 +488,10 @@ def load_paths(
         results.append(result)
         if on_progress:
             on_progress(result)
-    return results
+    for n, result in zip(at, loader.load_many(files, jurisdiction=jurisdiction, on_progress=on_progress),
+                         strict=True):
+        results[n] = result
+    return results  # type: ignore[return-value]
 
 
 def load_bytes(
@@ -380,11 +501,8 @@ def load_bytes(
     return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
 
 
-Edge = tuple[str, str, str, str, float]  # child, parent, kind, method, confidence
-
-
-def _edge(r: RollUp) -> Edge:
-    return (r.child_id, r.parent_id, r.kind, r.method, round(r.confidence, 3))
+Edge = batch.Edge
+_edge = batch.edge
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

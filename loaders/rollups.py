@@ -95,6 +95,7 @@ class Linker:
         self._last: dict[str, list[RollUp]] = {}  # what `link` last returned per child
         self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
         self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → children
+        self._task_of: dict[str, str] = {}  # indicator id → its task
 
     # ---- keeping the indexes ------------------------------------------------------------------------
 
@@ -139,8 +140,14 @@ class Linker:
         dirty &= self.children.keys()
         return {cid: self.decide(self.children[cid]) for cid in sorted(dirty)}
 
+    def owner(self, child_id: str) -> str:
+        """The task whose decision a roll-up of `child_id` is: the task itself, or an indicator's task."""
+        return self._task_of.get(child_id, child_id)
+
     def _add(self, t: Task) -> None:
         self.tasks[t.id] = t
+        for i in t.indicators:
+            self._task_of[i.id] = t.id
         source = _source(t)
         self.by_source[source].add(t.id)
         if _is_parent(t):
@@ -162,6 +169,8 @@ class Linker:
 
     def _remove(self, t: Task) -> None:
         self.tasks.pop(t.id, None)
+        for i in t.indicators:
+            self._task_of.pop(i.id, None)
         source = _source(t)
         self.by_source[source].discard(t.id)
         if self.parents.pop(t.id, None) is not None:

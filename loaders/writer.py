@@ -27,6 +27,7 @@ DETACH DELETE n
 ] + ["MATCH (d:Document) WHERE d.id = $id OR d.source = $source DETACH DELETE d"]
 
 MERGE_DOCUMENT = "MERGE (d:Document {id: $id}) SET d += $props"
+MERGE_DOCUMENTS = "UNWIND $rows AS r MERGE (d:Document {id: r.id}) SET d += r.props"
 
 MERGE_SECTIONS = """
 UNWIND $rows AS r
@@ -123,10 +124,12 @@ def document_statements(
     lookup_district: DistrictLookup,
     extra_props: dict[str, Any] | None = None,
     replace: bool = True,
+    with_rollups: bool = True,
 ) -> list[Statement]:
     """All statements for one document, in the order they must run.
 
-    `replace=False` leaves out the removal of an earlier version, for a document known to be new.
+    `replace=False` leaves out the removal of an earlier version, for a document known to be new;
+    `with_rollups=False` leaves out its roll-ups (written with the batch that holds both ends).
     """
     doc = parsed.document
     parsed.assign_ids()
@@ -160,8 +163,50 @@ def document_statements(
         statements.append((MERGE_AGENCY_LINKS[rel], {"rows": rows}))
     for rel, rows in _assignment_rows(parsed).items():
         statements.append((MERGE_ASSIGNMENTS[rel], {"rows": rows}))
-    statements.extend(rollup_statements(parsed.rollups))
+    if with_rollups:
+        statements.extend(rollup_statements(parsed.rollups))
     return [(q, p) for q, p in statements if p.get("rows", True) != []]
+
+
+def _canonical_order() -> list[str]:
+    return [MERGE_DOCUMENTS, MERGE_SECTIONS, *MERGE_SECTION_PARENTS.values(), MERGE_TASKS, MERGE_INDICATORS,
+            MERGE_DISTRICTS, MERGE_AGENCIES, *MERGE_AGENCY_LINKS.values(), *MERGE_ASSIGNMENTS.values(),
+            *DROP_ROLLUPS.values(), *MERGE_ROLLUPS.values()]
+
+
+def combine(batches: Iterable[list[Statement]]) -> list[Statement]:
+    """Several new documents' statements (no removal of earlier versions) as one UNWIND per statement,
+    with the same effect as running them one document after another."""
+    rows: dict[str, list[dict[str, Any]]] = {q: [] for q in _canonical_order()}
+    for statements in batches:
+        for query, params in statements:
+            if query == MERGE_DOCUMENT:
+                rows[MERGE_DOCUMENTS].append({"id": params["id"], "props": params["props"]})
+            elif query in rows:
+                rows[query].extend(params["rows"])
+            else:
+                raise ValueError(f"cannot combine: {query[:60]}")
+    rows[MERGE_AGENCIES] = _combined_agencies(rows[MERGE_AGENCIES])
+    rows[MERGE_DISTRICTS] = list({r["id"]: r for r in rows[MERGE_DISTRICTS]}.values())
+    for query in MERGE_AGENCY_LINKS.values():
+        rows[query] = list({(r["from"], r["to"]): r for r in rows[query]}.values())
+    return [(q, {"rows": r}) for q, r in rows.items() if r]
+
+
+def _combined_agencies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """One row per agency: its last document's fields; aliases and written forms merged in document order,
+    as MERGE_AGENCIES run once per document would leave them."""
+    out: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        before = out.get(r["id"])
+        if before is None:
+            out[r["id"]] = dict(r)
+            continue
+        merged = dict(r)
+        for key in ("aliases", "written"):
+            merged[key] = [x for x in before[key] if x not in r[key]] + list(r[key])
+        out[r["id"]] = merged
+    return list(out.values())
 
 
 def rollup_statements(rollups: Iterable[RollUp]) -> list[Statement]:

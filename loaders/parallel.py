@@ -1,0 +1,60 @@
+"""Parse many files in worker processes (both cores), with exactly the results of a sequential run.
+
+Parsing is a pure function of (bytes, file name, jurisdiction, resolver), so the workers' results are
+the sequential ones; they come back in input order. A LoadError comes back as the value, not raised.
+Few or small files are parsed in this process: starting workers costs more than it saves.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
+
+from graph.model import ParsedDocument
+from graph.store import LoadError
+from loaders.agencies import Resolver
+from loaders.parse import parse_bytes
+
+MIN_PARALLEL_BYTES = 1_000_000  # below this a pool's start-up (~0.5 s) is not repaid
+
+_resolver: Resolver | None = None
+
+
+def _start(resolver: Resolver | None) -> None:
+    global _resolver
+    _resolver = resolver or Resolver.default()
+
+
+def _parse(item: tuple[bytes, str, str | None]) -> ParsedDocument | tuple[str, int | None, str]:
+    """The parsed document, or a LoadError's fields (its constructor does not survive pickling)."""
+    data, source, jurisdiction = item
+    try:
+        return parse_bytes(data, source, resolver=_resolver, jurisdiction=jurisdiction)
+    except LoadError as e:
+        return (e.source, e.line, e.reason)
+
+
+def _result(x: ParsedDocument | tuple[str, int | None, str]) -> ParsedDocument | LoadError:
+    return LoadError(*x) if isinstance(x, tuple) else x
+
+
+def workers() -> int:
+    return max(1, min(2, len(os.sched_getaffinity(0))))
+
+
+def parse_all(items: Sequence[tuple[bytes, str]], *, resolver: Resolver | None = None,
+              jurisdiction: str | None = None, processes: int | None = None,
+              min_bytes: int = MIN_PARALLEL_BYTES) -> list[ParsedDocument | LoadError]:
+    """Each (bytes, file name) parsed; in worker processes when there is enough to parse."""
+    jobs = [(data, source, jurisdiction) for data, source in items]
+    processes = processes or workers()
+    if processes < 2 or len(jobs) < 2 or sum(len(d) for d, _ in items) < min_bytes:
+        _start(resolver)
+        return [_result(_parse(job)) for job in jobs]
+    # Forked workers share the loaded code and data; parsing runs outside the write lock, so no lock or
+    # connection of ours is held across the fork.
+    with ProcessPoolExecutor(processes, mp_context=get_context("fork"), initializer=_start,
+                             initargs=(resolver,)) as pool:
+        return [_result(x) for x in pool.map(_parse, jobs, chunksize=max(1, len(jobs) // (processes * 8)))]
