@@ -178,6 +178,7 @@ def test_district_search_and_workload_exports(ui_server, page):
     page.goto(ui_server + "/ui/district/江岸区?overdue=true&today=2023-01-01")
     page.wait_for_selector("#print-view li[data-task-id]", state="attached")
     assert page.locator("#total").inner_text() == "3"
+    assert page.locator("#district-tasks .deadline.overdue").count() == 3
     lines = body(next(iter(xlsx_rows(download(page)).values())))
     same_tasks([r[1] for r in lines], page_tasks(page))
     assert [r[4] for r in lines] == ["2022年\n（截止 2022-12-31）"] * 3
@@ -276,6 +277,22 @@ def test_document_page_lists_exports_and_prints(ui_server, page, artifacts):
     assert "完善三孩生育政策配套措施" in text and "…" not in text and "导出台账" not in text
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_document_page_shows_each_deadline(ui_server, page):
+    # 001: every item of 三、(一) and (二) and items 1, 2 of (三) says "到 ２０２５ 年，…"; (三) 3–6 print no date
+    page.goto(ui_server + "/ui/documents")
+    page.locator("#documents tr[data-source^='001_'] a.doc-link").click()
+    page.wait_for_selector("#document-tasks li[data-task-id]")
+    assert page.locator("#document-tasks li[data-task-id]").count() == 16
+    deadlines = page.locator("#document-tasks li[data-task-id] .deadline").all_inner_texts()
+    assert len(deadlines) == 12 and all(d.startswith("完成时限：到2025年") for d in deadlines)
+    page.select_option("#f-year", "2025")
+    page.wait_for_url(re.compile(r"year=2025"))
+    page.wait_for_selector("#document-tasks li[data-task-id]")
+    assert page.locator("#document-tasks li[data-task-id]").count() == 12
+    assert len(body(next(iter(xlsx_rows(download(page)).values())))) == 12
+    assert page.errors == []
 
 
 def test_task_page_shows_deadline_and_due_date(ui_server, page):
