@@ -30,11 +30,12 @@ FLOOR_DOCS = 71
 MAX_REFUSED = 0  # documents main refuses although each holds attributed tasks (issue 9 wants 0)
 
 # Batches written after the grammar's last landing and scored once before any change for them (see each folder's
-# README.md): main's first-time figures were 0.791 (unseen, 21 documents) and 0.932 (unseen2, 12 documents).
+# README.md): main's first-time figures were 0.791 (unseen, 21 documents), 0.932 (unseen2, 12) and 0.930 (unseen3, 8).
 # The floors hold what the loader reaches on them now.
 UNSEEN = DOCS.parent / "unseen"
 UNSEEN2 = DOCS.parent / "unseen2"
-BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12)}  # folder: (F1 floor, documents)
+UNSEEN3 = DOCS.parent / "unseen3"
+BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12), UNSEEN3: (0.92, 8)}  # folder: (F1 floor, documents)
 
 
 @pytest.fixture(scope="module")
