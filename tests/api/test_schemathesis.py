@@ -21,11 +21,15 @@ ST = Path(sys.executable).with_name("st")
 @pytest.mark.slow
 def test_schemathesis_all_checks_pass(samples_server) -> None:
     run = subprocess.run(
+        # One worker: with two, hypothesis describes its strategies (ast.parse) in two threads at once,
+        # which this CPython 3.11 sometimes fails with "AST constructor recursion depth mismatch" (cf.
+        # CPython gh-106905): a runtime error of the tool that fails the run whatever the API answers.
         [str(ST), "run", f"{samples_server.url}/openapi.json", "--checks", "all", "--max-examples", "15",
-         "--seed", "1", "--workers", "2", "--no-color"],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=540,
+         "--seed", "1", "--workers", "1", "--no-color"],
+        cwd=REPO_ROOT, capture_output=True, text=True, timeout=540, check=False,
     )
     summary = run.stdout[run.stdout.rfind("SUMMARY"):] or run.stdout[-6000:]
+    print(summary)
     assert run.returncode == 0, run.stdout[-8000:]
     tested = re.search(r"Tested: (\d+)", summary)
     cases = re.search(r"(\d+) generated, (\d+) passed", summary)

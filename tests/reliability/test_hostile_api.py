@@ -47,6 +47,8 @@ def _sample_settings(data: Path) -> dict[str, str]:
 class Hostile:
     url: str
     data: Path
+    pid: int  # the API process
+    started_mb: float  # its peak RSS once started, before any test
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +61,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Hostile]:
     assert loaded.returncode == 0, loaded.stdout + loaded.stderr
     api = ApiProcess(env, data / "api.log")
     try:
-        yield Hostile(api.url, data)
+        yield Hostile(api.url, data, api.proc.pid, _peak_rss_mb(api.proc.pid))
     finally:
         api.stop()  # the API was the server's last user: it stops it at exit
         leftover = EmbeddedServer(data)
@@ -173,6 +175,67 @@ def test_catalogue_answers_while_cypher_is_flooded(client: httpx.Client, hostile
     assert 429 in statuses and 408 in statuses, statuses
     busy = client.post("/cypher", json={"query": "RETURN 1 AS x"})
     assert busy.status_code == 200, busy.text
+
+
+TWO_MILLION_ROWS = "UNWIND range(1, 2000) AS a UNWIND range(1, 1000) AS b RETURN a, b"
+
+
+def _peak_rss_mb(pid: int) -> float:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024
+
+
+def test_two_million_rows_are_cut_in_the_engine(client: httpx.Client, hostile: Hostile) -> None:
+    """2 M rows without a literal range: only max_rows + 1 leave the engine (they used to be parsed
+    in Python first: 55 s, 850 MB)."""
+    start = time.monotonic()
+    r = client.post("/cypher", json={"query": TWO_MILLION_ROWS})
+    seconds = time.monotonic() - start
+    assert r.status_code == 200, r.text
+    assert r.json()["truncated"] is True and len(r.json()["rows"]) == 1000
+    peak = _peak_rss_mb(hostile.pid)
+    print(f"2 M rows asked: answered in {seconds:.2f} s; API peak RSS {peak:.0f} MB "
+          f"({hostile.started_mb:.0f} MB after start-up)")
+    assert seconds < ANSWER_WITHIN_S and peak < hostile.started_mb + 100
+
+
+HOSTILE = {
+    "nesting x40": ("RETURN " + "(" * 40 + "1" + ")" * 40, {400, 429}),
+    "range(1, 100000000)": ("RETURN size(range(1, 100000000)) AS n", {400, 429}),
+    "2 M rows": (TWO_MILLION_ROWS, {200, 429}),
+    "time limit": ("MATCH (a), (b), (c), (d) RETURN count(*) AS n", {408, 429}),
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_three_hostile_queries_at_once_leave_the_catalogue_responsive(client: httpx.Client, hostile: Hostile,
+                                                                      name: str) -> None:
+    """Three of the same hostile query at once (three deep ones used to hang every route): each is
+    answered within the time limit, and /health and a catalogue route answer meanwhile."""
+    query, allowed = HOSTILE[name]
+    answers: list[tuple[int, float]] = []
+
+    def send() -> None:
+        with httpx.Client(base_url=hostile.url, timeout=ANSWER_WITHIN_S) as c:
+            start = time.monotonic()
+            answers.append((c.post("/cypher", json={"query": query}).status_code, time.monotonic() - start))
+
+    threads = [threading.Thread(target=send) for _ in range(3)]
+    for t in threads:
+        t.start()
+    slowest = 0.0
+    try:
+        while any(t.is_alive() for t in threads):
+            start = time.monotonic()
+            _still_serving(client)
+            slowest = max(slowest, time.monotonic() - start)
+    finally:
+        for t in threads:
+            t.join(timeout=ANSWER_WITHIN_S * 2)
+    assert len(answers) == 3 and {status for status, _ in answers} <= allowed, answers
+    assert max(seconds for _, seconds in answers) < ANSWER_WITHIN_S, answers
+    print(f"three × {name}: answers {sorted(answers)}; slowest /health + catalogue meanwhile {slowest:.2f} s")
+    assert slowest < ANSWER_WITHIN_S
 
 
 def test_nul_in_a_parameter_is_a_clean_4xx(client: httpx.Client) -> None:
@@ -289,6 +352,36 @@ def test_health_is_answered_from_counters(hostile: Hostile, client: httpx.Client
             assert not any("Scan" in op or "Traverse" in op for op in plan), (query, plan)
     finally:
         conn.close()
+
+
+def test_health_answers_on_odd_graphs(tmp_path: Path) -> None:
+    """/health used to answer 500 when a label came back null: on a graph that does not exist yet, and
+    one holding nodes without a label, with labels of no schema and edges of unknown types, it answers
+    200 with an integer for every schema label."""
+    from graph.falkordb_store import FalkorDBStore
+
+    engine = EmbeddedServer(tmp_path / "engine").start()
+    api = None
+    try:
+        api = ApiProcess({"DUTYGRAPH_DATA": str(tmp_path / "unused"), "FALKORDB_URL": f"unix://{engine.socket_path}",
+                          "DUTYGRAPH_GRAPH": "odd"}, tmp_path / "api.log")
+        counts = []
+        for odd in (None, "CREATE (), (:Stray), (:Task:Stray {id: 't-odd'}), ()-[:STRAY]->(:Stray)"):
+            if odd:
+                store = FalkorDBStore.embedded(engine.data_dir, graph="odd", server=engine)
+                try:
+                    store.write([(odd, {})])
+                finally:
+                    store.close()
+            r = httpx.get(api.url + "/health", timeout=ANSWER_WITHIN_S)
+            assert r.status_code == 200, r.text
+            counts.append(r.json()["counts"])
+        assert all(isinstance(v, int) for c in counts for v in c.values()), counts
+        assert counts[0]["Task"] == 0 and counts[1]["Task"] == 1 and "Stray" not in counts[1], counts
+    finally:
+        if api is not None:
+            api.stop()
+        engine.stop()
 
 
 def test_engine_down_gives_a_503_without_engine_details(tmp_path: Path) -> None:
