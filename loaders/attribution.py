@@ -39,17 +39,17 @@ DEADLINE_LABELS = (
 )
 
 _STEM_ALT = "|".join(STEMS)
-_UNIT = "(?:责任)?(?:单位|部门|处室|科室)"
+_UNIT = r"(?:责任)?(?:单位|部门|处室|科室)(?:\((?:单位|部门)\))?"  # also "牵头部门(单位):"
 LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 # Parts that name people or contacts, not units: they end the unit list before them and are dropped.
 _PERSON = (
-    r"(?:(?:牵头|责任|分管|联系|主要|主管|包保|包抓|分包|督办|挂点|领办)(?:[省市区县旗]级?|[省市区县旗]政府)?"
+    r"(?:(?:牵头|责任|分管|联系|主要|主管|包保|包抓|包联|分包|督办|挂点|领办)(?:[省市区县旗]级?|[省市区县旗]政府)?"
     r"(?:负责领导|领导|负责人|责任人|人)(?:姓名)?|"
     r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
 )
 OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
 LEADER_LABEL = re.compile(
-    r"^(?:牵头|责任|分管|主管|主要|包保|包抓|分包|督办|挂点|领办)[^:]*(?:领导|负责人|责任人)|^(?:项目)?责任人"
+    r"^(?:牵头|责任|分管|主管|主要|包保|包抓|包联|分包|督办|挂点|领办)[^:]*(?:领导|负责人|责任人)|^(?:项目)?责任人"
 )
 # "部门分工:省发改委牵头,各地配合" — a label whose content is written in the verb form.
 VERB_LABEL = re.compile(r"(?:部门分工|责任分工|任务分工|分工|责任主体|落实单位)\s*[:]\s*")

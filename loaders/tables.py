@@ -227,16 +227,26 @@ def _fit(body: list[tuple[Line, str]], roles: list[str | None]) -> list[tuple[Li
     text_at = next((k for k, r in enumerate(roles) if r in ("text", "title")), 0)
     unit_cols = [k for k, r in enumerate(roles) if r in ("lead", "responsible") or (r or "").startswith("support")]
     deadline_at = next((k for k, r in enumerate(roles) if r == "deadline"), None)
+    person_at = next((k for k, r in enumerate(roles) if r == "person"), None)
     rest = list(body)
     cells[text_at].append(rest.pop(0))
     while rest and not _unit_cell(rest[0][1]):
+        if person_at is not None and not cells[person_at] and _PERSON_CELL.fullmatch(normalise(rest[0][1])):
+            cells[person_at].append(rest.pop(0))  # "王建华" under 责任领导, between the task and its units
+            continue
         cells[text_at].append(rest.pop(0))  # the task's text over several lines (a title, then its content)
     if deadline_at is not None and rest and _DEADLINE_CELL.search(normalise(rest[-1][1])):
         cells[deadline_at].append(rest.pop())
+    if person_at is not None and not cells[person_at] and rest and _PERSON_CELL.fullmatch(normalise(rest[-1][1])) \
+            and not _unit_cell(rest[-1][1]):
+        cells[person_at].append(rest.pop())  # the person column after the units
     if unit_cols:
         cells[unit_cols[0]].extend(rest[:1])
         cells[unit_cols[-1]].extend(rest[1:]) if len(unit_cols) > 1 else cells[unit_cols[0]].extend(rest[1:])
     return [(group[0][0], _join_cell(roles[k], group)) if group else (body[0][0], "") for k, group in enumerate(cells)]
+
+
+_PERSON_CELL = re.compile(r"[\u4e00-\u9fa5]{2,4}(?:[,、][\u4e00-\u9fa5]{2,4})*")
 
 
 def _join_cell(role: str | None, group: list[tuple[Line, str]]) -> str:

@@ -130,6 +130,12 @@ def parts_of(text: str, doc_rule: str | None = None):
             [("lead", "牵头", "办公室"), ("support", "配合", "财务处")],
             "inline:牵头+配合",
         ),
+        # the label word carries its own bracket
+        (
+            "1.创建旅游度假区。(牵头部门(单位):县文旅局;配合部门(单位):县发改局、县自然资源局)",
+            [("lead", "牵头", "县文旅局"), ("support", "配合", "县发改局、县自然资源局")],
+            "inline:牵头+配合",
+        ),
         # a leader printed inside the bracket before the labels
         (
             "1.建设产业基地。(责任领导:王建军;牵头单位:市工信局;责任单位:市科技局)",
@@ -314,6 +320,15 @@ def test_table_header(header, expected):
 )
 def test_table_roles(columns, doc_rule, roles, rule):
     assert attribution.table_roles(columns, doc_rule) == (roles, rule)
+
+
+def test_leader_line_over_label_lines():
+    lines = ["一、抽水蓄能电站项目", "包联县领导:杨某", "牵头单位:县发改委", "配合单位:县林业局"]
+    first, atts = attribution.find_labelled_lines([normalise(x) for x in lines])
+    assert first == 1 and lines[1][slice(*atts[0].leader)] == "杨某"
+    assert [(p.role, lines[1 + k][p.start : p.end]) for k, a in enumerate(atts) for p in a.parts] == [
+        ("lead", "县发改委"), ("support", "县林业局"),
+    ]
 
 
 def test_labels_inside_a_table_cell():

@@ -214,3 +214,13 @@ def test_space_run_row_with_two_cells_a_single_space_apart():
     pdf_like = text.replace("            11月底", "")  # the deadline cell lost: the lead cell still splits
     rows = [ln.text.split("\t") for ln in tables.flatten(read(pdf_like.encode(), "x.txt").lines)]
     assert [c.strip() for c in rows[1]] == ["5", "建设电子元器件产业园", "高新区管委会", "市经信局"]
+
+
+def test_one_cell_per_line_table_with_a_person_column():
+    """Under 责任领导 the person's name goes to the person column, not onto the task text; two support lines join."""
+    from loaders import tables
+
+    cells = ["序号", "实事项目", "责任领导", "牵头单位", "配合单位", "完成时限",
+             "1", "新建城区公办幼儿园1所", "王建华", "县教体局", "县住建局", "县财政局", "9月底"]
+    rows = [ln.text.split("\t") for ln in tables.flatten(read("\n".join(cells).encode(), "x.txt").lines)]
+    assert rows[1] == ["1", "新建城区公办幼儿园1所", "王建华", "县教体局", "县住建局、县财政局", "9月底"]
