@@ -172,6 +172,11 @@ def test_district_search_and_workload_exports(ui_server, page):
     page.select_option("#ledger-format", "csv")
     table = list(csv.reader(io.StringIO(download(page).decode("utf-8-sig"))))
     same_tasks([r[1] for r in table[1:] if r and r[0].isdigit()], shown)
+    # in the order of the page's 全部 tab
+    ids = page.locator("#district-tasks li[data-task-id]").evaluate_all("els => els.map(e => e.dataset.taskId)")
+    texts = [page.request.get(f"{ui_server}/tasks/{i}").json()["text"] for i in ids]
+    lines = [r[1] for r in table[1:] if r and r[0].isdigit()]
+    assert len(lines) == len(texts) and all(line.endswith(text) for line, text in zip(lines, texts))
 
     # the district page under a deadline filter: 江岸区's overdue tasks on 2023-01-01 are its own 附件2 rows
     # 3, 4, 5 of 000 ("2022年，…"; see tests/api/test_ledger.py)
@@ -219,7 +224,7 @@ def test_home_search_unit_block_exports_its_tasks_in_its_order(ui_server, page):
     assert roles == [f"牵头（{len(LEAD_NUMBERS)} 项）", f"配合（{len(SUPPORT_NUMBERS)} 项）", "经由所属单位组（6 项）"]
     texts = [page.request.get(f"{ui_server}/tasks/{i}").json()["text"] for i in ids]
     lines = body(next(iter(xlsx_rows(download(page, "#unit-tasks #ledger")).values())))
-    assert [r[1].split("\n")[-1] for r in lines] == texts
+    assert len(lines) == len(texts) and all(line[1].endswith(text) for line, text in zip(lines, texts))
 
 
 def test_workload_export_is_the_table_on_screen(ui_server, page):
