@@ -3,8 +3,8 @@
     python -m bench.bench_formats [--repeat 3]
 
 Every sample (data/samples/*.txt) is written as .docx (typed numbers and Word's automatic numbering),
-.pdf (LibreOffice from the automatic .docx), .html (a GBK page with navigation) and .xlsx (one line a
-row); each file is read `--repeat` times (best time kept). Times are shown as a ratio to the .txt in
+.pdf (LibreOffice from the automatic .docx), .html (a GBK page with navigation), .xlsx (one line a
+row) and .xls (LibreOffice Calc from the .xlsx); each file is read `--repeat` times (best time kept). Times are shown as a ratio to the .txt in
 the same run. "same tasks" is the share of the .txt's tasks (number, section, leads, supports, deadline)
 found unchanged in the format. Writes bench/results/formats.json.
 """
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -24,7 +25,7 @@ from tests.formats import format_fixtures as fx
 
 RESULTS = Path(__file__).parent / "results"
 SAMPLES = sorted((REPO_ROOT / "data" / "samples").glob("*.txt"))
-FORMATS = ["txt", "auto.docx", "typed.docx", "pdf", "html", "xlsx"]
+FORMATS = ["txt", "auto.docx", "typed.docx", "pdf", "html", "xlsx", "xls"]
 
 
 def convert_all(out: Path) -> dict[str, list[Path]]:
@@ -39,6 +40,7 @@ def convert_all(out: Path) -> dict[str, list[Path]]:
         files["pdf"].append(pdf.rename(out / f"{stem}.pdf"))
         files["html"].append(fx.to_html(sample, out / f"{stem}.html"))
         files["xlsx"].append(_lines_xlsx(sample, out / f"{stem}.xlsx"))
+        files["xls"].append(fx.convert(files["xlsx"][-1], "xls", out))
     return files
 
 
@@ -91,13 +93,15 @@ def main() -> None:
                          "same_tasks": same, "tasks_txt": sum(len(e) for e in expected),
                          "per_sample_same": [f"{len(e & g)}/{len(e)}" for e, g in zip(expected, got)]}
     base = rows["txt"]
-    print(f"{len(SAMPLES)} samples; best of {args.repeat}")
+    load = os.getloadavg()
+    print(f"{len(SAMPLES)} samples; best of {args.repeat}; load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}")
     print(f"{'format':<11}{'MB':>7}{'read ms':>10}{'×txt':>7}{'parse ms':>10}{'×txt':>7}  same tasks (per sample)")
     for fmt, r in rows.items():
         print(f"{fmt:<11}{r['mb']:>7.2f}{r['read_s'] * 1000:>10.1f}{r['read_s'] / base['read_s']:>7.1f}"
               f"{r['parse_s'] * 1000:>10.1f}{r['parse_s'] / base['parse_s']:>7.1f}  "
               f"{r['same_tasks']}/{r['tasks_txt']} ({' '.join(r['per_sample_same'])})")
     RESULTS.mkdir(exist_ok=True)
+    rows["load_average"] = list(load)
     (RESULTS / "formats.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2), encoding="utf-8")
 
 

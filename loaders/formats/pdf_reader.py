@@ -106,7 +106,7 @@ def _spaced(chars: list[dict]) -> str:
     lines spread every gap alike, so the usual gap is taken off first."""
     visible = sorted((c for c in chars if c["text"].strip()), key=lambda c: c["x0"])
     gaps = [b["x0"] - a["x1"] for a, b in pairwise(visible)]
-    usual = sorted(gaps)[len(gaps) // 2] if gaps else 0.0
+    usual = sorted(gaps)[len(gaps) // 2] if len(gaps) >= 6 else 0.0  # a short line: its one gap is no spacing
     out = visible[0]["text"] if visible else ""
     for (a, b), gap in zip(pairwise(visible), gaps):
         extra = (gap - max(usual, 0.0)) / max(b["size"], 1.0)
