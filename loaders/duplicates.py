@@ -9,7 +9,9 @@ Document node by the pipeline.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import heapq
 import re
 
 K = 256
@@ -25,13 +27,14 @@ def shingles(text: str) -> set[str]:
     return {chars[i : i + SHINGLE] for i in range(len(chars) - SHINGLE + 1)}
 
 
+@functools.lru_cache(maxsize=1 << 18)  # shingles repeat across a city's documents
 def _hash(shingle: str) -> int:
     return int.from_bytes(hashlib.blake2b(shingle.encode("utf-8"), digest_size=8).digest(), "big") & _MASK
 
 
 def signature(text: str) -> list[int]:
     """Bottom-k sketch of `text` (already normalised and Simplified): sorted, at most K ints."""
-    return sorted({_hash(s) for s in shingles(text)})[:K]
+    return heapq.nsmallest(K, {_hash(s) for s in shingles(text)})
 
 
 def similarity(a: list[int], b: list[int]) -> float:

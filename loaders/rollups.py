@@ -44,6 +44,7 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from graph.model import CITY, LOW_CONFIDENCE, Indicator, RollUp, Task
 
@@ -108,8 +109,9 @@ class Linker:
         removed_tasks = [self.tasks[i] for i in set(removed) - {t.id for t in added} if i in self.tasks]
         replaced = [self.tasks[t.id] for t in added if t.id in self.tasks]
         changed_sources = {_source(t) for t in [*added, *removed_tasks]}
-        before = self._capped_heads({g for t in [*added, *removed_tasks, *replaced] for g in _grams(t)
-                                     if _is_parent(t)})
+        # Only heads some earlier child selects matter (the new documents' children are decided anyway).
+        before = self._capped_heads({g for t in [*added, *removed_tasks, *replaced] if _is_parent(t)
+                                     for g in _grams(t) if self.selecting.get(g)})
         categories = {_f(t).category for t in [*added, *removed_tasks, *replaced] if _is_row(t)}
         named = {k for t in [*added, *removed_tasks, *replaced] if _is_parent(t) for k in _indicator_keys(t)}
         small_before = {c for c in categories if self._row_count(c) <= CATEGORY_SCAN}
@@ -130,9 +132,10 @@ class Linker:
                 dirty |= self.selecting.get(g, set())
         for k in named:
             dirty |= self.indicator_children.get(k, set())
-        for c in categories:
+        for c in categories:  # rows of other documents count only for a row whose own has none of its category
             if c in small_before or self._row_count(c) <= CATEGORY_SCAN:
-                dirty |= self.of_category.get(c, set())
+                rows = self.rows.get(c, {})
+                dirty |= {i for i in self.of_category.get(c, ()) if not rows.get(_source(self.children[i]))}
         for s in changed_sources:
             dirty |= {i for i in self.by_source.get(s, ()) if i in self.children}
             for p in self.by_source.get(s, ()):
@@ -230,11 +233,11 @@ class Linker:
         """Parents sharing the most of the child's selected bigrams, measures and rows ranked apart (a rule
         wants one or the other), each bigram's postings cut to the POSTINGS smallest ids (ids are content
         hashes: a cut that no load order can change)."""
-        counts: dict[str, int] = defaultdict(int)
-        for g in self._selected.get(child.id, ()):
-            for i in self.postings.get(g, ())[:POSTINGS]:
-                counts[i] += 1
-        ranked = [i for i in sorted(counts, key=lambda i: (-counts[i], i)) if i != child.id]
+        postings = self.postings
+        counts = Counter(chain.from_iterable(postings[g][:POSTINGS] for g in self._selected.get(child.id, ())
+                                             if g in postings))
+        counts.pop(child.id, None)
+        ranked = [i for _, i in sorted((-n, i) for i, n in counts.items())]
         measures = [i for i in ranked if self.parents[i].kind == "measure"][:MAX_CANDIDATES]
         best = measures + [i for i in ranked if self.parents[i].kind != "measure"][:MAX_CANDIDATES]
         old = self._candidates_of.get(child.id, ())
@@ -267,8 +270,7 @@ class Linker:
 
 
 def _grams(t: Task) -> frozenset[str]:
-    f = _f(t)
-    return f.text | f.title
+    return _f(t).grams
 
 
 def _indicator_keys(t: Task) -> set[tuple[str, str]]:
@@ -363,6 +365,9 @@ class _Features:
     category: str
     target_year: int | None
     source_text: str  # the text these were computed from (a task rebuilt with other text is recomputed)
+    grams: frozenset[str] = frozenset()  # text and title
+
+
 
 
 _features: dict[str, _Features] = {}
@@ -373,8 +378,9 @@ def _f(task: Task) -> _Features:
     if f is None or f.source_text is not task.text:
         years = [i.year for i in task.indicators if i.year] + [int(y) for y in re.findall(r"(20\d\d)\s*年", task.text)]
         head = re.split(r"[。]", task.text, maxsplit=1)[0]
-        f = _Features(bigrams(task.title), bigrams(task.text), bigrams(head), category_key(task.category),
-                      max(years) if years else None, task.text)
+        title, text = bigrams(task.title), bigrams(task.text)
+        f = _Features(title, text, bigrams(head), category_key(task.category), max(years) if years else None,
+                      task.text, text | title)
         if len(_features) > 500_000:
             _features.clear()
         _features[task.id] = f
