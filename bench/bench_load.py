@@ -9,7 +9,8 @@ of the same build and settings (append-only file, fsync always), with only the `
 batches match on. The floor's graph is what the loader wrote, exported after the load; its counts are
 checked against the load's. The first sample is parsed once, untimed, before all this (one-time
 set-up is not parse time). Peak memory is the peak resident size of this process during the load plus
-the server's (VmHWM from /proc). Growth compares each data set with the previous one. Prints a table and
+the server's (VmHWM from /proc) plus, for each parse worker, the largest worker's peak (RUSAGE_CHILDREN; a
+bound, since the workers share pages with this process). The load parses in worker processes (both cores). Growth compares each data set with the previous one. Prints a table and
 writes bench/results/load.json.
 """
 
@@ -19,6 +20,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import tempfile
 import time
 from collections import defaultdict
@@ -34,6 +36,7 @@ from graph.embedded import EmbeddedServer
 from graph.schema import LABELS, REL_TYPES, count_all
 from graph.settings import REPO_ROOT, Settings
 from graph.store import GraphStore
+from loaders import parallel
 from loaders.parse import parse_file
 from loaders.pipeline import load_paths
 
@@ -83,12 +86,14 @@ def measure_load(files: list[Path]) -> tuple[dict[str, Any], tuple]:
             results = load_paths(store=store, paths=files)
             seconds = time.perf_counter() - start
             ours, server = peak_rss_mb(), peak_rss_mb(store.server.pid)
+            workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest parse worker
             counts = store.counts()
             graph = export(store)
         finally:
             store.close()
     row = {"load_s": seconds, "failed": sum(r.status == "failed" for r in results),
-           "rss_ours_mb": ours, "rss_server_mb": server, "rss_peak_mb": ours + server, **_totals(counts)}
+           "rss_ours_mb": ours, "rss_server_mb": server, "rss_worker_mb": workers,
+           "rss_peak_mb": ours + server + workers * parallel.workers(), **_totals(counts)}
     return row, (graph, counts)
 
 
