@@ -67,7 +67,9 @@ GROUP_START = re.compile(
 )  # "(牵头单位:…", also after a short note or a leader: "(预期性指标,牵头单位:…", "(责任领导:X;牵头单位:…"
 
 # "…。牵头单位:市发改委;责任单位:市财政局" at the end of the task, without brackets
-TRAILING_LABELS = re.compile(rf"(?:^|[。;\s])((?:{_STEM_ALT}){_UNIT}\s*:(?:[^。()]|\([^()。]*\))*)[。]?\s*$")
+TRAILING_LABELS = re.compile(
+    rf"(?:^|[。;\s])((?:{_PERSON}\s*:[^。();:]{{1,20}}[;,]\s*)?(?:{_STEM_ALT}){_UNIT}\s*:(?:[^。()]|\([^()。]*\))*)[。]?\s*$"
+)  # also after a leader: "…。分包县级领导:X;牵头单位:A;配合单位:B。"
 # "(市发改委负责)", "(由市发改委、市财政局牵头)", "(市发改委牵头负责)"
 VERB_SINGLE = re.compile(
     r"[(【〔]\s*(由?[^()【】〔〕。,;]{2,200}?)\s*(牵头负责|牵头落实|牵头|负责落实|负责|主办|落实)\s*[)】〕]\s*[。.]?\s*$"

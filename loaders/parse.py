@@ -171,6 +171,8 @@ class _Builder:
             self.attributed.add(id(task))
         if item.district and not task.assignments:
             self._district_owner(task, item)
+        if not task.leader:
+            task.leader = next((m.group(1) for title in reversed(item.section) if (m := LEADER_HEADING.match(title))), "")
         return task
 
     def _labelled(self, task: Task, lines: list[Line], atts: list[attribution.Attribution]) -> None:
@@ -343,6 +345,11 @@ NUMBER_PREFIXES = (
     structure.RE_NUMBERED, structure.RE_ARABIC_PAREN, structure.RE_PAREN, structure.RE_CHINESE, structure.RE_YISHI
 )
 REQUIREMENTS = re.compile(r"工作要求|保障措施|组织保障|组织实施|实施保障|工作机制|推进机制")
+# A section heading that names the leader of the items under it: "一、沈建华副县长牵头项目".
+LEADER_HEADING = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+、|\(\s*[一二三四五六七八九十]+\s*\))?\s*([\u4e00-\u9fa5]{2,4}?)"
+    r"(?:常务)?副?(?:省|市|区|县|旗|州)长(?:牵头|负责|分管|领办|联系)"
+)
 MARKED_LEAD = re.compile(r"[(（〔]\s*牵头\s*[)）〕]")
 
 

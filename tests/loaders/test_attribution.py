@@ -130,6 +130,12 @@ def parts_of(text: str, doc_rule: str | None = None):
             [("lead", "牵头", "办公室"), ("support", "配合", "财务处")],
             "inline:牵头+配合",
         ),
+        # labels ending the sentence after a leader label
+        (
+            "1.金刚石微粉产业园二期。分包县级领导:周某;牵头单位:县发改委;配合单位:县工信局。",
+            [("lead", "牵头", "县发改委"), ("support", "配合", "县工信局")],
+            "inline:牵头+配合",
+        ),
         # the label word carries its own bracket
         (
             "1.创建旅游度假区。(牵头部门(单位):县文旅局;配合部门(单位):县发改局、县自然资源局)",

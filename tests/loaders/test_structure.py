@@ -270,3 +270,15 @@ def test_heading_levels(lines, section):
 def test_own_document_number(lines, number):
     md, _ = structure.metadata(read("\n".join(lines).encode(), "x.txt"))
     assert md.doc_number == number
+
+
+def test_leader_named_by_a_section_heading():
+    """ "一、沈某副县长牵头项目" gives the leader of every task under it that prints none of its own."""
+    from loaders.parse import parse_bytes
+
+    text = (
+        "某县民生实事项目责任分解\n一、沈某某副县长牵头项目\n1.新建社区食堂20家。\n责任单位:县民政局\n"
+        "二、钱某县长牵头项目\n2.改造农村公路30公里。\n责任单位:县交通运输局\n"
+    )
+    tasks = parse_bytes(text.encode(), "x.txt", jurisdiction="某县").tasks
+    assert [(t.number, t.leader) for t in tasks] == [("1", "沈某某"), ("2", "钱某")]
