@@ -185,6 +185,7 @@ def serve(
     import uvicorn
 
     from api.app import create_app
+    from graph import derived
     from loaders.pipeline import load_paths
 
     settings = Settings()
@@ -193,6 +194,7 @@ def serve(
             err.print(f"图谱为空，载入示例文件：{settings.dutygraph_samples}")
             for r in load_paths(store=store, paths=[settings.dutygraph_samples]):
                 err.print(f"  {r.source}: {r.status} {r.counts.get('tasks', 0)} 项任务" + (f" {r.error}" if r.error else ""))
+        derived.refresh(store)  # a graph loaded before the lookups' holdings existed gets them now
         err.print(f"[green]责任图谱已启动：[/green] http://{host}:{port}/ （API 文档：/docs）")
         if workers == 1:
             uvicorn.run(create_app(settings, store=store), host=host, port=port, log_level="info")

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from graph import removal
+from graph import derived, removal
 from graph.model import Document, Indicator, ParsedDocument, Provenance, RollUp, Task
 from graph.settings import Settings
 from graph.store import DutyGraphError, GraphStore, LoadError, Statement, WriteUnknown
@@ -275,6 +275,7 @@ class Loader:
         for d in plan.docs:
             results[d.n] = self._write_batches(plan, d)
         self._settle(plan)
+        derived.refresh(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
         return results  # type: ignore[return-value]
 
     def _statements(self, d: batch.Doc) -> list[Statement]:

@@ -6,22 +6,21 @@
 MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
 WITH a ORDER BY a.name LIMIT 1
+OPTIONAL MATCH (a)-[x:HOLDS]->()
+WITH a, count(CASE WHEN x.dl OR x.ds THEN null ELSE x END) AS via_group
 OPTIONAL MATCH (a)-[r:LEADS|SUPPORTS]->(t:Task)
-WITH a, t.doc_id AS doc, coalesce(t.section[0], '') AS section, type(r) AS kind, t.line_start AS line
-WITH a, doc, section, count(CASE WHEN kind = 'LEADS' THEN 1 END) AS lead,
+WITH a, via_group, t.doc_id AS doc, coalesce(t.section[0], '') AS section, type(r) AS kind, t.line_start AS line
+WITH a, via_group, doc, section, count(CASE WHEN kind = 'LEADS' THEN 1 END) AS lead,
      count(CASE WHEN kind = 'SUPPORTS' THEN 1 END) AS support, min(line) AS first_line
-WITH a, doc, section, lead, support ORDER BY first_line, section
-WITH a, doc, collect({doc_id: doc, section: section, lead: lead, support: support}) AS secs,
+WITH a, via_group, doc, section, lead, support ORDER BY first_line, section
+WITH a, via_group, doc, collect({doc_id: doc, section: section, lead: lead, support: support}) AS secs,
      toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
 OPTIONAL MATCH (d:Document {id: doc})
-WITH a, doc, d, secs, lead, support ORDER BY d.source
-WITH a, collect(CASE WHEN doc IS NULL THEN null ELSE
+WITH a, via_group, doc, d, secs, lead, support ORDER BY d.source
+WITH a, via_group, collect(CASE WHEN doc IS NULL THEN null ELSE
                   {doc_id: doc, source: d.source, title: d.title, lead: lead, support: support} END) AS documents,
      collect(CASE WHEN doc IS NULL THEN [] ELSE secs END) AS secs,
      toInteger(sum(lead)) AS lead, toInteger(sum(support)) AS support
-WITH a, documents, secs, lead, support, [(a)-[:LEADS|SUPPORTS]->(own:Task) | own.id] AS own
-OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)-[:LEADS|SUPPORTS]->(gt:Task)
-WITH a, documents, secs, lead, support, count(DISTINCT CASE WHEN gt.id IN own THEN null ELSE gt.id END) AS via_group
 RETURN a.id AS id, a.name AS name, a.jurisdiction AS jurisdiction, a.type AS type,
        coalesce(a.aliases, []) AS aliases, coalesce(a.written, []) AS written,
        reduce(acc = [], n IN [(m:Agency)-[:MEMBER_OF]->(a) | m.name] | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS members,

@@ -9,30 +9,22 @@
 // example: {"a": "市卫健委", "b": "市民政局"}
 MATCH (x:Agency)
 WHERE x.name = $a OR $a IN coalesce(x.aliases, [])
-OPTIONAL MATCH (x)-[:MEMBER_OF]->(gx:Agency)
-WITH collect(DISTINCT x) AS aunits, collect(DISTINCT gx) AS agroups
-MATCH (y:Agency)
+WITH x
+MATCH (x)-[hx:HOLDS]->(t)
+WITH t, collect(hx) AS ahs
+MATCH (y:Agency)-[hy:HOLDS]->(t)
 WHERE y.name = $b OR $b IN coalesce(y.aliases, [])
-OPTIONAL MATCH (y)-[:MEMBER_OF]->(gy:Agency)
-WITH aunits, agroups, collect(DISTINCT y) AS bunits, collect(DISTINCT gy) AS bgroups
-UNWIND aunits + agroups AS h
-MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
-WITH t, aunits, bunits, bgroups,
-     collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
-              via: CASE WHEN h IN aunits THEN null ELSE h.name END}) AS ahits
-WITH t, ahits, [(k:Agency)-[rb:LEADS|SUPPORTS]->(t) WHERE k IN bunits OR k IN bgroups |
-                {role: CASE type(rb) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
-                 via: CASE WHEN k IN bunits THEN null ELSE k.name END}] AS bhits
-WHERE size(bhits) > 0
-WITH t, ahits, bhits, [h IN ahits WHERE h.via IS NULL] AS adirect, [h IN bhits WHERE h.via IS NULL] AS bdirect
-WITH t, ahits, bhits, adirect, bdirect,
-     CASE WHEN any(h IN adirect WHERE h.role = 'lead') THEN 'lead' WHEN size(adirect) > 0 THEN 'support'
-          WHEN any(h IN ahits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS role,
-     CASE WHEN any(h IN bdirect WHERE h.role = 'lead') THEN 'lead' WHEN size(bdirect) > 0 THEN 'support'
-          WHEN any(h IN bhits WHERE h.role = 'lead') THEN 'lead' ELSE 'support' END AS other_role
-WITH t, role, other_role,
-     CASE WHEN size(adirect) > 0 THEN null ELSE reduce(v = null, x IN ahits | CASE WHEN x.role = role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS via,
-     CASE WHEN size(bdirect) > 0 THEN null ELSE reduce(v = null, x IN bhits | CASE WHEN x.role = other_role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS other_via
+WITH t, ahs, collect(hy) AS bhs
+WITH t, any(y IN ahs WHERE y.dl) AS adl, any(y IN ahs WHERE y.ds) AS ads,
+     reduce(v = null, y IN ahs | CASE WHEN y.vl IS NOT NULL AND (v IS NULL OR y.vl < v) THEN y.vl ELSE v END) AS avl,
+     reduce(v = null, y IN ahs | CASE WHEN y.vs IS NOT NULL AND (v IS NULL OR y.vs < v) THEN y.vs ELSE v END) AS avs,
+     any(y IN bhs WHERE y.dl) AS bdl, any(y IN bhs WHERE y.ds) AS bds,
+     reduce(v = null, y IN bhs | CASE WHEN y.vl IS NOT NULL AND (v IS NULL OR y.vl < v) THEN y.vl ELSE v END) AS bvl,
+     reduce(v = null, y IN bhs | CASE WHEN y.vs IS NOT NULL AND (v IS NULL OR y.vs < v) THEN y.vs ELSE v END) AS bvs
+WITH t, CASE WHEN adl THEN 'lead' WHEN ads THEN 'support' WHEN avl IS NOT NULL THEN 'lead' ELSE 'support' END AS role,
+     CASE WHEN adl OR ads THEN null WHEN avl IS NOT NULL THEN avl ELSE avs END AS via,
+     CASE WHEN bdl THEN 'lead' WHEN bds THEN 'support' WHEN bvl IS NOT NULL THEN 'lead' ELSE 'support' END AS other_role,
+     CASE WHEN bdl OR bds THEN null WHEN bvl IS NOT NULL THEN bvl ELSE bvs END AS other_via
 ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks, collect([role, via, other_role, other_via]) AS marks
 WITH tasks, marks, size(tasks) AS total

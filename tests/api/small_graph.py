@@ -6,6 +6,7 @@ city target and two district targets that roll up into it.
 
 from __future__ import annotations
 
+from graph import derived
 from graph.store import GraphStore
 
 API_KEY = "test-key-123"  # the upload key of the keyed test server
@@ -107,3 +108,4 @@ def write_small_graph(store: GraphStore) -> None:
     st.append((("MATCH (c:Task {id: 't-ja1'}), (p:Task {id: 't-202'}) CREATE (c)-[:ROLLS_UP_TO {method: 'test',"
                " confidence: 0.8}]->(p)"), {}))
     store.write(st)
+    derived.refresh(store)  # as the loaders do after writing
