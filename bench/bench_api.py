@@ -6,7 +6,11 @@ against the same catalogue queries run in-process on the store; reported as rati
 
 Each data set (the samples; the synthetic corpus N× their size from bench.generate) is loaded into a
 fresh embedded FalkorDB in a temporary folder. The API runs as a separate uvicorn process on a free
-loopback port, reaching the same embedded server. Writes bench/results/api.json and prints a table.
+loopback port (two workers, as `dutygraph serve`), reaching the same embedded server. HTTP answers are
+cached per graph version (api/cache.py), so HTTP figures after the warm-up are cache hits; in-process
+figures run the catalogue query every time. Throughput: wrk (30 s, 2 threads, 32 connections) on the
+issue's URLs (samples: unit task list, search, /health; corpus: unit and district task lists).
+Writes bench/results/api.json and prints a table.
 Loading the 100× corpus takes about an hour on a busy 2-core machine; `--data` measures a graph loaded
 once beforehand.
 """
@@ -16,6 +20,8 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -38,6 +44,9 @@ from loaders.pipeline import load_paths
 
 RESULTS = Path(__file__).parent / "results"
 GRAPH = "bench_api"
+WORKERS = 2  # as `dutygraph serve`
+# throughput under wrk (Debian's package, `make wrk`): the issue's targets, requests per second
+THROUGHPUT = {"/agencies/市卫健委/tasks?role=lead": 500, "/tasks?q=卫生": 500, "/health": 2000}
 
 
 def lookups(store: GraphStore, catalogue: Catalogue) -> list[tuple[str, str, str, dict[str, Any]]]:
@@ -99,6 +108,33 @@ def measure(call: Callable[[], Any], *, requests: int, clients: int) -> dict[str
             "mean_ms": statistics.fmean(latencies), "rps": len(latencies) / wall, "n": len(latencies)}
 
 
+def wrk(url: str, *, seconds: int = 30, threads: int = 2, connections: int = 32) -> dict[str, Any]:
+    """`wrk -t2 -c32 -d30s --latency` on one URL: requests/s, p50/p99 (ms), errors (socket + non-2xx)."""
+    out = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+                         capture_output=True, text=True, check=True, timeout=seconds + 60).stdout
+
+    def ms(label: str) -> float:
+        m = re.search(rf"^\s*{label}\s+([\d.]+)(us|ms|s)\s*$", out, re.MULTILINE)
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)] if m else float("nan")
+
+    errors = sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", out))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "p50_ms": ms("50%"),
+            "p99_ms": ms("99%"), "errors": errors + (int(non2xx.group(1)) if non2xx else 0)}
+
+
+def throughput(api_url: str, paths: dict[str, int], seconds: int) -> dict[str, Any]:
+    """wrk on each path after one warm-up request, with the load average before each run."""
+    if not shutil.which("wrk"):
+        return {"skipped": "wrk is not installed (make wrk)"}
+    rows = {}
+    for path, target in paths.items():
+        url = api_url + quote(path, safe="/?=&")
+        httpx.get(url, timeout=120).raise_for_status()
+        rows[path] = {"load_average": os.getloadavg()[0], **wrk(url, seconds=seconds), "target_rps": target}
+    return rows
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -116,7 +152,7 @@ class ApiProcess:
         env.pop("FALKORDB_URL", None)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-             "--port", str(self.port), "--log-level", "warning", "--no-access-log"],
+             "--port", str(self.port), "--workers", str(WORKERS), "--log-level", "warning", "--no-access-log"],
             cwd=REPO_ROOT, env=env,
         )
 
@@ -143,7 +179,12 @@ class ApiProcess:
             self.proc.wait()
 
 
-def bench_dataset(files: list[Path], *, clients: int, requests: int) -> dict[str, Any]:
+# at 100x: unit task lists at >= 100 requests/s
+THROUGHPUT_CORPUS = {"/agencies/市卫健委/tasks?role=lead": 100, "/districts/江岸区/tasks": 100}
+
+
+def bench_dataset(files: list[Path], *, clients: int, requests: int, wrk_paths: dict[str, int] | None = None
+                  ) -> dict[str, Any]:
     """Load `files` into a fresh embedded store in a temporary folder, then measure."""
     with tempfile.TemporaryDirectory(prefix="dutygraph-bench-api-") as tmp:
         data = Path(tmp)
@@ -153,13 +194,14 @@ def bench_dataset(files: list[Path], *, clients: int, requests: int) -> dict[str
             t0 = time.perf_counter()
             results = load_paths(store=store, paths=files)
             load_s = time.perf_counter() - t0
-            report = bench_store(store, data, GRAPH, clients=clients, requests=requests)
+            report = bench_store(store, data, GRAPH, clients=clients, requests=requests, wrk_paths=wrk_paths)
         finally:
             store.close()
     return {"files": len(files), "failed": sum(r.status == "failed" for r in results), "load_s": load_s, **report}
 
 
-def bench_store(store: GraphStore, data: Path, graph: str, *, clients: int, requests: int) -> dict[str, Any]:
+def bench_store(store: GraphStore, data: Path, graph: str, *, clients: int, requests: int,
+                wrk_paths: dict[str, int] | None = None, wrk_seconds: int = 30) -> dict[str, Any]:
     """Measure every lookup over HTTP (API process on the same data folder and graph) and in-process."""
     counts = store.counts()
     catalogue = Catalogue.load(Settings().dutygraph_queries)
@@ -191,20 +233,22 @@ def bench_store(store: GraphStore, data: Path, graph: str, *, clients: int, requ
                 "ratio_p99": http["p99_ms"] / inproc["p99_ms"],
                 "ratio_rps": inproc["rps"] / http["rps"],
             }
+        wrk_rows = throughput(api.url, wrk_paths, wrk_seconds) if wrk_paths else {}
     return {"Task": counts.get("Task", 0), "Agency": counts.get("Agency", 0),
-            "Document": counts.get("Document", 0), "lookups": rows}
+            "Document": counts.get("Document", 0), "lookups": rows, "throughput": wrk_rows}
 
 
 def run(*, scale: float, clients: int, requests: int, skip_corpus: bool, corpus_dir: Path | None
         ) -> dict[str, Any]:
     samples = sorted((REPO_ROOT / "data" / "samples").glob("*.txt"))
     report = {"clients": clients, "requests": requests,
-              "samples": bench_dataset(samples, clients=clients, requests=requests)}
+              "samples": bench_dataset(samples, clients=clients, requests=requests, wrk_paths=THROUGHPUT)}
     if not skip_corpus:
         from bench.generate import fresh_corpus, generate
 
         corpus = (sorted(corpus_dir.glob("*.txt")) or generate(corpus_dir, scale)) if corpus_dir else fresh_corpus(scale)
-        report[f"corpus_{scale:g}x"] = bench_dataset(corpus, clients=clients, requests=max(clients, requests // 4))
+        report[f"corpus_{scale:g}x"] = bench_dataset(corpus, clients=clients, requests=max(clients, requests // 4),
+                                                       wrk_paths=THROUGHPUT_CORPUS)
     return report
 
 
@@ -212,7 +256,7 @@ def run_existing(data: Path, graph: str, *, clients: int, requests: int) -> dict
     """Measure a graph that is already loaded in the embedded server of `data`."""
     store = open_store(Settings(dutygraph_data=data, dutygraph_graph=graph, neo4j_uri=None, falkordb_url=None))
     try:
-        result = bench_store(store, data, graph, clients=clients, requests=requests)
+        result = bench_store(store, data, graph, clients=clients, requests=requests, wrk_paths=THROUGHPUT_CORPUS)
     finally:
         store.close()
     return {"clients": clients, "requests": requests, graph: {"files": result["Document"], "load_s": 0.0, **result}}
@@ -232,6 +276,10 @@ def print_report(report: dict[str, Any]) -> None:
             print(f"{label:28} {r['rows']:>5} {h['p50_ms']:>9.2f} {h['p99_ms']:>8.2f} {h['rps']:>7.1f} | "
                   f"{i['p50_ms']:>10.2f} {i['p99_ms']:>8.2f} {i['rps']:>7.1f} | {r['ratio_p50']:>6.2f} "
                   f"{r['ratio_p99']:>6.2f} {r['ratio_rps']:>6.2f}")
+        for path, w in data.get("throughput", {}).items():
+            if isinstance(w, dict):
+                print(f"wrk {path}: {w['rps']:.0f} req/s (target {w['target_rps']}), p50 {w['p50_ms']:.1f} ms, "
+                      f"p99 {w['p99_ms']:.1f} ms, errors {w['errors']}, load average {w['load_average']:.2f}")
 
 
 def main() -> None:
