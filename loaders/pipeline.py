@@ -32,6 +32,7 @@ MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load 
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}  # their lines can be measured before decoding
 
 DOCUMENTS = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.loader AS loader"
+PLACES = "MATCH (d:Document) RETURN d.source AS source, d.jurisdiction AS jurisdiction"
 
 EXISTING_TASKS = """
 MATCH (t:Task)
@@ -151,7 +152,7 @@ class Loader:
         self.store = store
         self.resolver = resolver or Resolver.default()
         self.limits = limits or Limits.from_settings()
-        self.linker = rollups.Linker()
+        self.linker = self._new_linker()
         self._docs: dict[str, tuple[str, str | None]] | None = None  # doc id -> (file name, loader version)
         self._tasks: dict[str, list[Task]] = {}  # doc id -> its tasks in the graph
         self._copies = duplicates.SignatureIndex()
@@ -265,6 +266,8 @@ class Loader:
         if not plan.docs:
             return [r for r in results if r]  # type: ignore[misc]
         gone = {t.id for d in plan.earlier for t in self._tasks.get(d, [])}
+        for d in plan.docs:
+            self.linker.places[d.source] = d.parsed.document.jurisdiction or ""
         decided = self.linker.update([t for d in plan.docs for t in d.parsed.tasks], gone)
         gone |= {i.id for d in plan.earlier for t in self._tasks.get(d, []) for i in t.indicators}
         # Replacing a document drops every edge into it: the children that had one are decided again.
@@ -403,7 +406,8 @@ class Loader:
                 edge = (r["child"], r["parent"], r["kind"], r["method"], r["confidence"])
                 self._edges.setdefault(r["owner"], set()).add(edge)
                 self._into[r["parent"]].add(r["owner"])
-        self.linker = rollups.Linker()
+        self.linker = self._new_linker()
+        self.linker.places = {r["source"]: r["jurisdiction"] or "" for r in self.store.read(PLACES)}
         self.linker.update([t for ts in tasks.values() for t in ts], decide=False)
         self._docs, self._tasks, self._copies = current, tasks, copies
         return current
@@ -444,6 +448,10 @@ class Loader:
             edges = self._edges.get(owner)
             if edges:
                 edges -= {e for e in edges if e[1] == parent}
+
+    def _new_linker(self) -> rollups.Linker:
+        resolver = self.resolver
+        return rollups.Linker(city_of=lambda place: resolver.city if resolver.district_info(place) else None)
 
     def _forget_edges(self, owner: str) -> None:
         for edge in self._edges.pop(owner, set()):

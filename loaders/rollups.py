@@ -5,7 +5,8 @@ so numbering, digits and punctuation do not count). Two measures are used:
   dice(a, b)     = 2|A∩B| / (|A|+|B|)       — for titles of similar length ("加强优生优育服务" / "加强生育全程服务")
   overlap(a, b)  = |A∩B| / min(|A|, |B|)    — for texts where one is a shortened copy of the other
 
-Rules (child → parent; parents are always city-level, jurisdiction 武汉市):
+Rules (child → parent; parents are city- or province-level tasks of the child's enclosing place: a city's
+own, a district's or county's city from place data or from the child's own city-level document):
   district_row  a district list row (附件2) → the city table row (附件1) of the same category ("幼有所育",
                 ignoring its numbering) with the closest title and text; if no city row is close, the closest
                 city measure.                                     method "category+title"  / "subject→measure"
@@ -42,11 +43,12 @@ import re
 import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
-from graph.model import CITY, LOW_CONFIDENCE, Indicator, RollUp, Task
+from graph.model import LOW_CONFIDENCE, Indicator, RollUp, Task
+from loaders.places import level_of
 
 MIN_CONFIDENCE = 0.40
 TARGET_MIN = 0.45  # task→2025 target: one-line tasks need a clearer subject match
@@ -79,7 +81,9 @@ class Linker:
     posting list changed, those of a category whose rows are all scored and changed.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, city_of: Callable[[str], str | None] | None = None) -> None:
+        self.city_of = city_of or (lambda _: None)  # a district's or county's city, from place data
+        self.places: dict[str, str] = {}  # document (file name) → its jurisdiction, as the loader read it
         self.tasks: dict[str, Task] = {}  # every task the indexes hold, by id
         self.parents: dict[str, Task] = {}
         self.children: dict[str, Task] = {}
@@ -142,6 +146,17 @@ class Linker:
                 dirty |= self.candidate_in.get(p, set())
         dirty &= self.children.keys()
         return {cid: self.decide(self.children[cid]) for cid in sorted(dirty)}
+
+    def enclosing(self, child: Task) -> str:
+        """The place whose documents the child rolls up to: a city's own; a district's or county's city (place
+        data, else the child's own document when that is a city's or province's); "" when not known."""
+        if _city_level(child):
+            return child.jurisdiction
+        city = self.city_of(child.jurisdiction)
+        if city:
+            return city
+        own = self.places.get(_source(child), "")
+        return own if _level(own) in ("city", "province") else ""
 
     def owner(self, child_id: str) -> str:
         """The task whose decision a roll-up of `child_id` is: the task itself, or an indicator's task."""
@@ -210,7 +225,7 @@ class Linker:
 
     def decide(self, child: Task) -> list[RollUp]:
         """The child's roll-ups against every parent the indexes hold."""
-        view = _View(self)
+        view = _View(self, child)
         links = _link_task(child, view)[:MAX_PARENTS]
         out = _dedupe(links + _link_indicators(child, links, view))
         return sorted(out, key=lambda r: (r.child_id, r.parent_id))
@@ -284,9 +299,13 @@ def _is_row(t: Task) -> bool:
 class _View:
     """What the rules read: candidates, category rows, tasks by id, per-document bigram counts."""
 
-    def __init__(self, linker: Linker):
+    def __init__(self, linker: Linker, child: Task):
         self.linker = linker
         self._cands: dict[str, list[Task]] = {}
+        self.place = linker.enclosing(child)  # parents must be of this place ("" when not known)
+
+    def _here(self, tasks: Iterable[Task]) -> list[Task]:
+        return [t for t in tasks if t.jurisdiction == self.place] if self.place else list(tasks)
 
     def get(self, task_id: str) -> Task | None:
         return self.linker.parents.get(task_id)
@@ -294,19 +313,19 @@ class _View:
     def candidates_for(self, child: Task) -> list[Task]:
         found = self._cands.get(child.id)
         if found is None:
-            found = self._cands[child.id] = self.linker.candidates(child)
+            found = self._cands[child.id] = self._here(self.linker.candidates(child))
         return found
 
     def same_indicators(self, child: Task) -> list[Task]:
         """Parents holding an indicator of the same name and unit as one of the child's."""
         index = self.linker.indicator_parents
         ids = set().union(*(index.get(k, set()) for k in _indicator_keys(child)))
-        return [self.linker.parents[i] for i in sorted(ids)]
+        return self._here(self.linker.parents[i] for i in sorted(ids))
 
     def in_category(self, category: str, source: str | None = None) -> list[Task]:
         by_source = self.linker.rows.get(category, {})
         ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
-        return [self.linker.parents[i] for i in sorted(ids)]
+        return self._here(self.linker.parents[i] for i in sorted(ids))
 
     def row_count(self, category: str) -> int:
         return self.linker._row_count(category)
@@ -388,7 +407,7 @@ def _f(task: Task) -> _Features:
 
 
 def _is_parent(t: Task) -> bool:
-    return t.jurisdiction == CITY and (t.kind == "measure" or bool(t.title))
+    return _city_level(t) and (t.kind == "measure" or bool(t.title))
 
 
 def _source(t: Task) -> str:
@@ -396,7 +415,17 @@ def _source(t: Task) -> str:
 
 
 def _is_child(t: Task) -> bool:
-    return t.kind != "measure" and (t.jurisdiction != CITY or t.kind in ("task", "district_row", "indicator"))
+    return t.kind != "measure" and (not _city_level(t) or t.kind in ("task", "district_row", "indicator"))
+
+
+@functools.lru_cache(maxsize=4096)
+def _level(jurisdiction: str) -> str:
+    return level_of(jurisdiction)
+
+
+def _city_level(t: Task) -> bool:
+    """A city's or a province's task: a parent others roll up to (districts and counties roll up)."""
+    return _level(t.jurisdiction) in ("city", "province")
 
 
 _DEFAULT = Linker()
@@ -406,12 +435,12 @@ _DEFAULT = Linker()
 
 def _link_task(child: Task, parents: _View) -> list[RollUp]:
     """Roll-ups of `child` into `parents`, best first."""
-    if child.jurisdiction != CITY and child.kind == "district_row":
+    if not _city_level(child) and child.kind == "district_row":
         return _district_row(child, parents)
-    if child.jurisdiction == CITY and child.kind != "measure" and child.title:
+    if _city_level(child) and child.kind != "measure" and child.title:
         return _best_per_source(child, [p for p in parents.candidates_for(child) if p.kind == "measure"],
                                 _measure_score, "row→measure", MIN_CONFIDENCE)
-    if child.jurisdiction == CITY and child.kind == "task" and not child.title:
+    if _city_level(child) and child.kind == "task" and not child.title:
         targets = [p for p in parents.candidates_for(child)
                    if _source(p) != _source(child) and (_f(p).target_year or 0) >= 2025]
         return _best_per_source(child, targets, _target_scorer(parents), "task→2025 target", TARGET_MIN)
@@ -432,7 +461,7 @@ def _category_rows(child: Task, parents: _View, *, own: bool = False) -> list[Ta
     """City rows of the child's category (only those of its own document with `own`)."""
     category = _f(child).category
     rows = [p for p in parents.in_category(category, _source(child) if own else None)
-            if p.kind != "measure" and p.id != child.id and p.jurisdiction == CITY]
+            if p.kind != "measure" and p.id != child.id]
     if len(rows) > CATEGORY_SCAN:
         near = {p.id for p in parents.candidates_for(child)}
         rows = [p for p in rows if p.id in near]
@@ -512,9 +541,9 @@ def _link_indicators(child: Task, task_links: list[RollUp], parents: _View) -> l
         return []
     linked_parents = {r.parent_id for r in task_links}
     preferred = [t for t in (parents.get(i) for i in sorted(linked_parents)) if t is not None]
-    if child.jurisdiction == CITY and not preferred:
+    if _city_level(child) and not preferred:
         return []
-    pool = preferred if child.jurisdiction == CITY else preferred + [
+    pool = preferred if _city_level(child) else preferred + [
         p for p in parents.candidates_for(child) + parents.same_indicators(child) if p.id not in linked_parents
     ]
     by_unit: dict[str, list[tuple[str, Indicator, Task]]] = defaultdict(list)

@@ -177,3 +177,19 @@ def test_reloading_the_city_document_links_its_district_rows_again() -> None:
     first = edges(rollups.link([D_YOU, D_KUN], CITY_ROWS))
     again = edges(rollups.link(CITY_ROWS, [D_YOU, D_KUN]))  # 000 loaded again: its rows are new once more
     assert first == again and first
+
+
+def test_a_district_rolls_up_to_its_own_city_only() -> None:
+    """Two cities' gazettes with the same 附件1 row; each city's district list rolls up to its own city's row
+    (the district's city from place data, here given by `city_of`), never to the other's."""
+    anshan_row = task("anshan_gazette", "2", ROW2.text, title=ROW2.title, category=ROW2.category,
+                      jurisdiction="鞍山市")
+    lishan = task("lishan_list", "1", D_KUN.text, kind="district_row", jurisdiction="立山区", title=D_KUN.title,
+                  category=D_KUN.category)
+    jiangan = task("jiangan_list", "1", D_KUN.text, kind="district_row", jurisdiction="江岸区", title=D_KUN.title,
+                   category=D_KUN.category)
+    linker = rollups.Linker(city_of={"立山区": "鞍山市", "江岸区": CITY}.get)
+    linker.places.update({"anshan_gazette": "鞍山市", "lishan_list": "立山区", "jiangan_list": "江岸区"})
+    found = linker.link([lishan, jiangan], [*CITY_ROWS, anshan_row])
+    task_edges = {(r.child_id, r.parent_id) for r in found if r.kind == "task"}
+    assert task_edges == {(lishan.id, anshan_row.id), (jiangan.id, ROW2.id)}
