@@ -1,12 +1,14 @@
 """How fast the UI draws, measured in headless Debian Chromium against a real server.
 
-    python -m bench.bench_ui [--runs 5] [--scale 10] [--skip-explore]
+    python -m bench.bench_ui [--runs 5] [--scale 10] [--skip-explore] [--data DIR --graph NAME]
 
 1. The busiest agency's page (by /stats/workload) over the samples: time from navigation start to the
    task lists being rendered and to the first drawing of the ego graph (median of --runs).
 2. The explorer with up to 5,000 tasks from a synthetic corpus (--scale × the samples): time to the
    first drawing, node count, and the time one zoom redraw takes once the layout has settled — for the
    default view (aggregated by unit above 1,500 nodes) and for the raw view of every task.
+3. With --data, both again on a graph already loaded (the 100× corpus): the busiest agency's page (its
+   first visit, before the API has cached the answers, and the median) and the explorer.
 Writes bench/results/ui.json.
 """
 
@@ -38,34 +40,41 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 @contextmanager
 def served(paths: list[Path]) -> Iterator[str]:
     """A fresh embedded store holding `paths`, served by uvicorn on a free port; yields the origin."""
+    with tempfile.TemporaryDirectory(prefix="dutygraph-bench-ui-") as data, \
+            served_store(Settings(dutygraph_data=Path(data)), paths) as origin:
+        yield origin
+
+
+@contextmanager
+def served_store(settings: Settings, paths: list[Path] | None = None) -> Iterator[str]:
+    """The graph of `settings` (after loading `paths`, if any) served by uvicorn on a free port."""
     import socket
 
     import uvicorn
 
     from api.app import create_app
 
-    with tempfile.TemporaryDirectory(prefix="dutygraph-bench-ui-") as data:
-        settings = Settings(dutygraph_data=Path(data))
-        store = open_store(settings)
-        try:
-            store.ensure_schema()
+    store = open_store(settings)
+    try:
+        store.ensure_schema()
+        if paths:
             load_paths(store=store, paths=paths)
-            with socket.socket() as s:
-                s.bind(("127.0.0.1", 0))
-                port = s.getsockname()[1]
-            server = uvicorn.Server(uvicorn.Config(create_app(settings, store=store), host="127.0.0.1",
-                                                   port=port, log_level="warning"))
-            thread = threading.Thread(target=server.run, daemon=True)
-            thread.start()
-            while not server.started:
-                time.sleep(0.05)
-            try:
-                yield f"http://127.0.0.1:{port}"
-            finally:
-                server.should_exit = True
-                thread.join(10)
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        server = uvicorn.Server(uvicorn.Config(create_app(settings, store=store), host="127.0.0.1",
+                                               port=port, log_level="warning"))
+        thread = threading.Thread(target=server.run, daemon=True)
+        thread.start()
+        while not server.started:
+            time.sleep(0.05)
+        try:
+            yield f"http://127.0.0.1:{port}"
         finally:
-            store.close()
+            server.should_exit = True
+            thread.join(10)
+    finally:
+        store.close()
 
 
 def agency_page(browser, origin: str, runs: int) -> dict[str, Any]:
@@ -84,6 +93,7 @@ def agency_page(browser, origin: str, runs: int) -> dict[str, Any]:
     return {
         "agency": name,
         "tasks": rows[0].get("total"),
+        "graph_ms_first": samples[0]["dg-graph"],  # the first visit: answers not cached yet
         "graph_nodes": samples[0]["nodes"],
         "lists_ms_median": statistics.median(s["dg-list"] for s in samples),
         "graph_data_ms_median": statistics.median(s["dg-graph-data"] for s in samples),
@@ -125,6 +135,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scale", type=float, default=10)
     parser.add_argument("--skip-explore", action="store_true")
+    parser.add_argument("--data", type=Path, help="also measure the graph already loaded in this data folder "
+                                                  "(e.g. the 100x corpus, loaded once with `dutygraph load`)")
+    parser.add_argument("--graph", default="dutygraph", help="graph name with --data")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -136,6 +149,11 @@ def main() -> None:
             with served(samples) as origin:
                 report["busiest_agency_page"] = agency_page(browser, origin, args.runs)
                 report["explore_samples"] = explorer(browser, origin, 5000)
+            if args.data:
+                settings = Settings(dutygraph_data=args.data.resolve(), dutygraph_graph=args.graph)
+                with served_store(settings) as origin:
+                    report["busiest_agency_page_data"] = agency_page(browser, origin, args.runs)
+                    report["explore_data"] = explorer(browser, origin, 5000)
             if not args.skip_explore:
                 from bench.generate import generate
 

@@ -8,34 +8,28 @@
 // param: offset: int = 0 — 跳过前多少条（分页）
 // param: limit: int = 100000 — 最多返回多少条（分页）
 // example: {"district": "江岸区"}
-MATCH (u:Agency)
-WITH u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
-WHERE u.jurisdiction = $district OR u.name = $district + '人民政府' OR $district IN districts
-OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:Agency)
-WITH collect(DISTINCT u) AS units, collect(DISTINCT g) AS groups
-WITH units, groups, units + groups AS holders
-UNWIND CASE WHEN size(holders) = 0 THEN [null] ELSE holders END AS h
-OPTIONAL MATCH (h)-[:LEADS|SUPPORTS]->(x:Task)
-WITH units, groups, collect(DISTINCT x.id) AS ids
-OPTIONAL MATCH (j:Task {jurisdiction: $district})
-WITH units, groups, ids, collect(j.id) AS own
-UNWIND ids + own AS tid
-WITH DISTINCT units, groups, tid
-MATCH (t:Task {id: tid})
+CALL {
+  MATCH (u:Agency)
+  WITH u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
+  WHERE u.jurisdiction = $district OR u.name = $district + '人民政府' OR $district IN districts
+  WITH u
+  MATCH (u)-[x:HOLDS]->(t)
+  RETURN t, x.dl AS dl, x.ds AS ds, x.vl AS vl, x.vs AS vs, u.name AS unit
+  UNION ALL
+  MATCH (t:Task {jurisdiction: $district})
+  RETURN t, null AS dl, null AS ds, null AS vl, null AS vs, null AS unit
+}
+WITH t, dl, ds, vl, vs, unit
 WHERE ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
-WITH t, [(k:Agency)-[r:LEADS|SUPPORTS]->(t) WHERE k IN units OR k IN groups |
-         {role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
-          via: CASE WHEN k IN units THEN null ELSE k.name END, unit: k.name}] AS hits
-WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
-WITH t, hits, direct,
-     CASE WHEN size(hits) = 0 THEN null
-          WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
-          WHEN size(direct) > 0 THEN 'support'
-          WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
-          ELSE 'support' END AS role
-WITH t, role,
-     CASE WHEN size(direct) > 0 OR size(hits) = 0 THEN null ELSE reduce(v = null, x IN hits | CASE WHEN x.role = role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS via,
-     reduce(acc = [], n IN [x IN direct | x.unit] | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS unit_names
+WITH t, collect(dl) AS dls, collect(ds) AS dss, collect(vl) AS vls, collect(vs) AS vss,
+     collect(CASE WHEN dl OR ds THEN unit END) AS names
+WITH t, size(dls) > 0 AS held, true IN dls AS dl, true IN dss AS ds,
+     reduce(v = null, n IN vls | CASE WHEN v IS NULL OR n < v THEN n ELSE v END) AS vl,
+     reduce(v = null, n IN vss | CASE WHEN v IS NULL OR n < v THEN n ELSE v END) AS vs, names
+WITH t, CASE WHEN NOT held THEN null WHEN dl THEN 'lead' WHEN ds THEN 'support' WHEN vl IS NOT NULL THEN 'lead'
+             ELSE 'support' END AS role,
+     CASE WHEN NOT held OR dl OR ds THEN null WHEN vl IS NOT NULL THEN vl ELSE vs END AS via,
+     reduce(acc = [], n IN names | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS unit_names
 ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks, collect([role, via, unit_names]) AS marks
 WITH tasks, marks, size(tasks) AS total
