@@ -101,6 +101,7 @@ class Linker:
         self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
         self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → children
         self._task_of: dict[str, str] = {}  # indicator id → its task
+        self._worst: dict[str, dict[bool, tuple[int, str] | None]] = {}  # child → last candidate per kind
 
     # ---- keeping the indexes ------------------------------------------------------------------------
 
@@ -132,8 +133,9 @@ class Linker:
         if not decide:
             return {}
         for g, head in before.items():
-            if self._head(g) != head:
-                dirty |= self.selecting.get(g, set())
+            after = self._head(g)
+            if after != head:
+                dirty |= self._moved(g, set(after) - set(head), set(head) - set(after), dirty)
         for k in named:
             dirty |= self.indicator_children.get(k, set())
         for c in categories:  # rows of other documents count only for a row whose own has none of its category
@@ -210,7 +212,28 @@ class Linker:
             self._unselect(t.id)
             for p in self._candidates_of.pop(t.id, ()):
                 self.candidate_in[p].discard(t.id)
+            self._worst.pop(t.id, None)
         self.candidate_in.pop(t.id, None)
+
+    def _moved(self, g: str, entered: set[str], left: set[str], dirty: set[str]) -> set[str]:
+        """Children selecting `g` whose candidates change now that `entered` joined its capped postings and
+        `left` dropped out: one of theirs left, or a newcomer shares enough bigrams to rank among them."""
+        out = set()
+        for c in self.selecting.get(g, ()):
+            if c in dirty:
+                continue
+            cands, worst = self._candidates_of.get(c), self._worst.get(c)
+            if cands is None or worst is None or not left.isdisjoint(cands):
+                out.add(c)
+                continue
+            selected = set(self._selected.get(c, ()))
+            for p in entered:
+                w = worst[self.parents[p].kind == "measure"]
+                shared = len(selected & _grams(self.parents[p]))
+                if w is None or shared > w[0] or (shared == w[0] and p < w[1]):
+                    out.add(c)
+                    break
+        return out
 
     def _head(self, g: str) -> tuple[str, ...]:
         return tuple(self.postings.get(g, ())[:POSTINGS])
@@ -254,7 +277,10 @@ class Linker:
         counts.pop(child.id, None)
         ranked = [i for _, i in sorted((-n, i) for i, n in counts.items())]
         measures = [i for i in ranked if self.parents[i].kind == "measure"][:MAX_CANDIDATES]
-        best = measures + [i for i in ranked if self.parents[i].kind != "measure"][:MAX_CANDIDATES]
+        others = [i for i in ranked if self.parents[i].kind != "measure"][:MAX_CANDIDATES]
+        best = measures + others
+        self._worst[child.id] = {kind: (counts[ids[-1]], ids[-1]) if len(ids) == MAX_CANDIDATES else None
+                                 for kind, ids in ((True, measures), (False, others))}
         old = self._candidates_of.get(child.id, ())
         for p in old:
             self.candidate_in[p].discard(child.id)
