@@ -12,6 +12,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import re
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, nullcontext
@@ -507,7 +509,20 @@ def load_bytes(
     *, store: GraphStore, data: bytes, source: str, resolver: Resolver | None = None, jurisdiction: str | None = None,
     replaces: str | None = None,
 ) -> LoadResult:
-    return Loader(store, resolver).load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
+    """One file into `store`. The loader is kept per store between calls (an API process loads one upload
+    after another): what it knows of the graph is re-read only when another writer changed the documents,
+    so one more document costs its own work, not the graph's."""
+    with _KEPT_LOCK:
+        kept = _KEPT.get(store)
+        if kept is None or kept[0].resolver is not (resolver or Resolver.default()):
+            kept = _KEPT[store] = (Loader(store, resolver), threading.Lock())
+    loader, lock = kept
+    with lock:
+        return loader.load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
+
+
+_KEPT: weakref.WeakKeyDictionary[GraphStore, tuple[Loader, threading.Lock]] = weakref.WeakKeyDictionary()
+_KEPT_LOCK = threading.Lock()
 
 
 Edge = batch.Edge
