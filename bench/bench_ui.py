@@ -83,7 +83,7 @@ def agency_page(browser, origin: str, runs: int) -> dict[str, Any]:
     name = rows[0]["name"]
     samples = []
     for _ in range(runs):
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page = browser.new_page(viewport={"width": 1400, "height": 900}, bypass_csp=True)  # waits use eval
         page.goto(f"{origin}/ui/agency/{quote(name)}")
         page.wait_for_function("window.DG_TIMING && window.DG_TIMING['dg-graph'] > 0", timeout=60_000)
         samples.append(page.evaluate("""() => ({...window.DG_TIMING,
@@ -105,7 +105,7 @@ def agency_page(browser, origin: str, runs: int) -> dict[str, Any]:
 
 def explorer(browser, origin: str, limit: int, aggregate: bool | None = None) -> dict[str, Any]:
     """The explorer's default view (aggregate=None: by unit above 1,500 nodes), then the raw view."""
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = browser.new_page(viewport={"width": 1400, "height": 900}, bypass_csp=True)  # waits use eval
     start = time.perf_counter()
     flag = "" if aggregate is None else f"&aggregate={int(aggregate)}"
     page.goto(f"{origin}/ui/explore?limit={limit}{flag}")
