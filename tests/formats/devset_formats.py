@@ -8,7 +8,7 @@ site (navigation, share bar, footer; the GBK documents as GBK pages) and, for do
 workbook saved as .xls by LibreOffice. Rows of tab- or
 `|`-separated cells become real tables in .docx, .html and .xlsx.
 
-Run:  python tests/formats/devset_formats.py [-v] [NAME…]   (prints the table; -v lists documents that differ)
+Run:  python tests/formats/devset_formats.py [-v] [--dir FOLDER] [NAME…]   (prints the table; -v lists documents that differ)
 """
 
 from __future__ import annotations
@@ -224,16 +224,18 @@ def soffice_convert(files: list[Path], to: str, outdir: Path) -> None:
     """All the files to `to` (pdf, xls) in one LibreOffice run (its own profile)."""
     from loaders.formats.office import soffice
 
+    if not files:
+        return  # soffice with no file to convert waits for one forever
     profile = (outdir / ".lo-profile").resolve().as_uri()
     subprocess.run([soffice(), f"-env:UserInstallation={profile}", "--headless", "--norestore",
                     "--convert-to", to, "--outdir", str(outdir), *map(str, files)],
-                   check=True, capture_output=True, timeout=900)
+                   check=True, capture_output=True, timeout=600)
 
 
-def build(folder: Path, names: list[str] | None = None) -> dict[str, dict[str, Path]]:
-    """document name → format → file, every file made in `folder`."""
+def build(folder: Path, names: list[str] | None = None, docs: Path = DOCS) -> dict[str, dict[str, Path]]:
+    """document name → format → file, every file made in `folder` from the documents in `docs`."""
     out: dict[str, dict[str, Path]] = {}
-    for path in annotation_paths():
+    for path in annotation_paths(docs):
         name = path.stem
         if names and not any(n in name for n in names):
             continue
@@ -287,11 +289,11 @@ class FormatScores:
                     yield name, fmt, by_format["txt"].f1, c.f1
 
 
-def score_formats(files: dict[str, dict[str, Path]]) -> FormatScores:
+def score_formats(files: dict[str, dict[str, Path]], docs: Path = DOCS) -> FormatScores:
     scores = FormatScores()
     for name, by_format in files.items():
-        annotation = load_annotation(DOCS / f"{name}.yaml")
-        txt = DOCS / f"{name}.txt"
+        annotation = load_annotation(docs / f"{name}.yaml")
+        txt = docs / f"{name}.txt"
         scores.per_doc[name] = {}
         for fmt, path in by_format.items():
             data = path.read_bytes()
@@ -319,9 +321,10 @@ def _refusing(txt: Path, annotation: dict):
 
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
-    names = [a for a in argv if not a.startswith("-")]
+    docs = Path(argv[argv.index("--dir") + 1]) if "--dir" in argv else DOCS
+    names = [a for a in argv if not a.startswith("-") and a != str(docs)]
     with tempfile.TemporaryDirectory(prefix="devset-formats-") as tmp:
-        scores = score_formats(build(Path(tmp), names))
+        scores = score_formats(build(Path(tmp), names, docs), docs)
     print(scores.table())
     if verbose:
         for name, fmt, base, got in scores.differing():
