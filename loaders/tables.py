@@ -161,27 +161,45 @@ def _touching_cells(cells: list[str], text: str, roles: list[str | None]) -> lis
     return cells
 
 
-def _vertical_header(lines: list[Line], i: int) -> int:
-    """The number of header cells written one per line from line i (0 if none)."""
-    roles: list[str] = []
+def _vertical_cells(lines: list[Line], i: int) -> list[tuple[int, int]]:
+    """Header cells written one per line from line i, as (first line, line after): a header word wrapped over
+    two lines ("责任" / "领导", "配合" / "单位") is one cell when the second piece names no role alone."""
+    cells: list[tuple[int, int]] = []
     k = i
-    while k < len(lines) and len(roles) < 12:
-        n = lines[k].norm.strip().strip("|｜").strip()
-        role = cell_role(n) if len(n) <= 16 else None
-        if role is None:
+    while k < len(lines) and len(cells) < 12:
+        n = _cell_norm(lines[k])
+        if k + 1 < len(lines) and len(n) <= 8:
+            nxt = _cell_norm(lines[k + 1])
+            if len(n + nxt) <= 16 and cell_role(n + nxt) and not cell_role(nxt):
+                cells.append((k, k + 2))
+                k += 2
+                continue
+        if len(n) > 16 or cell_role(n) is None:
             break
-        roles.append(role)
+        cells.append((k, k + 1))
         k += 1
+    return cells
+
+
+def _cell_norm(line: Line) -> str:
+    return line.norm.strip().strip("|｜").strip()
+
+
+def _vertical_header(lines: list[Line], i: int) -> int:
+    """The number of lines of a header whose cells are written one per line from line i (0 if none)."""
+    cells = _vertical_cells(lines, i)
+    roles = [cell_role("".join(_cell_norm(lines[k]) for k in range(a, b))) for a, b in cells]
     if len(roles) < 3 or roles[0] != "number" or not ({"text", "title"} & set(roles)):
         return 0
     if not ({"lead", "responsible", "support"} & set(roles)):
         return 0
-    return len(roles)
+    return cells[-1][1] - i
 
 
 def _vertical_table(lines: list[Line], i: int, width: int, out: list[Line]) -> int:
     """One cell per line: the header (width lines), then rows that start with their number."""
-    header = [(lines[k], lines[k].text.strip().strip("|｜").strip()) for k in range(i, i + width)]
+    header = [(lines[a], "".join(lines[k].text.strip().strip("|｜").strip() for k in range(a, b)))
+              for a, b in _vertical_cells(lines, i)]
     out.append(_joined(header))
     roles = [cell_role(normalise(c)) for _, c in header]
     i += width
