@@ -387,7 +387,11 @@ def bigrams(text: str) -> frozenset[str]:
     s = subject(text)
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
-    return frozenset(s[i:i + 2] for i in range(len(s) - 1))
+    shared = _SHARED_GRAMS
+    return frozenset(shared.setdefault(g, g) for g in (s[i:i + 2] for i in range(len(s) - 1)))
+
+
+_SHARED_GRAMS: dict[str, str] = {}  # one string object per bigram: a large graph holds millions of them
 
 
 def dice(a: frozenset[str], b: frozenset[str]) -> float:
@@ -424,8 +428,9 @@ def _f(task: Task) -> _Features:
         years = [i.year for i in task.indicators if i.year] + [int(y) for y in re.findall(r"(20\d\d)\s*年", task.text)]
         head = re.split(r"[。]", task.text, maxsplit=1)[0]
         title, text = bigrams(task.title), bigrams(task.text)
-        f = _Features(title, text, bigrams(head), category_key(task.category), max(years) if years else None,
-                      task.text, text | title)
+        f = _Features(title, text, bigrams(head) if task.kind == "measure" else frozenset(),  # only measures'
+                      category_key(task.category), max(years) if years else None, task.text,
+                      text | title if task.title else text)
         if len(_features) > 500_000:
             _features.clear()
         _features[task.id] = f
