@@ -45,7 +45,8 @@ LABEL = re.compile(rf"({_STEM_ALT}){_UNIT}\s*[:]\s*")
 _PERSON = (
     r"(?:(?:牵头|责任|分管|联系|主要|主管|包保|包抓|包联|分包|督办|挂点|领办)(?:[省市区县旗]级?|[省市区县旗]政府)?"
     r"(?:负责领导|领导|负责人|责任人|人)(?:姓名)?|"
-    r"项目责任人|责任人|联系人|联系电话|备注|责任科室)"
+    r"项目责任人|责任人|联系人|联系电话|备注|责任科室|"
+    r"(?:实际|目前|当前)?(?:完成|进展|推进|落实)情况|(?:目前|工作)进展)"  # a progress notice's report column
 )
 OTHER_LABEL = re.compile(rf"{_PERSON}\s*[:]\s*")
 LEADER_LABEL = re.compile(

@@ -1,4 +1,4 @@
-"""Tables flattened in the ways the genre's web and PDF copies show, read back as tasks with their units."""
+"""Layouts from independently annotated batches (tests/devset/blind*), read back as tasks with their units."""
 
 from loaders.parse import parse_bytes
 
@@ -18,4 +18,19 @@ def test_one_cell_per_line_with_header_words_wrapped():
     assert _units(text) == [
         ("1", ["某县教育局"], ["某县住建局", "某县财政局"]),
         ("2", ["某县交通运输局"], ["某县财政局"]),
+    ]
+
+
+def test_progress_column_ends_the_support_list():
+    """A progress notice prints every label on one line: 实际完成情况 after 配合单位 is a report, not a unit."""
+    text = (
+        "某市民生实事项目进展情况公示\n"
+        "1.新建社区食堂60家。 牵头领导：王某 责任单位：市民政局 项目责任人：李某 配合单位：市财政局、市商务局 "
+        "实际完成情况：已建成31家，完成年度目标的51.7%。\n"
+        "2.新增托位3000个。 牵头领导：王某 责任单位：市卫生健康委 项目责任人：周某 配合单位：市教育局 "
+        "进展情况：新增托位1620个。\n"
+    )
+    assert _units(text, "某市") == [
+        ("1", ["市民政局"], ["市财政局", "市商务局"]),
+        ("2", ["市卫生健康委"], ["市教育局"]),
     ]
