@@ -215,13 +215,16 @@ def _furniture(lines: list[_Line]) -> set[int]:
 _DEADLINE_START = re.compile(r"^(?:\d{4}年|\d{1,2}月|年底|年内|长期|持续)")
 
 
+_LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
+
+
 def _wrap_space(before: str, after: str) -> str:
     """What a wrap at the page width swallowed: a line break falls on a space and the space is not drawn.
-    Between two unit names it was one; before a deadline in a row aligned by spaces, a run of them."""
+    Between two unit names, or before a label, it was one; before a deadline in a row aligned by spaces, a run of them."""
     if "  " in before and _DEADLINE_START.match(after):
         return "  "
-    if _UNIT_END.search(before) and _UNIT_START.match(after):
-        return " "
+    if _UNIT_END.search(before) and _UNIT_START.match(after) or _LABEL_START.match(after) and before[-1:].isalnum():
+        return " "  # two unit names, or a label ("配合单位:") after text: a space is what separates them
     return ""
 
 
