@@ -215,7 +215,7 @@ def _furniture(lines: list[_Line]) -> set[int]:
 _DEADLINE_START = re.compile(r"^(?:\d{4}年|\d{1,2}月|年底|年内|长期|持续)")
 
 
-_LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
+_LABEL_START = re.compile(r"^[\u4e00-\u9fff]{2,6}(?:单位|部门|情况|时限|领导|责任人)[:：]")
 
 
 def _wrap_space(before: str, after: str) -> str:
