@@ -61,6 +61,11 @@ LABEL_LINE = re.compile(
     r"(?:部门分工|责任分工|任务分工|责任主体|落实单位))\s*[:]"
 )
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
+# A deadline printed after the unit list, in brackets or after a comma: "(10月底前完成)", ",2024年10月15日前完成".
+UNIT_DEADLINE = re.compile(
+    r"(?:\(\s*|[,;]\s*)((?:\d{4}年)?(?:\d{1,2}月(?:底|末|中旬|上旬|下旬|\d{1,2}日)?|年底|年内|全年|上半年|下半年|"
+    r"[一二三四]季度末?)[^()、,;]{0,12}?)\s*\)?$"
+)
 _OPEN, _CLOSE = "([〔【<〈《", ")]〕】>〉》"
 GROUP_START = re.compile(
     rf"[(\[【〔]\s*(?:[^()【】〔〕:,;。]{{1,10}}[,;]\s*|{_PERSON}\s*:[^()【】〔〕:;。]{{1,20}}[,;]\s*)?"
@@ -398,6 +403,10 @@ def _fill_parts(
         elif stem == "leader":
             att.leader = att.leader or (list_start, list_end)
         elif stem != "other":
+            due = UNIT_DEADLINE.search(norm, list_start, list_end)
+            if due and due.start() > list_start:  # "县民政局(11月底前)", "县住建局,2024年10月15日前完成"
+                att.deadline = att.deadline or (due.start(1), due.end(1))
+                list_end = due.start()
             att.parts.append(Part("lead", stem, list_start, list_end))
     _assign_roles(att.parts, doc_rule)
     att.rule = _rule_name(prefix, att.parts, doc_rule)

@@ -34,3 +34,20 @@ def test_progress_column_ends_the_support_list():
         ("1", ["市民政局"], ["市财政局", "市商务局"]),
         ("2", ["市卫生健康委"], ["市教育局"]),
     ]
+
+
+def test_deadline_in_the_unit_field_is_the_tasks_deadline():
+    """ "牵头单位：县民政局（11月底前）" — the bracket is when, not who."""
+    text = (
+        "某县为民办实事项目实施方案\n"
+        "1.新建日间照料中心12个。\n牵头单位：县民政局（11月底前）\n配合单位：县财政局\n"
+        "2.改造供热管网15公里。\n牵头单位：县住建局，2024年10月15日前完成\n配合单位：县热力公司\n"
+        "3.新增公益性岗位300个。\n牵头单位：县人社局\n配合单位：县财政局、县总工会（6月底前到岗）\n"
+    )
+    tasks = parse_bytes(text.encode(), "x.txt", jurisdiction="某县").tasks
+    assert [(t.number, [a.name for a in t.leads], [a.name for a in t.supports]) for t in tasks] == [
+        ("1", ["某县民政局"], ["某县财政局"]),
+        ("2", ["某县住建局"], ["某县热力公司"]),
+        ("3", ["某县人社局"], ["某县财政局", "某县总工会"]),
+    ]
+    assert [t.deadline for t in tasks] == ["11月底前", "2024年10月15日前完成", "6月底前到岗"]
