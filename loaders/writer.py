@@ -80,11 +80,13 @@ MERGE (a)-[:{rel}]->(b)
     for rel, label in (("MEMBER_OF", "Agency"), ("BRANCH_OF", "Agency"), ("IN_DISTRICT", "District"))
 }
 
+# The task was created by the same write (an earlier version is removed first), so the edge cannot exist yet:
+# CREATE, not MERGE, which would look through a busy unit's thousands of edges for each one.
 MERGE_ASSIGNMENTS = {
     rel: f"""
 UNWIND $rows AS r
 MATCH (a:Agency {{id: r.agency_id}}), (t:Task {{id: r.task_id}})
-MERGE (a)-[x:{rel}]->(t)
+CREATE (a)-[x:{rel}]->(t)
 SET x += r.props
 """
     for rel in ("LEADS", "SUPPORTS")
