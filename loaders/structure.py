@@ -319,6 +319,9 @@ class _Walker:
         if m and self.current is None:
             return
         continues_item = attribution.LABEL_LINE.match(n) or not _is_title_like(n)
+        if self.current is not None and self.current.kind == "numbered" and _closing_paragraph(self.current, line):
+            self.current = None  # "各牵头单位要于…报…督查室。" after a blank line ends the list, not its units
+            return
         if self.current is not None and self.current.kind == "numbered" and continues_item:
             self.current.lines.append(line)
             att = attribution.find_inline(n)
@@ -338,6 +341,23 @@ class _Walker:
             return
         if self.current is None and _ends_with_attribution(n):
             self.open_item("", line)  # an unnumbered paragraph that names its units is a task
+
+
+def _closing_paragraph(item: Item, line: Line) -> bool:
+    """A sentence set off by a blank line after the task's last label line is the document's, not the task's."""
+    last = item.lines[-1]
+    n = line.norm.strip()
+    return (
+        bool(attribution.LABEL_LINE.match(last.norm))
+        and line.line_start > last.line_end + 1
+        and n.endswith("。")
+        and len(n) > 12
+        and not attribution.LABEL_LINE.match(n)
+        and bool(_PREDICATE.search(n))
+    )
+
+
+_PREDICATE = re.compile(r"要|请|将|应当|须|每(?:月|季|年|周)")  # a sentence's verb, never in a unit list
 
 
 _RUN_IN_NUMBER = re.compile(r"(?<=[。;)】〕])\s*(\d{1,3})[.、](?!\d)")

@@ -51,3 +51,17 @@ def test_deadline_in_the_unit_field_is_the_tasks_deadline():
         ("3", ["某县人社局"], ["某县财政局", "某县总工会"]),
     ]
     assert [t.deadline for t in tasks] == ["11月底前", "2024年10月15日前完成", "6月底前到岗"]
+
+
+def test_closing_paragraph_after_the_last_task_is_no_unit():
+    """A blank line, then "各牵头单位要于…报…督查室。": the document's closing words, not the last task's units."""
+    text = (
+        "某区重点民生项目责任分工\n"
+        "1.新建社区食堂20家。\n牵头单位：区民政局\n责任单位：区财政局\n"
+        "2.改造农贸市场5个。\n牵头单位：区商务局\n责任单位：区市场监管局、区城管局\n"
+        "\n各牵头单位每季度末将进展情况报区政府督查室。\n"
+    )
+    assert _units(text, "某区") == [
+        ("1", ["区民政局"], ["区财政局"]),
+        ("2", ["区商务局"], ["区市场监管局", "区城管局"]),
+    ]
