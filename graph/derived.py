@@ -15,7 +15,7 @@ their HOLDS with them. Loaders call it after writing; it is idempotent.
 
 from __future__ import annotations
 
-from graph.store import GraphStore
+from graph.store import DutyGraphError, GraphStore
 
 CHUNK = 500  # tasks per statement
 UNIT_CHUNK = 10  # units per statement (a district government holds thousands of tasks)
@@ -86,6 +86,15 @@ def refresh(store: GraphStore, doc_ids: list[str] | None = None) -> dict[str, in
     for ids in _chunks(tasks):
         store.write([(HOLD_TASKS, {"ids": ids})])
     return {"tasks": len(tasks), "units": len(changed)}
+
+
+def refresh_after_load(store: GraphStore, doc_ids: list[str]) -> None:
+    """`refresh` for the loaders: a failure here (the server gone) must not turn documents already written
+    into failed ones; their holdings are made at the next refresh without doc ids (`dutygraph serve` start)."""
+    try:
+        refresh(store, doc_ids)
+    except DutyGraphError:
+        pass
 
 
 def _chunks(items: list, size: int = CHUNK) -> list[list]:

@@ -406,7 +406,10 @@ class FalkorDBStore:
         """After every write: move the version on (after the write, so a reader never caches the old graph
         under the new version). Each write is in the AOF already; rewrite it in the background once it has
         doubled (under the write lock, and waited for, so that no GRAPH.COPY forks meanwhile)."""
-        self._conn.incr(VERSION_KEY + self.graph_name)
+        try:
+            self._conn.incr(VERSION_KEY + self.graph_name)
+        except redis.RedisError:
+            pass  # the write is done; a server gone now is restarted, which readers notice (lost connections)
         if not self._persist_writes:
             return
         try:

@@ -280,7 +280,7 @@ class Loader:
         for d in plan.docs:
             results[d.n] = self._write_batches(plan, d)
         self._settle(plan)
-        derived.refresh(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
+        derived.refresh_after_load(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
         return results  # type: ignore[return-value]
 
     def _statements(self, d: batch.Doc) -> list[Statement]:
