@@ -35,7 +35,9 @@ MAX_REFUSED = 0  # documents main refuses although each holds attributed tasks (
 UNSEEN = DOCS.parent / "unseen"
 UNSEEN2 = DOCS.parent / "unseen2"
 UNSEEN3 = DOCS.parent / "unseen3"
-BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12), UNSEEN3: (0.995, 8)}  # folder: (F1 floor, documents)
+BLIND = DOCS.parent / "blind"  # annotated by independent hands (h9x, h9x2), never from loader output
+BLIND2 = DOCS.parent / "blind2"
+BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12), UNSEEN3: (0.995, 8), BLIND: (0.93, 20), BLIND2: (0.97, 15)}  # folder: (F1 floor, documents)
 
 
 @pytest.fixture(scope="module")
