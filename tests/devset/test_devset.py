@@ -37,7 +37,9 @@ UNSEEN2 = DOCS.parent / "unseen2"
 UNSEEN3 = DOCS.parent / "unseen3"
 BLIND = DOCS.parent / "blind"  # annotated by independent hands (h9x, h9x2), never from loader output
 BLIND2 = DOCS.parent / "blind2"
-BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12), UNSEEN3: (0.995, 8), BLIND: (0.93, 20), BLIND2: (0.97, 15)}  # folder: (F1 floor, documents)
+BATCH_FLOORS = {UNSEEN: (0.995, 21), UNSEEN2: (0.995, 12), UNSEEN3: (0.995, 8)}  # folder: (F1 floor, documents)
+# Independent hands: scored to a floor, not shape-checked (blind keeps a name wrapped across a cell by design).
+BLIND_FLOORS = {BLIND: (0.93, 20), BLIND2: (0.97, 15)}
 
 
 @pytest.fixture(scope="module")
@@ -53,12 +55,12 @@ def test_devset_floor(report: Report, capsys) -> None:
     assert len(report.refused) <= MAX_REFUSED, [d.name for d in report.refused]
 
 
-@pytest.mark.parametrize("folder", list(BATCH_FLOORS), ids=lambda p: p.name)
+@pytest.mark.parametrize("folder", [*BATCH_FLOORS, *BLIND_FLOORS], ids=lambda p: p.name)
 def test_unseen_batch_floor(folder: Path, capsys) -> None:
     batch = score(folder)
     with capsys.disabled():
         print("\n" + batch.table())
-    floor, documents = BATCH_FLOORS[folder]
+    floor, documents = {**BATCH_FLOORS, **BLIND_FLOORS}[folder]
     assert len(batch.docs) >= documents
     assert batch.overall.f1 >= floor, batch.table()
     assert not batch.refused, [d.name for d in batch.refused]
