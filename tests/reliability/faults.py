@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -122,3 +123,15 @@ class ApiProcess:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+
+
+def replacing_loads(first_dir: Path, then_dir: Path, first: list[str], then: list[str]
+                    ) -> tuple[list[Path], list[Path]]:
+    """Sample copies for two loads: `first`, then `first[1]` changed under its own name (a replacement)
+    followed by `then`."""
+    for folder, names in ((first_dir, first), (then_dir, then)):
+        for name in names:
+            shutil.copyfile(SAMPLES / name, folder / name)
+    changed = (SAMPLES / first[1]).read_bytes().replace("。".encode(), "；".encode(), 3)
+    (then_dir / first[1]).write_bytes(changed)
+    return sorted(first_dir.iterdir()), [then_dir / first[1], *(then_dir / name for name in then)]

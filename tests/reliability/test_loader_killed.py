@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import threading
 import time
 
 import pytest
-from faults import SAMPLES, cli_env, documents, mismatches, parsed_tasks
+from faults import cli_env, documents, mismatches, parsed_tasks, replacing_loads
 
 from graph.falkordb_store import WRITE_LOCK, FalkorDBStore
 from graph.settings import REPO_ROOT
@@ -47,14 +46,7 @@ LOADER = textwrap.dedent("""
 def corpus(tmp_path_factory):
     """First 001 and 003; then 003 changed under its own name (a replacement), 002 (a copy of 001), 004
     and 000 (new). The loader writes new documents in batches, each all or nothing."""
-    first, then = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("then")
-    for name in FIRST:
-        shutil.copyfile(SAMPLES / name, first / name)
-    for name in THEN:
-        shutil.copyfile(SAMPLES / name, then / name)
-    changed = (SAMPLES / FIRST[1]).read_bytes().replace("。".encode(), "；".encode(), 3)
-    (then / FIRST[1]).write_bytes(changed)
-    return sorted(first.iterdir()), [then / FIRST[1], *(then / name for name in THEN)]
+    return replacing_loads(tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("then"), FIRST, THEN)
 
 
 class LoaderProcess:

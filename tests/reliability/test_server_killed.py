@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
 import threading
 import time
 
 import pytest
-from faults import SAMPLES, documents, mismatches, parsed_tasks
+from faults import documents, mismatches, parsed_tasks, replacing_loads
 
 from graph.embedded import _alive
 from graph.falkordb_store import FalkorDBStore
@@ -29,14 +28,8 @@ THEN = ["002_883d0f23655b3864.txt", "004_204739c3a34e3f44.txt"]
 def corpus(tmp_path_factory):
     """First load: 001 and 003. Then, with the server killed at a random moment: 003 changed under its
     own name (a replacement: copy-and-swap), 002 (a copy of 001) and 004 (new: one chained query)."""
-    first, then = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("then")
-    for name in FIRST:
-        shutil.copyfile(SAMPLES / name, first / name)
-    for name in THEN:
-        shutil.copyfile(SAMPLES / name, then / name)
-    changed = (SAMPLES / FIRST[1]).read_bytes().replace("。".encode(), "；".encode(), 3)
-    (then / FIRST[1]).write_bytes(changed)
-    return sorted(first.iterdir()), sorted(then.iterdir())
+    first, then = replacing_loads(tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("then"), FIRST, THEN)
+    return first, sorted(then)
 
 
 def settle(store) -> None:
