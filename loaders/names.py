@@ -317,7 +317,8 @@ def share_suffix(items: list[str], *, is_place: Callable[[str], bool] | None = N
                 break
             level, suffix = m.group(2), m.group(3)
             base = strip_brackets(normalise(item))[0]
-            out[i] = item + (suffix if base.endswith(("区", "县", "市", "旗")) or not level else level + suffix)
+            has_level = not level or base.endswith(("区", "县", "市", "旗", level))
+            out[i] = item + (suffix if has_level else level + suffix)
             break
     return out
 
@@ -326,7 +327,7 @@ _SHARED = re.compile(
     r"^([\u4e00-\u9fa5]{1,12}?)((?:新区|高新区|经开区|开发区|自治县|自治州|区|县|市|旗|州|盟|街道|镇|乡)?)"
     r"(人民政府|政府|管委会|管理委员会|管理局|办事处)$"
 )  # the level word before the suffix is what the bare places before it lack: 玉树、果洛州; 鼓东、鼓西街道办事处
-_PLACE_END = ("区", "县", "市", "旗", "城", "园", "港", "岛", "州")
+_PLACE_END = ("区", "县", "市", "旗", "城", "园", "港", "岛", "州", "街道", "镇", "乡")  # 坑梓街道、龙田街道办事处
 
 
 def _bare_place(item: str) -> bool:

@@ -297,6 +297,7 @@ def read(data: bytes, source: str) -> Reading:
     blank_run = 0
     width = _line_width(raw_lines)
     wrapped = _is_wrapped(raw_lines, width)
+    kept_above = False
     for no, raw in enumerate(raw_lines, start=1):
         if no in dropped:
             continue
@@ -310,16 +311,29 @@ def read(data: bytes, source: str) -> Reading:
         piece = _pinyin_free(raw.strip(" \u3000\r\n") if "\t" in stripped or raw.lstrip(" ").startswith("\t") else stripped)
         if _is_pipe_row(piece):
             piece = piece.strip("|｜").replace("｜", "\t").replace("|", "\t")  # a Markdown table row: cells
+        kept = prev is not None and _wrapped_cells(raw, raw_lines[no - 2] if no > 1 else "")
+        if kept:
+            piece = _pinyin_free(raw.rstrip())  # keeps its indent: the columns it sits under tell its cells
         norm = normalise(piece, simplified=traditional)
-        if prev is not None and _continues(prev, norm, blank_run, width, wrapped):
+        if prev is not None and not kept and not kept_above and _continues(prev, norm, blank_run, width, wrapped):
             prev.pieces.append((len(prev.text), no))
             prev.text += piece
             prev.norm += norm
         else:
             prev = Line(text=piece, norm=norm, pieces=[(0, no)])
             lines.append(prev)
+        kept_above = kept
         blank_run = 0
     return Reading(source, encoding, traditional, raw_lines, lines, warnings)
+
+
+_CELL_GAP = re.compile(r"\S(?: {2,}|\u3000+)\S")
+
+
+def _wrapped_cells(raw: str, above: str) -> bool:
+    """A line indented by spaces under a row of space-separated cells: the row's cells wrapped onto it,
+    kept apart for the table reader (loaders.tables) to place by column."""
+    return raw.startswith("    ") and len(_CELL_GAP.findall(above.strip())) >= 2
 
 
 def _csv_lines(raw_lines: list[str], traditional: bool) -> list[Line]:

@@ -130,12 +130,20 @@ def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
     a continuation (a heading or a paragraph)."""
     header = _space_cells(lines[i].text)
     roles = [cell_role(normalise(c)) for c in header]
+    starts = _cell_starts(lines[i].text, header)
     out.append(_joined([(lines[i], c) for c in header]))
+    row: list[tuple[Line, str]] | None = None  # the last full row, which a wrapped line may continue
     i += 1
     while i < len(lines):
         cells = _space_cells(lines[i].text)
+        if row is not None and (merged := _continued(row, lines[i], cells, starts, roles)) is not None:
+            row = merged
+            out[-1] = _joined(row)
+            i += 1
+            continue
         if 2 <= len(cells) < len(header):
             cells = _touching_cells(cells, lines[i].text, roles)
+        row = [(lines[i], c) for c in cells] if len(cells) == len(header) else None
         if len(cells) >= 2:
             out.append(_joined([(lines[i], c) for c in cells]))
         elif len(lines[i].norm.strip()) > 40 or re.search(r"[。;]", lines[i].norm) and not _HEADING.match(lines[i].norm):
@@ -144,6 +152,39 @@ def _space_table(lines: list[Line], i: int, out: list[Line]) -> int:
             out.append(lines[i])  # a category row or a wrapped cell: the walker decides
         i += 1
     return i
+
+
+def _cell_starts(text: str, cells: list[str]) -> list[int]:
+    """Where each cell begins on its line (characters from the line's start)."""
+    out, at = [], 0
+    for c in cells:
+        at = text.find(c, at)
+        out.append(at)
+        at += len(c)
+    return out
+
+
+def _continued(
+    row: list[tuple[Line, str]], line: Line, cells: list[str], starts: list[int], roles: list[str | None]
+) -> list[tuple[Line, str]] | None:
+    """`row` with the cells of `line` joined to the cells above them, when `line` is the row's cells wrapped
+    onto the next line (indented past the first column, each piece under its column, each unit column still
+    reading as unit names once joined); else None."""
+    if not cells or len(cells) >= len(row) or len(starts) < 2:
+        return None
+    at = _cell_starts(line.text, cells)
+    if at[0] < starts[1] - 1:
+        return None  # text from the first column: a new row, a heading or a paragraph
+    merged = list(row)
+    for c, pos in zip(cells, at):
+        k = max(j for j, s in enumerate(starts) if s <= pos + 1)
+        joined = merged[k][1] + c
+        if roles[k] in ("lead", "responsible") or (roles[k] or "").startswith("support"):
+            units = names.share_suffix(names.split_units(joined, is_whole=names.looks_like_unit))
+            if not units or not all(names.looks_like_unit(u) for u in units):
+                return None
+        merged[k] = (merged[k][0], joined)
+    return merged
 
 
 def _touching_cells(cells: list[str], text: str, roles: list[str | None]) -> list[str]:

@@ -65,3 +65,30 @@ def test_closing_paragraph_after_the_last_task_is_no_unit():
         ("1", ["某区民政局"], ["某区财政局"]),
         ("2", ["某区商务局"], ["某区市场监管局", "某区城管局"]),
     ]
+
+
+def test_space_table_cells_wrapped_onto_the_next_line():
+    """PDF text: a cell too long for its column goes on under it ("市工业和" / "信息化局"; a shared
+    "人民政府" under "甲县、乙县"); the wrapped piece joins the cell above it, not a new unit."""
+    text = (
+        "某市2024年重点工作任务分工\n"
+        "序号  重点任务                      牵头单位          配合单位                  时间节点\n"
+        "1     推进智能制造，新建数字化      市科技局          市发展改革委、市工业和    12月底\n"
+        "      车间20个                                        信息化局\n"
+        "2     建设跨县产业园区              市商务局          甲县、乙县                11月底\n"
+        "                                                      人民政府\n"
+        "3     新建公共停车场6个             市住建局          市财政局                  9月底\n"
+    )
+    assert _units(text, "某市") == [
+        ("1", ["市科技局"], ["市发展改革委", "市工业和信息化局"]),
+        ("2", ["市商务局"], ["甲县人民政府", "乙县人民政府"]),
+        ("3", ["市住建局"], ["市财政局"]),
+    ]
+
+
+def test_street_offices_share_the_suffix_of_the_last():
+    """ "东湖街道、西湖街道、南湖街道办事处": each street office is a 街道办事处, not a bare 街道."""
+    text = "某区民生实事\n1.新建社区食堂12家。（主责单位：区民政局；协办单位：东湖街道、西湖街道、南湖街道办事处）\n"
+    assert _units(text, "某区") == [
+        ("1", ["某区民政局"], ["东湖街道办事处", "西湖街道办事处", "南湖街道办事处"]),
+    ]
