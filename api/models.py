@@ -115,6 +115,7 @@ class AgencyRef(Model):
     name: str
     type: str | None = None
     written: str | None = None
+    location: str | None = None  # the table cell the unit was printed in; None for text documents
 
 
 class TaskRef(Model):
@@ -147,6 +148,7 @@ class Provenance(BaseModel):
     line_start: int | None = None
     line_end: int | None = None
     span: str | None = None
+    location: str | None = None  # "工作表“任务”第4行第2列", "第3页"; None for text documents
 
 
 class TaskDetail(TaskItem):

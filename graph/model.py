@@ -73,6 +73,7 @@ class Assignment:
     role: Role
     written: str  # the name exactly as printed, e.g. "区委组织部(人才科)"
     rule: str  # which grammar rule gave the role, e.g. "inline:牵头+责任", "table", "district_list"
+    location: str = ""  # the table cell it was printed in ("工作表“任务”第4行第3列"); "" for text
 
 
 @dataclass

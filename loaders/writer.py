@@ -352,5 +352,7 @@ def _assignment_rows(parsed: ParsedDocument) -> dict[str, list[dict[str, Any]]]:
                 "line_start": task.provenance.line_start, "line_end": task.provenance.line_end,
                 "span": task.attribution or task.provenance.span,
             }
+            if a.location:
+                props["location"] = a.location
             rows[rel].append({"agency_id": a.agency.id, "task_id": task.id, "props": props})
     return rows

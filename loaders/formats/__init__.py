@@ -202,6 +202,7 @@ def locate(parsed, rendered: Rendered | None) -> None:
 
     for task in parsed.tasks:
         task.provenance = placed(task.provenance)
+        _place_cells(task, rendered)
         for ind in task.indicators:
             ind.provenance = placed(ind.provenance)
 
@@ -213,3 +214,29 @@ def locate(parsed, rendered: Rendered | None) -> None:
 
     source = re.escape(parsed.document.source)
     parsed.warnings = [re.sub(rf"^({source}):(\d+):", warning_place, w) for w in parsed.warnings]
+
+
+def _place_cells(task, rendered: Rendered) -> None:
+    """A table row's task: the cell of its text, and of every unit named in it (…第4行第3列)."""
+    p = task.provenance
+    if p is None:
+        return
+    numbers = [no for no in range(p.line_start, p.line_end + 1) if no in rendered.rows]
+    if not numbers:
+        return
+
+    def cells(text: str) -> list[str]:
+        return [place for no in numbers for place in rendered.cells_holding(no, text)]
+
+    text_cell = next(iter(cells(task.text)), "")
+    if text_cell and p.line_start == p.line_end:  # a task over several rows keeps its range
+        task.provenance = dataclasses.replace(p, location=text_cell)
+    used: dict[str, str] = {}  # cell → role of the units already placed there
+    for a in task.assignments:
+        found = cells(a.written)
+        if not found:
+            continue
+        # A unit printed in both the lead and the support column: each role keeps to its own column.
+        found.sort(key=lambda c: (c == text_cell, used.get(c, a.role) != a.role))
+        a.location = found[0]
+        used.setdefault(a.location, a.role)

@@ -46,11 +46,15 @@ class Rendered:
     rows: dict[int, list[str]] = field(default_factory=dict)  # line no → the table row's cells printed there
     columns: dict[int, list[str]] = field(default_factory=dict)  # line no → each cell's place (…第3行第2列)
 
+    def cells_holding(self, line_no: int, text: str) -> list[str]:
+        """The places of the cells of line `line_no` holding `text`, in column order."""
+        cells = zip(self.rows.get(line_no, []), self.columns.get(line_no, []))
+        return [place for cell, place in cells if text and text in cell]
+
     def cell_where(self, line_no: int, text: str) -> str:
         """The place of the cell of line `line_no` holding `text` (the row's place if no cell holds it)."""
-        for cell, place in zip(self.rows.get(line_no, []), self.columns.get(line_no, [])):
-            if text and text in cell:
-                return place
+        for place in self.cells_holding(line_no, text):
+            return place
         return self.locations[line_no - 1] if 0 < line_no <= len(self.locations) else ""
 
 

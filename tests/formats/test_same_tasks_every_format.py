@@ -38,7 +38,8 @@ def test_same_tasks_as_the_text(store, built, name):
 def test_locations_name_page_sheet_and_row(store, built):
     for workbook in ("table.xlsx", "table.xls"):
         _, _, locations = loaded(store, built[workbook])
-        assert sorted(locations) == sorted(f"工作表“任务清单”第{n}行" for n in (5, 6, 8, 9, 10))
+        # the task is its 项目名称 (column 2) here, so each task names that cell
+        assert sorted(locations) == sorted(f"工作表“任务清单”第{n}行第2列" for n in (5, 6, 8, 9, 10))
         store.clear()
     store.clear()
     _, _, locations = loaded(store, built["plan.pdf"])

@@ -45,7 +45,7 @@ def word(tmp_path):
 
 def test_sheet_cells_keep_sheet_row_and_column(tmp_path):
     parsed = parse_bytes(workbook(tmp_path), "cells.xlsx")
-    assert [t.provenance.location for t in parsed.tasks] == [f"工作表“任务”第{n}行" for n in (3, 4, 5)]
+    assert [t.provenance.location for t in parsed.tasks] == [f"工作表“任务”第{n}行第2列" for n in (3, 4, 5)]
     unknown = [w for w in parsed.warnings if "甲乙丙丁" in w]
     assert unknown and all(w.startswith("cells.xlsx:工作表“任务”第4行第4列:") for w in unknown), parsed.warnings
     assert [a.agency.name for a in parsed.tasks[0].assignments] == ["市民政局", "市卫生健康委"]
