@@ -57,7 +57,7 @@ class PlaceContext:
         if self.place is not None:
             return self.place.resolve_list(text, jurisdiction=jurisdiction)
         items = names.split_units(text, is_whole=names.looks_like_unit)
-        items = names.share_suffix(names.share_prefix(names.split_etc(items)))
+        items = names.share_suffix(names.share_prefix(names.split_etc(items), places=self.jurisdiction.short_names))
         out: list[tuple[str, Agency]] = []
         seen: set[str] = set()
         for item in items:

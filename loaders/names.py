@@ -59,7 +59,7 @@ LEVEL_WORDS = r"(?:省|市|州|区|县|旗|乡|镇|乡镇|街道|街|村|社区|
 _LEVEL_RUN = re.compile(rf"^(?:各|相关|有关)?{LEVEL_WORDS}(?:\([^()]*\))?$")
 _LEVEL_CONT = re.compile(rf"^{LEVEL_WORDS}(?:\([^()]*\))?(?:人民政府|政府|办事处|管委会)?$")
 _GROUP_TAIL = re.compile(rf"^(?:{LEVEL_WORDS})?(?:人民政府|政府|行政公署|行署|办事处|管委会)$")
-_PREFIXED = re.compile(r"^(自治区|[省市区县州旗])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")
+_PREFIXED = re.compile(r"^(自治区|市(?!场)|[省区县州旗])(?![直级属])(?=[\u4e00-\u9fa5]{2,})")  # 市场监管厅: no 市
 _BARE = re.compile(r"^[\u4e00-\u9fa5]{2,10}$")
 _PLACE_SPLIT = re.compile(
     r"^([\u4e00-\u9fa5]{1,8}?)((?:新区|高新区|经开区|开发区|自治县|区|县|市|旗)(?:人民政府|政府|管委会|管理委员会|管理局))$"
@@ -273,8 +273,11 @@ def split_etc(items: list[str]) -> list[str]:
     return out
 
 
-def share_prefix(items: list[str]) -> list[str]:
-    """A level prefix shared down a list: 市发改委、国土房管局、规划局 → 市发改委, 市国土房管局, 市规划局."""
+def share_prefix(items: list[str], *, places: tuple[str, ...] = ()) -> list[str]:
+    """A level prefix shared down a list: 市发改委、国土房管局、规划局 → 市发改委, 市国土房管局, 市规划局.
+
+    A name starting with one of `places` (the document's place without its level word: 柳州, 黑龙江)
+    already carries its place: 柳州供电局, 黑龙江农垦总局 take no prefix."""
     out: list[str] = []
     prefix = ""
     for item in items:
@@ -283,7 +286,7 @@ def share_prefix(items: list[str]) -> list[str]:
         if m:
             prefix = m.group(1)
         elif prefix and re.search(r"(局|委|办|厅)$", key) and len(key) <= 8 and not is_group(key) \
-                and not _is_placed(key):
+                and not _is_placed(key) and not key.startswith(tuple(p for p in places if p)):
             item = prefix + item
         elif is_group(key) or re.search(r"(政府|管委会)$", key):
             prefix = ""

@@ -75,6 +75,18 @@ class Jurisdiction:
         return PREFIX_OF_LEVEL.get(self.level, "")
 
     @property
+    def short_names(self) -> tuple[str, ...]:
+        """The places without their level word (柳州市 → 柳州, 宁夏回族自治区 → 宁夏): how units named after
+        the place begin (柳州供电局)."""
+        out = []
+        for place in self.places:
+            suffix = next((s for s in sorted(LEVEL_OF_SUFFIX, key=len, reverse=True) if place.endswith(s)), "")
+            short = re.sub(r"(?:回|壮|维吾尔|藏)族$", "", place[: len(place) - len(suffix)])
+            if len(short) >= 2:
+                out.append(short)
+        return tuple(out)
+
+    @property
     def known(self) -> bool:
         return bool(self.name)
 

@@ -92,3 +92,19 @@ def test_street_offices_share_the_suffix_of_the_last():
     assert _units(text, "某区") == [
         ("1", ["某区民政局"], ["东湖街道办事处", "西湖街道办事处", "南湖街道办事处"]),
     ]
+
+
+def test_unit_named_after_the_place_takes_no_level_prefix():
+    """ "市发展改革委、桂林供电局" in a 桂林市 document: the utility already carries the city's name."""
+    text = "桂林市重点工作分工\n1.降低企业用电成本。（市发展改革委、桂林供电局）\n"
+    tasks = parse_bytes(text.encode(), "x.txt", jurisdiction="桂林市").tasks
+    assert [a.name for t in tasks for a in t.leads + t.supports] == ["市发展改革委", "桂林供电局"]
+
+
+def test_region_prefix_carried_over_a_unit_starting_with_market():
+    """ "自治区文化和旅游厅、市场监管厅": 市场 is no 市 prefix; the 自治区 of the list carries down."""
+    text = "某自治区重点任务\n1.举办消费季活动。（自治区商务厅牵头，自治区文化和旅游厅、市场监管厅配合）\n"
+    tasks = parse_bytes(text.encode(), "x.txt", jurisdiction="广西壮族自治区").tasks
+    assert [(t.number, [a.name for a in t.leads], [a.name for a in t.supports]) for t in tasks] == [
+        ("1", ["自治区商务厅"], ["自治区文化和旅游厅", "自治区市场监管厅"]),
+    ]
