@@ -389,7 +389,11 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
     In text wrapped at a fixed width, a line that fills the width continues even after a full stop.
     """
     p = prev.norm.rstrip()
-    if "\t" in p or "\t" in norm or not p or STRUCTURAL_START.match(norm):
+    if "\t" in p or "\t" in norm or not p:
+        return False
+    if blank_run == 0 and p.count("(") > p.count(")") and not _ITEM_START.match(norm):
+        return True  # "…达到Ⅲ类。(" / "牵头单位:…": a bracket left open runs on, labels and all
+    if STRUCTURAL_START.match(norm):
         return False
     if len(_SPACE_CELLS.findall(p.strip())) >= 2 and len(_SPACE_CELLS.findall(norm.strip())) >= 2:
         return False  # two rows of a table whose cells are separated by runs of spaces
@@ -411,6 +415,7 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
     return blank_run <= 4
 
 
+_ITEM_START = re.compile(r"^\s*(?:\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百\d]+\s*\))")
 _SPACE_CELLS = re.compile(r"\S(?:\s{2,}|\u3000+)(?=\S)")
 _PIPE_ROW = re.compile(r"^[|｜].*[|｜]$")
 

@@ -108,3 +108,20 @@ def test_region_prefix_carried_over_a_unit_starting_with_market():
     assert [(t.number, [a.name for a in t.leads], [a.name for a in t.supports]) for t in tasks] == [
         ("1", ["自治区商务厅"], ["自治区文化和旅游厅", "自治区市场监管厅"]),
     ]
+
+
+def test_pdf_line_break_inside_the_unit_bracket():
+    """PDF text broken at the page width inside "（牵头单位：…）": the label on the next line and the
+    "人民政府）" after it still belong to the open bracket."""
+    text = (
+        "某区重点任务分解\n"
+        "　　1．推进河道综合治理，断面水质达到Ⅲ类。（\n"
+        "牵头单位：区生态环境局；配合单位：区水利局，东镇、西\n"
+        "镇人民政府）\n"
+        "　　2．完成农村人居环境整治村20个。（牵头单位：区农业农村委；配\n"
+        "合单位：区乡村振兴局、各镇人民政府）\n"
+    )
+    assert _units(text, "某区") == [
+        ("1", ["某区生态环境局"], ["某区水利局", "东镇人民政府", "西镇人民政府"]),
+        ("2", ["某区农业农村委"], ["某区乡村振兴局", "各镇人民政府"]),
+    ]
