@@ -445,7 +445,10 @@ def _is_heading_like(norm: str) -> bool:
 def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: list[str]) -> set[int]:
     """Line numbers of running page headers, page numbers and the web-page tail."""
     norms = [normalise(r.strip(), simplified=traditional) for r in raw_lines]
-    shapes = [_shape(n) for n in norms]
+    shapes = [
+        "" if raw.startswith("\t") or _wrapped_cells(raw, raw_lines[k - 1] if k else "") else _shape(n)
+        for k, (raw, n) in enumerate(zip(raw_lines, norms))
+    ]  # a cell under its column ("\t\t\t\t各街道" in row after row) is never a running header
     counts: dict[str, int] = {}
     for shape in shapes:
         if shape:
