@@ -128,11 +128,11 @@ def test_pdf_line_break_inside_the_unit_bracket():
 
 
 def test_same_continued_unit_cell_in_many_rows_is_no_page_header():
-    """ "\\t\\t\\t\\t各社区" under three rows: a short line repeated three times, but a cell, not a running header."""
+    """ "\\t\\t\\t\\t各街道" under three rows: a short line repeated three times, but a cell, not a running header."""
     rows = "".join(
-        f"{k}\t任务{k}\t新建设施{k}处。\t区民政局\t区财政局\n\t\t\t\t各社区\n" for k in (1, 2, 3)
+        f"{k}\t任务{k}\t新建设施{k}处。\t区民政局\t区财政局\n\t\t\t\t各街道\n" for k in (1, 2, 3)
     )
     text = "某区民生实事项目分解表\n序号\t项目名称\t主要内容\t牵头单位\t配合单位\n" + rows
     assert _units(text, "某区") == [
-        (str(k), ["某区民政局"], ["某区财政局", "各社区"]) for k in (1, 2, 3)
+        (str(k), ["某区民政局"], ["某区财政局", "各街道"]) for k in (1, 2, 3)
     ]
