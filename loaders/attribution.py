@@ -270,10 +270,15 @@ def find_bare_list(norm: str, *, doc_rule: str | None = None) -> Attribution | N
     if open_at is None or open_at == 0:
         return None
     inner = norm[open_at + 1 : tail - 1]
+    units_end, due = tail - 1, UNIT_DEADLINE.search(inner)
+    if not unit_list(inner) and due is not None and due.start() > 0:
+        units_end, inner = open_at + 1 + due.start(), inner[: due.start()]  # "(市交通局、市财政局,12月底前)"
     if not unit_list(inner):
         return None
     att = Attribution(start=open_at, end=tail)
-    att.parts = [Part("lead", "责任", open_at + 1, tail - 1)]
+    att.parts = [Part("lead", "责任", open_at + 1, units_end)]
+    if units_end < tail - 1 and due is not None:
+        att.deadline = (open_at + 1 + due.start(1), open_at + 1 + due.end(1))
     att.rule = doc_rule or find_document_rule(inner) or "inline:bare_list"
     return att
 

@@ -136,3 +136,18 @@ def test_same_continued_unit_cell_in_many_rows_is_no_page_header():
     assert _units(text, "某区") == [
         (str(k), ["某区民政局"], ["某区财政局", "各街道"]) for k in (1, 2, 3)
     ]
+
+
+def test_bare_unit_list_with_a_deadline_after_a_comma():
+    """ "（市交通运输局、市财政局，2024年12月底前）": units, then when — the first unit leads by the rule."""
+    text = (
+        "某市重点工作任务分解\n列第一位的为牵头单位。\n"
+        "1.建成环城快速路东段。（市交通运输局、市住建局、市财政局，2024年12月底前）\n"
+        "2.改造供水管网40公里。（市水利局、市供水公司）\n"
+    )
+    tasks = parse_bytes(text.encode(), "x.txt", jurisdiction="某市").tasks
+    assert [(t.number, [a.name for a in t.leads], [a.name for a in t.supports]) for t in tasks] == [
+        ("1", ["市交通运输局"], ["市住建局", "市财政局"]),
+        ("2", ["市水利局"], ["市供水公司"]),
+    ]
+    assert tasks[0].deadline == "2024年12月底前"
