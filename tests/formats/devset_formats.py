@@ -29,6 +29,7 @@ from docx.oxml.ns import nsdecls
 
 sys.path[:0] = [str(Path(__file__).resolve().parents[1]), str(Path(__file__).resolve().parents[2])]
 from devset.score import DOCS, Counts, annotation_paths, load_annotation, score_document
+from format_fixtures import add_table
 
 from graph.store import LoadError
 from loaders.parse import parse_bytes
@@ -131,12 +132,7 @@ def to_docx(text: str, out: Path, *, automatic: bool, tables: bool = True) -> Pa
     numbers = AutoNumbers(document) if automatic else None
     for block in blocks(text) if tables else [line for line in text.splitlines() if line.strip()]:
         if isinstance(block, list):
-            width = max(len(r) for r in block)
-            table = document.add_table(rows=len(block), cols=width)
-            table.style = "Table Grid"
-            for i, row in enumerate(block):
-                for j, cell in enumerate(row):
-                    table.cell(i, j).text = cell
+            add_table(document, block)
             continue
         paragraph = document.add_paragraph()
         paragraph.add_run(numbers.number(paragraph, block) if numbers else block)

@@ -44,6 +44,15 @@ def _blocks(text: str) -> list[str | list[list[str]]]:
     return out
 
 
+def add_table(document, rows: list[list[str]]) -> None:
+    """Rows of cells as a ruled Word table, as wide as its widest row."""
+    table = document.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    table.style = "Table Grid"
+    for i, row in enumerate(rows):
+        for j, cell in enumerate(row):
+            table.cell(i, j).text = cell
+
+
 def to_docx(txt: Path, out: Path, *, automatic: bool) -> Path:
     """The .txt as a Word file; with `automatic`, numbers 一、（一）1. are Word's list numbering, not text."""
     document = docx.Document()
@@ -53,12 +62,7 @@ def to_docx(txt: Path, out: Path, *, automatic: bool) -> Path:
     numbering = _Lists(document) if automatic else None
     for block in _blocks(txt.read_text(encoding="utf-8")):
         if isinstance(block, list):
-            width = max(len(r) for r in block)
-            table = document.add_table(rows=len(block), cols=width)
-            table.style = "Table Grid"
-            for i, row in enumerate(block):
-                for j, cell in enumerate(row):
-                    table.cell(i, j).text = cell
+            add_table(document, block)
             continue
         paragraph = document.add_paragraph()
         text = block
