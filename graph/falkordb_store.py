@@ -35,6 +35,7 @@ from falkordb.path import Path as FPath
 from redis.backoff import NoBackoff
 from redis.retry import Retry
 
+from graph import cypher_params
 from graph.embedded import EmbeddedServer, wait_for_rewrite
 from graph.schema import RANGE_INDEXES, UNIQUE_ID, count_all
 from graph.store import Params, QueryError, ReadOnlyViolation, Statement, StoreError, WriteUnknown
@@ -238,7 +239,8 @@ class FalkorDBStore:
 
     def _read(self, query: str, params: Params | None, timeout_ms: int | None) -> list[dict[str, Any]]:
         try:
-            result = self._ro_graph.ro_query(query, params, timeout=None if timeout_ms is None else int(timeout_ms))
+            result = self._ro_graph.ro_query(cypher_params.header(params) + query,
+                                             timeout=None if timeout_ms is None else int(timeout_ms))
         except redis.ResponseError as e:
             if RO_REFUSED in str(e):
                 raise ReadOnlyViolation(f"只读查询中不允许写操作：{query[:200]}") from e
@@ -335,7 +337,7 @@ class FalkorDBStore:
     def _run(self, graph: Any, batch: Sequence[tuple[str, Params]], offset: int, what: str = "") -> None:
         for i, (cypher, params) in enumerate(batch, start=offset):
             try:
-                graph.query(cypher, params or None, timeout=WRITE_TIMEOUT_MS)
+                graph.query(cypher_params.header(params) + cypher, timeout=WRITE_TIMEOUT_MS)
             except redis.ResponseError as e:
                 where = what or f"第 {i + 1}/{len(batch)} 条写语句"
                 raise QueryError(f"{where}失败，图谱未改动：{e}\n{cypher[:300]}") from e

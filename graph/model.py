@@ -6,6 +6,7 @@ database, so parsing can be tested without one.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from typing import Literal
@@ -35,6 +36,11 @@ def stable_id(prefix: str, *parts: object) -> str:
     return f"{prefix}-{digest[:16]}"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a unit is named again in every task: its id is asked for ~1 M times at 30×
+def _agency_id(jurisdiction: str, name: str) -> str:
+    return stable_id("ag", jurisdiction, name)
+
+
 @dataclass(frozen=True)
 class Provenance:
     """Where a fact came from: file, 1-based inclusive line range, and the exact text."""
@@ -62,7 +68,7 @@ class Agency:
 
     @property
     def id(self) -> str:
-        return stable_id("ag", self.jurisdiction, self.name)
+        return _agency_id(self.jurisdiction, self.name)
 
 
 @dataclass
@@ -161,6 +167,7 @@ class ParsedDocument:
     rollups: list[RollUp] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # "file:line: reason"
     text: str = ""  # the whole document, normalised and in Simplified characters, for spotting copies
+    signature: list[int] | None = None  # the text's sketch (loaders.duplicates), once the text is dropped
 
     def assign_ids(self) -> None:
         """Ids derive from the document id and each item's place and text."""

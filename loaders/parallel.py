@@ -11,9 +11,11 @@ import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
+from typing import Any
 
-from graph.model import ParsedDocument
+from graph.model import Agency, ParsedDocument
 from graph.store import LoadError
+from loaders import duplicates
 from loaders.agencies import Resolver
 from loaders.parse import parse_bytes
 
@@ -31,9 +33,26 @@ def _parse(item: tuple[bytes, str, str | None]) -> ParsedDocument | tuple[str, i
     """The parsed document, or a LoadError's fields (its constructor does not survive pickling)."""
     data, source, jurisdiction = item
     try:
-        return parse_bytes(data, source, resolver=_resolver, jurisdiction=jurisdiction)
+        return _compact(parse_bytes(data, source, resolver=_resolver, jurisdiction=jurisdiction))
     except LoadError as e:
         return (e.source, e.line, e.reason)
+
+
+def _compact(parsed: ParsedDocument) -> ParsedDocument:
+    """What a bulk load keeps of a parsed file until it is written, made small (it goes back from a worker
+    as a pickle, and a 100× load holds 1,600 of them): the text only as its signature for spotting copies,
+    computed here in the worker, and one Agency object per distinct unit where the resolver handed each
+    assignment a copy of its own."""
+    parsed.signature = duplicates.signature(parsed.text)
+    parsed.text = ""
+    shared: dict[tuple[Any, ...], Agency] = {}
+    for task in parsed.tasks:
+        for a in task.assignments:
+            x = a.agency
+            key = (x.name, x.jurisdiction, x.type, tuple(x.aliases), tuple(x.members), tuple(x.member_of),
+                   x.branch_of, x.district, x.resolved)
+            a.agency = shared.setdefault(key, x)
+    return parsed
 
 
 def _result(x: ParsedDocument | tuple[str, int | None, str]) -> ParsedDocument | LoadError:

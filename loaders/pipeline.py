@@ -256,7 +256,7 @@ class Loader:
             if doc.id in docs and docs[doc.id][1] == version and replaces in (None, doc.id):
                 results[n] = LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
                 continue
-            signature = duplicates.signature(parsed.text)
+            signature = parsed.signature if parsed.signature is not None else duplicates.signature(parsed.text)
             earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id or d == replaces}
             copy_of = self._copies.find(signature, exclude=earlier) or batch_copies.find(signature)
             if copy_of:
