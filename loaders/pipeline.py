@@ -16,6 +16,7 @@ import threading
 import weakref
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -155,6 +156,8 @@ class Loader:
         self.resolver = resolver or Resolver.default()
         self.limits = limits or Limits.from_settings()
         self.linker = self._new_linker()
+        # A unit's groups and parents are looked up again for every document that names it.
+        self._lookup_agency = functools.lru_cache(maxsize=1 << 14)(self.resolver.lookup)
         self._docs: dict[str, tuple[str, str | None]] | None = None  # doc id -> (file name, loader version)
         self._tasks: dict[str, list[Task]] = {}  # doc id -> its tasks in the graph
         self._copies = duplicates.SignatureIndex()
@@ -277,8 +280,10 @@ class Loader:
             if owner in self.linker.children:
                 decided[owner] = self.linker.decide(self.linker.children[owner])
         plan.route(decided, self._edges, gone)
+        for group, statements in self._prepared(plan):
+            self._write_group(plan, group, statements)
         for d in plan.docs:
-            results[d.n] = self._write_batches(plan, d)
+            results[d.n] = d.result
         self._settle(plan)
         derived.refresh_after_load(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
         return results  # type: ignore[return-value]
@@ -286,7 +291,7 @@ class Loader:
     def _statements(self, d: batch.Doc) -> list[Statement]:
         parsed = d.parsed
         statements = document_statements(
-            parsed, lookup_agency=self.resolver.lookup, lookup_district=self.resolver.district_info,
+            parsed, lookup_agency=self._lookup_agency, lookup_district=self.resolver.district_info,
             extra_props={"signature": d.signature, "loader": d.version,
                          "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
             replace=bool(d.earlier), with_rollups=False)
@@ -296,26 +301,40 @@ class Loader:
                 + statements + removal.ORPHANS
         return statements
 
-    def _write_batches(self, plan: batch.Plan, d: batch.Doc) -> LoadResult:
-        """Write the batch `d` opens (if it opens one), falling back to one document at a time; `d`'s result."""
-        if d.result is None:
-            group = plan.group_of(d)
-            statements = [self._statements(x) for x in group]
-            if len(group) == 1:
-                self._write_one(plan, d, statements[0])
-            else:
-                try:
-                    self.store.write(combine(statements) + rollup_statements(plan.edges_for(group)))
-                except WriteUnknown as e:
-                    for x in group:
-                        self._unknown_outcome(plan, x, e)
-                except DutyGraphError:
-                    for x, own in zip(group, statements, strict=True):
-                        self._write_one(plan, x, own)
-                else:
-                    for x in group:
-                        self._written(plan, x)
-        return d.result  # type: ignore[return-value]
+    def _prepared(self, plan: batch.Plan) -> Iterator[tuple[list[batch.Doc], Prepared]]:
+        """Each group with its statements; the next group's are built in a thread while this one is written
+        (the server works in a process of its own, so building overlaps its time)."""
+        groups = plan.groups
+        with ThreadPoolExecutor(1, thread_name_prefix="statements") as ahead:
+            upcoming = ahead.submit(self._group_statements, plan, groups[0]) if groups else None
+            for k, group in enumerate(groups):
+                prepared = upcoming.result()  # type: ignore[union-attr]
+                if k + 1 < len(groups):
+                    upcoming = ahead.submit(self._group_statements, plan, groups[k + 1])
+                yield group, prepared
+
+    def _group_statements(self, plan: batch.Plan, group: list[batch.Doc]) -> Prepared:
+        """Each document's statements, and for a group of several the one batch that writes them all."""
+        own = [self._statements(x) for x in group]
+        return own, (combine(own) + rollup_statements(plan.edges_for(group)) if len(group) > 1 else None)
+
+    def _write_group(self, plan: batch.Plan, group: list[batch.Doc], prepared: Prepared) -> None:
+        """Write a group as one query, falling back to one document at a time."""
+        statements, combined = prepared
+        if combined is None:
+            self._write_one(plan, group[0], statements[0])
+            return
+        try:
+            self.store.write(combined)
+        except WriteUnknown as e:
+            for x in group:
+                self._unknown_outcome(plan, x, e)
+        except DutyGraphError:
+            for x, own in zip(group, statements, strict=True):
+                self._write_one(plan, x, own)
+        else:
+            for x in group:
+                self._written(plan, x)
 
     def _write_one(self, plan: batch.Plan, d: batch.Doc, statements: list[Statement]) -> None:
         try:
@@ -527,6 +546,7 @@ _KEPT_LOCK = threading.Lock()
 
 Edge = batch.Edge
 _edge = batch.edge
+Prepared = tuple[list[list[Statement]], list[Statement] | None]  # each document's statements, the group's batch
 
 
 def task_from_row(row: dict[str, Any]) -> Task:

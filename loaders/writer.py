@@ -1,8 +1,9 @@
 """Turn one ParsedDocument into the Cypher batch that puts it in the graph.
 
 The batch first removes any earlier version of the same document (same id or same file name), then
-MERGEs everything by stable id. The store runs the whole batch as one unit, so a reload changes nothing
-and a failed load leaves the graph as it was.
+CREATEs the document's own nodes and MERGEs the units and districts it shares with others, by stable id.
+The store runs the whole batch as one unit, so a reload changes nothing and a failed load leaves the graph
+as it was.
 """
 
 from __future__ import annotations
@@ -26,36 +27,35 @@ DETACH DELETE n
     for label in ("Indicator", "Task", "Section")
 ] + ["MATCH (d:Document) WHERE d.id = $id OR d.source = $source DETACH DELETE d"]
 
-MERGE_DOCUMENT = "MERGE (d:Document {id: $id}) SET d += $props"
-MERGE_DOCUMENTS = "UNWIND $rows AS r MERGE (d:Document {id: r.id}) SET d += r.props"
+# A document's own nodes are new when its statements run (an earlier version is removed first, and every id
+# derives from the document's): CREATE, not MERGE, which would look each one up first.
+CREATE_DOCUMENT = "CREATE (d:Document {id: $id}) SET d += $props"
+CREATE_DOCUMENTS = "UNWIND $rows AS r CREATE (d:Document {id: r.id}) SET d += r.props"
 
-MERGE_SECTIONS = """
+CREATE_SECTIONS = """
 UNWIND $rows AS r
-MERGE (s:Section {id: r.id}) SET s.doc_id = r.doc_id, s.title = r.title, s.path = r.path, s.level = r.level
+CREATE (s:Section {id: r.id}) SET s.doc_id = r.doc_id, s.title = r.title, s.path = r.path, s.level = r.level
 """
 
-MERGE_SECTION_PARENTS = {
+CREATE_SECTION_PARENTS = {
     label: f"""
 UNWIND $rows AS r
 MATCH (s:Section {{id: r.id}}), (p:{label} {{id: r.parent}})
-MERGE (s)-[:PART_OF]->(p)
+CREATE (s)-[:PART_OF]->(p)
 """
     for label in ("Document", "Section")
 }
 
-MERGE_TASKS = """
+CREATE_TASKS = """
 UNWIND $rows AS r
-MERGE (t:Task {id: r.id}) SET t += r.props
-WITH t, r
 MATCH (s:Section {id: r.section_id})
-MERGE (t)-[:IN_SECTION]->(s)
+CREATE (t:Task {id: r.id})-[:IN_SECTION]->(s) SET t += r.props
 """
 
-MERGE_INDICATORS = """
+CREATE_INDICATORS = """
 UNWIND $rows AS r
 MATCH (t:Task {id: r.task_id})
-MERGE (i:Indicator {id: r.id}) SET i += r.props
-MERGE (t)-[:HAS_INDICATOR]->(i)
+CREATE (t)-[:HAS_INDICATOR]->(i:Indicator {id: r.id}) SET i += r.props
 """
 
 MERGE_DISTRICTS = """
@@ -82,7 +82,7 @@ MERGE (a)-[:{rel}]->(b)
 
 # The task was created by the same write (an earlier version is removed first), so the edge cannot exist yet:
 # CREATE, not MERGE, which would look through a busy unit's thousands of edges for each one.
-MERGE_ASSIGNMENTS = {
+CREATE_ASSIGNMENTS = {
     rel: f"""
 UNWIND $rows AS r
 MATCH (a:Agency {{id: r.agency_id}}), (t:Task {{id: r.task_id}})
@@ -134,7 +134,8 @@ def document_statements(
     `with_rollups=False` leaves out its roll-ups (written with the batch that holds both ends).
     """
     doc = parsed.document
-    parsed.assign_ids()
+    if any(not t.id for t in parsed.tasks):
+        parsed.assign_ids()
     statements: list[Statement] = []
     if replace:
         statements += [(q, {"id": doc.id, "source": doc.source}) for q in DELETE_PREVIOUS]
@@ -147,15 +148,15 @@ def document_statements(
         "kept_as_written": list(doc.kept_as_written),
         **(extra_props or {}),
     }
-    statements.append((MERGE_DOCUMENT, {"id": doc.id, "props": props}))
+    statements.append((CREATE_DOCUMENT, {"id": doc.id, "props": props}))
 
     sections = _section_rows(parsed)
-    statements.append((MERGE_SECTIONS, {"rows": list(sections.values())}))
+    statements.append((CREATE_SECTIONS, {"rows": list(sections.values())}))
     for label in ("Document", "Section"):
         rows = [r for r in sections.values() if (r["level"] <= 1) == (label == "Document")]
-        statements.append((MERGE_SECTION_PARENTS[label], {"rows": rows}))
-    statements.append((MERGE_TASKS, {"rows": [_task_row(t, doc.id, sections) for t in parsed.tasks]}))
-    statements.append((MERGE_INDICATORS, {"rows": _indicator_rows(parsed.tasks, doc.id)}))
+        statements.append((CREATE_SECTION_PARENTS[label], {"rows": rows}))
+    statements.append((CREATE_TASKS, {"rows": [_task_row(t, doc.id, sections) for t in parsed.tasks]}))
+    statements.append((CREATE_INDICATORS, {"rows": _indicator_rows(parsed.tasks, doc.id)}))
 
     agencies = _with_related(parsed.agencies(), lookup_agency)
     statements.append((MERGE_DISTRICTS, {"rows": _district_rows(agencies, lookup_district)}))
@@ -164,15 +165,15 @@ def document_statements(
     for rel, rows in _agency_link_rows(agencies).items():
         statements.append((MERGE_AGENCY_LINKS[rel], {"rows": rows}))
     for rel, rows in _assignment_rows(parsed).items():
-        statements.append((MERGE_ASSIGNMENTS[rel], {"rows": rows}))
+        statements.append((CREATE_ASSIGNMENTS[rel], {"rows": rows}))
     if with_rollups:
         statements.extend(rollup_statements(parsed.rollups))
     return [(q, p) for q, p in statements if p.get("rows", True) != []]
 
 
 def _canonical_order() -> list[str]:
-    return [MERGE_DOCUMENTS, MERGE_SECTIONS, *MERGE_SECTION_PARENTS.values(), MERGE_TASKS, MERGE_INDICATORS,
-            MERGE_DISTRICTS, MERGE_AGENCIES, *MERGE_AGENCY_LINKS.values(), *MERGE_ASSIGNMENTS.values(),
+    return [CREATE_DOCUMENTS, CREATE_SECTIONS, *CREATE_SECTION_PARENTS.values(), CREATE_TASKS, CREATE_INDICATORS,
+            MERGE_DISTRICTS, MERGE_AGENCIES, *MERGE_AGENCY_LINKS.values(), *CREATE_ASSIGNMENTS.values(),
             *DROP_ROLLUPS.values(), *MERGE_ROLLUPS.values()]
 
 
@@ -182,8 +183,8 @@ def combine(batches: Iterable[list[Statement]]) -> list[Statement]:
     rows: dict[str, list[dict[str, Any]]] = {q: [] for q in _canonical_order()}
     for statements in batches:
         for query, params in statements:
-            if query == MERGE_DOCUMENT:
-                rows[MERGE_DOCUMENTS].append({"id": params["id"], "props": params["props"]})
+            if query == CREATE_DOCUMENT:
+                rows[CREATE_DOCUMENTS].append({"id": params["id"], "props": params["props"]})
             elif query in rows:
                 rows[query].extend(params["rows"])
             else:
