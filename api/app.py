@@ -73,9 +73,9 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
         app.add_middleware(CORSMiddleware, allow_origins=cfg.dutygraph_cors_origins, allow_methods=["*"],
                            allow_headers=["*"])
     errors.install(app)
-    upload = int(cfg.dutygraph_max_file_mb * 1024 * 1024)
-    app.add_middleware(Guard, default_limit=cfg.dutygraph_max_body_kb * 1024,
-                       limits={"/documents": upload + 64 * 1024})  # room for the multipart framing
+    upload = int(max(cfg.dutygraph_max_upload_mb, cfg.dutygraph_max_file_mb) * 1024 * 1024)
+    framing = 64 * 1024 + 1024 * cfg.dutygraph_max_upload_files  # room for the multipart framing of each file
+    app.add_middleware(Guard, default_limit=cfg.dutygraph_max_body_kb * 1024, limits={"/documents": upload + framing})
     for router in ROUTERS:
         app.include_router(router)
     try:

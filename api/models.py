@@ -348,3 +348,17 @@ class LoadOut(Model):
     source: str
     status: str
     detail: Any = None
+
+
+class LoadItem(LoadOut):
+    """One file of a multi-file upload; `error` (naming the file) when it failed or its outcome is unknown."""
+
+    error: str | None = None
+
+
+class LoadBatchOut(Model):
+    """A multi-file upload: one item per file in the order sent; `summary` counts files per status."""
+
+    status: Literal["ok", "partial", "failed"]  # every file in the graph / some / none
+    summary: dict[str, int]
+    items: list[LoadItem]

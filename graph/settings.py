@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     dutygraph_max_rows: int = 1000
     dutygraph_query_mem_mb: int = 1024  # embedded server: memory one query may use (QUERY_MEM_CAPACITY)
     dutygraph_max_file_mb: float = 20  # larger files are refused before they are read
+    dutygraph_max_upload_files: int = 200  # files in one POST /documents; more are refused (413) unread
+    dutygraph_max_upload_mb: float = 100  # all files of one POST /documents together; 413 above
     dutygraph_max_line_kb: float = 64  # a longer line is refused before parsing (not a document's text)
     dutygraph_cypher_max_nesting: int = 10  # brackets + prefix operators; FalkorDB parses deep ones for ever
     dutygraph_cypher_concurrency: int = 1  # ad-hoc statements at once per API process (engine has 2 threads)

@@ -531,13 +531,29 @@ def load_bytes(
     """One file into `store`. The loader is kept per store between calls (an API process loads one upload
     after another): what it knows of the graph is re-read only when another writer changed the documents,
     so one more document costs its own work, not the graph's."""
+    with _kept(store, resolver) as loader:
+        return loader.load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
+
+
+def load_files(
+    *, store: GraphStore, files: Sequence[tuple[bytes, str]], resolver: Resolver | None = None,
+    jurisdiction: str | None = None, replaces: str | None = None,
+) -> list[LoadResult]:
+    """Several files (bytes, file name) into `store` as one bulk load (`Loader.load_many`), with the loader
+    `load_bytes` keeps for the store; one result per file, in the order given."""
+    with _kept(store, resolver) as loader:
+        return loader.load_many(files, jurisdiction=jurisdiction, replaces=replaces)
+
+
+@contextmanager
+def _kept(store: GraphStore, resolver: Resolver | None) -> Iterator[Loader]:
     with _KEPT_LOCK:
         kept = _KEPT.get(store)
         if kept is None or kept[0].resolver is not (resolver or Resolver.default()):
             kept = _KEPT[store] = (Loader(store, resolver), threading.Lock())
     loader, lock = kept
     with lock:
-        return loader.load_bytes(data, source, jurisdiction=jurisdiction, replaces=replaces)
+        yield loader
 
 
 _KEPT: weakref.WeakKeyDictionary[GraphStore, tuple[Loader, threading.Lock]] = weakref.WeakKeyDictionary()
