@@ -6,24 +6,26 @@ after the check (a `File()` parameter would make FastAPI read the whole body fir
 is bounded before that by the guard (api/guard.py, 413 from Content-Length or while streaming).
 
 Several files (the field `file` repeated) are one bulk load (`loaders.pipeline.load_files`): parsed in
-parallel, linked once, written in large batches, each file still all-or-nothing. Too many files or too
-many bytes refuse the whole request (413) before any file is loaded; a fault of one file (too large,
-empty, a name used earlier in the request, unreadable) fails that file only, and the answer has one item
-per file in the order sent. One file keeps the one-file answer (`LoadOut`; a failure is 422).
+parallel, linked once, written in large batches, each file still all-or-nothing. The limits (files per
+request, bytes per file, bytes in all) are checked as the body streams in (`UploadParser`): one passed
+refuses the whole request (413) before anything is loaded. A fault in one file's content (empty, a name
+used earlier in the request, undecodable, a line too long, not a task document) fails that file only,
+and the answer has one item per file in the order sent. One file keeps the one-file answer (`LoadOut`;
+a failure is 422).
 """
 
 from __future__ import annotations
 
 import hmac
 import re
+from collections.abc import AsyncGenerator
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import APIRouter, Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import FormData, UploadFile
-from starlette.exceptions import HTTPException
-from starlette.formparsers import MultiPartException
+from starlette.datastructures import FormData, Headers, UploadFile
+from starlette.formparsers import MultiPartException, MultiPartParser, parse_options_header
 
 from api.deps import PagingDep, Services, ServicesDep
 from api.errors import BadRequest, Forbidden, NotFound, TooLarge
@@ -43,8 +45,9 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
     "type": "object", "required": ["file"],
     "properties": {"file": {"type": "array", "minItems": 1, "items": {"type": "string", "format": "binary"},
                             "description": f"任务分解文件（{FORMATS}）。可一次上传多份（字段 file 重复）：一并载入，"
-                                           "逐份返回结果；份数与总大小有上限（DUTYGRAPH_MAX_UPLOAD_FILES，默认 200 份；"
-                                           "DUTYGRAPH_MAX_UPLOAD_MB，默认 100 MB），同一次上传中文件名不可重复"},
+                                           "逐份返回结果；份数、单个文件与合计大小有上限（DUTYGRAPH_MAX_UPLOAD_FILES 默认 200 份，"
+                                           "DUTYGRAPH_MAX_FILE_MB 默认 20 MB，DUTYGRAPH_MAX_UPLOAD_MB 默认 100 MB），"
+                                           "同一次上传中文件名不可重复"},
                    "jurisdiction": {"type": "string", "maxLength": 30, "pattern": "^[^\\u0000]*$",
                                     "description": "发文地区（如 立山区），文件中看不出时指定（对本次上传的每份文件）"},
                    "replaces": {"type": "string", "maxLength": 64, "pattern": "^[A-Za-z0-9_-]*$",
@@ -55,7 +58,7 @@ UPLOAD_ANSWERS = {
     **KEY_REFUSED,
     201: {"description": "一份文件：`LoadOut`（status 为 loaded / duplicate / unchanged / unknown）。多份文件："
                          "`LoadBatchOut`，items 按上传顺序逐份给出结果（含 failed 及其原因），个别文件失败不影响其余文件"},
-    413: {"model": ErrorOut, "description": "文件过大，或一次上传的文件份数、总大小超过上限（整个请求未载入任何文件）"},
+    413: {"model": ErrorOut, "description": "文件份数、单个文件大小或合计大小超过上限（整个请求未载入任何文件）"},
     422: {"model": ErrorOut, "description": "一份文件时：文件无法载入（原因中写明文件名）"},
 }
 IN_GRAPH = ("loaded", "duplicate", "unchanged")
@@ -96,26 +99,55 @@ async def upload(request: Request, s: ServicesDep, x_api_key: Annotated[str | No
             raise BadRequest("缺少文件字段 file。")
         jurisdiction, replaces = _fields(form)
         if len(files) == 1:
-            data = await _read_one(files[0], s.settings.dutygraph_max_file_mb)
+            data = await _read_one(files[0])
             return await run_in_threadpool(_load_one, s, data, _source(files[0]), jurisdiction, replaces)
         if replaces is not None:
             raise BadRequest(f"字段 replaces 只能与一份文件同时使用（本次上传了 {len(files)} 份）：替换是一份换一份。")
-        pending = await _read_several(files, s.settings)
+        pending = await _read_several(files)
     finally:
         await form.close()
     return await run_in_threadpool(_load_several, s, pending, jurisdiction)
 
 
 async def _form(request: Request, settings: Settings) -> FormData:
-    most = settings.dutygraph_max_upload_files
+    content_type, _ = parse_options_header(request.headers.get("content-type"))
+    if content_type != b"multipart/form-data":
+        raise BadRequest("上传格式无效（应为 multipart/form-data，字段 file）。")
     try:
-        return await request.form(max_files=most, max_fields=10)
-    except (HTTPException, MultiPartException) as e:  # malformed, or more parts than allowed
-        detail = str(getattr(e, "detail", e))
-        if detail.startswith("Too many files"):  # Starlette's words, raised as the file past `most` begins
-            raise TooLarge(f"一次最多上传 {most} 份文件（上限可用 DUTYGRAPH_MAX_UPLOAD_FILES 调整），请分批上传。"
-                           ) from None
-        raise BadRequest(f"上传格式无效（应为 multipart/form-data，字段 file）：{detail}") from None
+        return await UploadParser(request.headers, request.stream(), settings=settings).parse()
+    except MultiPartException as e:  # malformed, or more fields than allowed
+        raise BadRequest(f"上传格式无效（应为 multipart/form-data，字段 file）：{e.message}") from None
+
+
+class UploadParser(MultiPartParser):
+    """Starlette's multipart parser, checking the upload limits as the bytes arrive: a request with too many
+    files, a file over its limit or too many bytes in all is answered 413 at once, before anything is loaded
+    (a body of unknown length is never read to its end)."""
+
+    def __init__(self, headers: Headers, stream: AsyncGenerator[bytes, None], *, settings: Settings):
+        super().__init__(headers, stream, max_files=float("inf"), max_fields=10)
+        self.settings = settings
+        self.files = self.file_bytes = self.total_bytes = 0
+
+    def on_headers_finished(self) -> None:
+        super().on_headers_finished()
+        if self._current_part.file is not None:
+            self.files, self.file_bytes = self.files + 1, 0
+            if self.files > self.settings.dutygraph_max_upload_files:
+                raise TooLarge(f"一次最多上传 {self.settings.dutygraph_max_upload_files} 份文件"
+                               "（上限可用 DUTYGRAPH_MAX_UPLOAD_FILES 调整），请分批上传；本次未载入任何文件。")
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        file = self._current_part.file
+        if file is not None:
+            self.file_bytes, self.total_bytes = self.file_bytes + end - start, self.total_bytes + end - start
+            if self.file_bytes > self.settings.dutygraph_max_file_mb * MB:
+                raise TooLarge(f"{file.filename or '上传的文件'}：文件过大（单个文件上限 {self.settings.dutygraph_max_file_mb:g} MB，"
+                               "可用 DUTYGRAPH_MAX_FILE_MB 调整）；本次未载入任何文件。")
+            if self.total_bytes > self.settings.dutygraph_max_upload_mb * MB:
+                raise TooLarge(f"本次上传的文件合计超过 {self.settings.dutygraph_max_upload_mb:g} MB"
+                               "（上限可用 DUTYGRAPH_MAX_UPLOAD_MB 调整），请分批上传；本次未载入任何文件。")
+        super().on_part_data(data, start, end)
 
 
 def _fields(form: FormData) -> tuple[str | None, str | None]:
@@ -132,40 +164,31 @@ def _source(file: UploadFile) -> str:
     return (file.filename or "upload.txt").replace("/", "_").replace("\\", "_")
 
 
-async def _read_one(file: UploadFile, max_mb: float) -> bytes:
-    limit = int(max_mb * MB)
-    data = await file.read(limit + 1)
-    if len(data) > limit:
-        raise TooLarge(f"文件过大（上限 {max_mb:g} MB）。")
+async def _read_one(file: UploadFile) -> bytes:
+    data = await file.read()
     if not data:
         raise BadRequest("文件为空。")
     return data
 
 
-async def _read_several(files: list[UploadFile], settings: Settings) -> list[tuple[bytes, str] | LoadResult]:
-    """Each file's (bytes, name) to load, or its refusal; the request as a whole refused when too large."""
-    from loaders.pipeline import Limits, LoadResult
+async def _read_several(files: list[UploadFile]) -> list[tuple[bytes, str] | LoadResult]:
+    """Each file's (bytes, name) to load, or why it is refused (its name used earlier, empty)."""
+    from loaders.pipeline import LoadResult
 
-    total, most = sum(f.size or 0 for f in files), settings.dutygraph_max_upload_mb
-    if total > most * MB:
-        raise TooLarge(f"本次上传的 {len(files)} 份文件共 {total / MB:.{1 if total >= 10 * MB else 2}f} MB，超过上限 {most:g} MB"
-                       "（可用 DUTYGRAPH_MAX_UPLOAD_MB 调整），请分批上传。")
-    limits = Limits.from_settings(settings)
     pending: list[tuple[bytes, str] | LoadResult] = []
     first_of: dict[str, int] = {}
     for n, file in enumerate(files, 1):
         source = _source(file)
         first = first_of.setdefault(source, n)
-        try:
-            if first != n:
-                raise LoadError(source, None, f"与本次上传的第 {first} 份文件同名；图谱以文件名区分文件，请改名后再上传")
-            limits.check_size(file.size or 0, source)
-            data = await file.read()
-            if not data:
-                raise LoadError(source, None, "文件为空")
+        data = await file.read() if first == n else b""
+        if first != n:
+            error = f"{source}: 与本次上传的第 {first} 份文件同名；图谱以文件名区分文件，请改名后再上传"
+        elif not data:
+            error = f"{source}: 文件为空"
+        else:
             pending.append((data, source))
-        except LoadError as e:
-            pending.append(LoadResult(source=source, status="failed", error=str(e)))
+            continue
+        pending.append(LoadResult(source=source, status="failed", error=error))
     return pending
 
 

@@ -1,7 +1,7 @@
 """POST /documents with several files: one bulk load over a live server on a graph of its own.
 
-The server has small limits (5 files, 100 KB a file, 0.5 MB a request) so that the samples can be
-over them. The graph an upload leaves is compared with a graph the CLI's loader (load_paths) built
+The server has small limits (5 files, 100 KB a file, 0.4 MB a request, 64 KB a line) so that test
+files can be over them. The graph an upload leaves is compared with a graph the CLI's loader (load_paths) built
 from the good files alone: a failing file among good ones must not change what the others give.
 """
 
@@ -27,8 +27,9 @@ SAMPLES = REPO_ROOT / "data" / "samples"
 BIG = SAMPLES / "000_0254987fc8a29e26.txt"  # 172 KB: over the server's 100 KB a file
 GOOD = [SAMPLES / n for n in ("003_0cb12dbbb4b3a502.txt", "004_204739c3a34e3f44.txt", "001_17a93bc98c002790.txt")]
 TRADITIONAL = SAMPLES / "002_883d0f23655b3864.txt"  # 001 printed in traditional characters: a copy
+LONG_LINE = ("1.建设测试中心。" + "很" * 30_000).encode()  # one 90 KB line: over 64 KB a line
 BROKEN = b"\xff\xfe" + "一、测试\n1.建设测试中心。".encode("utf-16-le") + b"\x00"  # UTF-16 cut mid-character
-LIMITS = {"dutygraph_max_upload_files": 5, "dutygraph_max_file_mb": 0.1, "dutygraph_max_upload_mb": 0.5}
+LIMITS = {"dutygraph_max_upload_files": 5, "dutygraph_max_file_mb": 0.1, "dutygraph_max_upload_mb": 0.4}
 
 
 @pytest.fixture(scope="module")
@@ -87,8 +88,8 @@ def named(*paths: Path) -> list[tuple[str, bytes]]:
 
 
 def mixed() -> list[tuple[str, bytes]]:
-    """Good files with a broken one and one over the size limit in between."""
-    return [*named(GOOD[0]), ("损坏.txt", BROKEN), *named(GOOD[1]), *named(BIG), *named(GOOD[2])]
+    """Good files with an undecodable one and one with a line over the limit in between."""
+    return [*named(GOOD[0]), ("损坏.txt", BROKEN), *named(GOOD[1]), ("长行.txt", LONG_LINE), *named(GOOD[2])]
 
 
 def test_a_failing_file_loses_none_of_the_others(api, good_alone) -> None:
@@ -102,7 +103,7 @@ def test_a_failing_file_loses_none_of_the_others(api, good_alone) -> None:
     assert [i["source"] for i in items] == [name for name, _ in mixed()]  # in the order sent
     assert [i["status"] for i in items] == ["loaded", "failed", "loaded", "failed", "loaded"]
     assert items[1]["error"].startswith("损坏.txt") and "编码" in items[1]["error"]
-    assert items[3]["error"].startswith(BIG.name) and "文件过大" in items[3]["error"] and "上限" in items[3]["error"]
+    assert items[3]["error"].startswith("长行.txt:1: 行过长") and "DUTYGRAPH_MAX_LINE_KB" in items[3]["error"]
     for item in (items[0], items[2], items[4]):
         assert item["error"] is None and item["detail"]["doc_id"] and item["detail"]["counts"]["tasks"] > 0
     assert list(export_records(store)) == good_alone
@@ -150,12 +151,13 @@ def test_every_file_failing_is_still_answered_file_by_file(api) -> None:
 
 @pytest.mark.parametrize(("files", "fields", "status", "words"), [
     ([(f"{n}.txt", b"1.x") for n in range(6)], {}, 413, ["一次最多上传 5 份文件", "DUTYGRAPH_MAX_UPLOAD_FILES"]),
-    ([(f"{n}.txt", b"x" * 105 * 1024) for n in range(5)], {}, 413, ["5 份文件共 0.51 MB", "超过上限 0.5 MB",
-                                                                      "DUTYGRAPH_MAX_UPLOAD_MB"]),
+    ([*named(GOOD[0]), *named(BIG), *named(GOOD[1])], {}, 413, [f"{BIG.name}：文件过大", "单个文件上限 0.1 MB",
+                                                              "DUTYGRAPH_MAX_FILE_MB", "本次未载入任何文件"]),
+    ([(f"{n}.txt", b"x" * 90 * 1024) for n in range(5)], {}, 413, ["合计超过 0.4 MB", "DUTYGRAPH_MAX_UPLOAD_MB"]),
     ([(f"{n}.txt", b"x" * 300 * 1024) for n in range(4)], {}, 413, ["请求体过大"]),  # refused by the guard, unread
     (named(*GOOD[:2]), {"replaces": "abc"}, 400, ["replaces 只能与一份文件同时使用", "2 份"]),
     (named(*GOOD[:2]), {"jurisdiction": "区" * 31}, 400, ["jurisdiction"]),
-], ids=["too-many-files", "too-many-bytes", "far-too-many-bytes", "replaces-with-two", "bad-place"])
+], ids=["too-many-files", "a-file-too-large", "too-many-bytes", "far-too-many-bytes", "replaces-with-two", "bad-place"])
 def test_a_request_over_a_limit_is_refused_before_anything_is_written(api, files, fields, status, words) -> None:
     client, store = api
     r = post(client, files, **fields)

@@ -151,3 +151,25 @@ def test_delete_needs_the_key_and_leaves_the_graph_as_it_was(keyed_ui):
     assert r.status_code == 200 and r.json()["status"] == "removed"
     assert httpx.get(f"{keyed_ui}/documents").json()["total"] == 0
     assert httpx.get(f"{keyed_ui}/health").json()["counts"].get("Task", 0) == 0
+
+
+def test_several_files_picked_at_once_are_answered_one_by_one(page, keyed_ui, tmp_path):
+    """Two files in one upload: the table loads, the broken file fails alone; both results shown in order."""
+    broken = tmp_path / "损坏.txt"
+    broken.write_bytes(b"\xff\xfe" + "一、测试".encode("utf-16-le") + b"\x00")  # UTF-16 cut mid-character
+    page.goto(f"{keyed_ui}/ui/documents")
+    row(page, PLAN.name).wait_for()
+    page.fill("#api-key", KEY)
+    page.set_input_files("#upload-file", [str(TABLE), str(broken)])
+    page.click("#upload-button")
+    results = page.locator("#upload-results li")
+    results.first.wait_for()
+    assert [results.nth(n).get_attribute("data-source") for n in range(results.count())] == [TABLE.name, broken.name]
+    assert [results.nth(n).get_attribute("data-status") for n in range(2)] == ["loaded", "failed"]
+    assert "任务 5 项" in results.nth(0).inner_text()
+    assert "损坏.txt" in results.nth(1).inner_text() and "编码" in results.nth(1).inner_text()
+    assert "载入 1" in page.locator("#upload-status").inner_text() and "失败 1" in page.locator("#upload-status").inner_text()
+    row(page, TABLE.name).wait_for()
+    assert row(page, TABLE.name).locator("td.tasks").inner_text() == "5"
+    assert page.locator("#doc-count").inner_text() == "2"
+    assert page.foreign(keyed_ui) == [] and page.errors == []

@@ -11,7 +11,7 @@
   const keyInput = h("input", { type: "password", id: "api-key", autocomplete: "off", size: 28,
     placeholder: "X-API-Key", value: sessionStorage.getItem(KEY_STORE) || "" });
   keyInput.addEventListener("change", () => sessionStorage.setItem(KEY_STORE, keyInput.value.trim()));
-  const fileInput = h("input", { type: "file", id: "upload-file", accept: ACCEPT });
+  const fileInput = h("input", { type: "file", id: "upload-file", accept: ACCEPT, multiple: true });
   const placeInput = h("input", { type: "text", id: "upload-place", size: 10, maxlength: 30,
     placeholder: "如 立山区" });
   const progress = h("progress", { id: "upload-progress", max: 100, value: 0, class: "hidden" });
@@ -54,21 +54,40 @@
     return e.message || String(e);
   }
 
-  /** Upload a file; with `old`, the file takes that document's place in the same write (any name, any format). */
-  async function upload(file, old) {
-    if (!file) { say("error", "请先选择要上传的文件。"); return; }
+  /** What became of one uploaded file (an item of the answer). */
+  function outcome(item) {
+    const c = (item.detail && item.detail.counts) || {};
+    return item.status === "duplicate" ? "与已载入的文件内容相同（重复件），未重复计入任务" :
+      item.status === "unchanged" ? "与图谱中已载入的同名文件完全相同，图谱未改动" :
+      item.status === "failed" ? `未载入：${item.error}` :
+      item.status === "unknown" ? `结果未知：${item.error}` :
+      `已载入：任务 ${c.tasks ?? 0} 项，牵头 ${c.leads ?? 0}，配合 ${c.supports ?? 0}，未识别单位 ${c.unresolved ?? 0}`;
+  }
+
+  /** Several files answered one by one, in the order chosen. */
+  function sayEach(body) {
+    const n = body.summary || {};
+    say(body.status === "ok" ? "ok" : "error", `共 ${body.items.length} 份：载入 ${n.loaded ?? 0}，重复件 ${n.duplicate ?? 0}，` +
+      `未改动 ${n.unchanged ?? 0}，失败 ${(n.failed ?? 0) + (n.unknown ?? 0)}。`);
+    status.append(h("ul", { id: "upload-results", class: "small plain" }, body.items.map((item) =>
+      h("li", { dataset: { source: item.source, status: item.status } },
+        item.error ? outcome(item) : `${item.source}：${outcome(item)}`))));  // an error names its file
+  }
+
+  /** Upload files in one request; with `old`, the one file takes that document's place in the same write
+      (any name, any format). */
+  async function upload(files, old) {
+    if (!files.length) { say("error", "请先选择要上传的文件。"); return; }
     const form = new FormData();
-    form.append("file", file, file.name);
+    for (const file of files) form.append("file", file, file.name);
     if (placeInput.value.trim()) form.append("jurisdiction", placeInput.value.trim());
     if (old) form.append("replaces", old.id);
-    say("info", old ? `正在用 ${file.name} 替换 ${old.source} …` : `正在上传并载入 ${file.name} …`);
+    say("info", old ? `正在用 ${files[0].name} 替换 ${old.source} …` :
+      files.length > 1 ? `正在上传并载入 ${files.length} 份文件 …` : `正在上传并载入 ${files[0].name} …`);
     try {
       const body = await send("POST", "/documents", form);
-      const c = (body.detail && body.detail.counts) || {};
-      const what = body.status === "duplicate" ? "与已载入的文件内容相同（重复件），未重复计入任务" :
-        body.status === "unchanged" ? "与图谱中已载入的同名文件完全相同，图谱未改动" :
-        `已载入：任务 ${c.tasks ?? 0} 项，牵头 ${c.leads ?? 0}，配合 ${c.supports ?? 0}，未识别单位 ${c.unresolved ?? 0}`;
-      say("ok", `${body.source}：${what}${old && old.source !== body.source ? `；已取代 ${old.source}` : ""}。`);
+      if (body.items) sayEach(body);
+      else say("ok", `${body.source}：${outcome(body)}${old && old.source !== body.source ? `；已取代 ${old.source}` : ""}。`);
       fileInput.value = "";
       await refresh();
     } catch (e) {
@@ -89,7 +108,7 @@
 
   function replace(doc) {
     const picker = h("input", { type: "file", accept: ACCEPT, class: "hidden" });
-    picker.addEventListener("change", () => { upload(picker.files[0], doc); picker.remove(); });
+    picker.addEventListener("change", () => { upload([...picker.files].slice(0, 1), doc); picker.remove(); });
     document.body.append(picker);
     picker.click();
   }
@@ -143,10 +162,10 @@
       h("div", { class: "filters" },
         h("label", { for: "upload-file" }, "文件 "), fileInput,
         h("label", { for: "upload-place" }, " 发文地区（可选）"), placeInput,
-        h("button", { type: "button", id: "upload-button", onclick: () => upload(fileInput.files[0]) }, "上传并载入"),
+        h("button", { type: "button", id: "upload-button", onclick: () => upload([...fileInput.files]) }, "上传并载入"),
         progress),
       h("p", { class: "small muted" },
-        "支持 .txt .csv .docx .pdf（文字版）.html .xlsx .xls；.doc .wps 需服务器装有 LibreOffice。替换：所选文件（文件名、格式可以不同）与删除旧文件在同一次写入中完成，不会两份并存，也不会两份都没有。"),
+        "可一次选择多份文件，一并载入并逐份给出结果。支持 .txt .csv .docx .pdf（文字版）.html .xlsx .xls；.doc .wps 需服务器装有 LibreOffice。替换：所选文件（文件名、格式可以不同）与删除旧文件在同一次写入中完成，不会两份并存，也不会两份都没有。"),
       status),
     h("h2", {}, "已载入的文件（", h("span", { id: "doc-count" }, "…"), " 份）"),
     table);
