@@ -39,13 +39,14 @@ from __future__ import annotations
 
 import functools
 import math
+import operator
 import re
 import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, compress
 
 from graph.model import LOW_CONFIDENCE, Indicator, RollUp, Task
 from loaders.places import level_of
@@ -88,6 +89,7 @@ class Linker:
         self.parents: dict[str, Task] = {}
         self.children: dict[str, Task] = {}
         self.postings: dict[str, list[str]] = defaultdict(list)  # bigram → parent ids holding it, sorted
+        self._split: dict[str, _Head] = {}  # bigram → its capped postings, sorted out
         self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
         self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
         self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
@@ -101,7 +103,12 @@ class Linker:
         self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
         self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → children
         self._task_of: dict[str, str] = {}  # indicator id → its task
+        self._names_of_unit: dict[str, set[str]] = defaultdict(set)  # unit → parents' indicator subjects
+        self._similar: dict[tuple[str, str], set[str]] = {}  # (subject, unit) → parents with one like it
+        self._category_rows: dict[str, dict[tuple[str | None, str], tuple[list[Task], set[str]]]] = {}
         self._worst: dict[str, dict[bool, tuple[int, str] | None]] = {}  # child → last candidate per kind
+        self._missed: dict[str, bool] = {}  # child of a narrow rule → some parent it could use ranked too low
+        self._parent_count: Counter[str] = Counter()  # source → parents of it here
 
     # ---- keeping the indexes ------------------------------------------------------------------------
 
@@ -128,7 +135,7 @@ class Linker:
             self._add(t)
         for source in changed_sources:  # a child's selected bigrams depend on its document's other children
             for i in self.by_source.get(source, ()):
-                if i in self.children:
+                if i in self.children and _rule(self.children[i]):
                     self._select(self.children[i])
         if not decide:
             return {}
@@ -172,13 +179,18 @@ class Linker:
         self.by_source[source].add(t.id)
         if _is_parent(t):
             self.parents[t.id] = t
+            self._parent_count[source] += 1
             for g in _grams(t):
                 insort(self.postings[g], t.id)
+                self._split.pop(g, None)
             self.source_df[source].update(_grams(t))
             if _is_row(t):
                 self.rows[_f(t).category][source].add(t.id)
+                self._category_rows.pop(_f(t).category, None)
             for k in _indicator_keys(t):
                 self.indicator_parents[k].add(t.id)
+                self._names_of_unit[k[1]].add(k[0])
+                self._similar.clear()
         if _is_child(t):
             self.children[t.id] = t
             for k in _indicator_keys(t):
@@ -194,16 +206,22 @@ class Linker:
         source = _source(t)
         self.by_source[source].discard(t.id)
         if self.parents.pop(t.id, None) is not None:
+            self._parent_count[source] -= 1
             for g in _grams(t):
                 ids = self.postings[g]
                 at = bisect_left(ids, t.id)
                 if at < len(ids) and ids[at] == t.id:
                     del ids[at]
+                    self._split.pop(g, None)
             self.source_df[source].subtract(_grams(t))
             if _is_row(t):
                 self.rows[_f(t).category][source].discard(t.id)
+                self._category_rows.pop(_f(t).category, None)
             for k in _indicator_keys(t):
                 self.indicator_parents[k].discard(t.id)
+                if not self.indicator_parents[k]:
+                    self._names_of_unit[k[1]].discard(k[0])
+                self._similar.clear()
         if self.children.pop(t.id, None) is not None:
             for k in _indicator_keys(t):
                 self.indicator_children[k].discard(t.id)
@@ -213,6 +231,7 @@ class Linker:
             for p in self._candidates_of.pop(t.id, ()):
                 self.candidate_in[p].discard(t.id)
             self._worst.pop(t.id, None)
+            self._missed.pop(t.id, None)
         self.candidate_in.pop(t.id, None)
 
     def _moved(self, g: str, entered: set[str], left: set[str], dirty: set[str]) -> set[str]:
@@ -223,6 +242,13 @@ class Linker:
             if c in dirty:
                 continue
             cands, worst = self._candidates_of.get(c), self._worst.get(c)
+            missed = self._missed.get(c)
+            if cands is not None and missed is not None:  # a narrow rule: only the parents it can use count
+                if not left.isdisjoint(cands) or (left and missed) or (entered and cands) or any(
+                        _usable(self.children[c], self.parents[p], self.enclosing(self.children[c]))
+                        for p in entered):
+                    out.add(c)
+                continue
             if cands is None or worst is None or not left.isdisjoint(cands):
                 out.add(c)
                 continue
@@ -258,7 +284,7 @@ class Linker:
         document never changes them): what tells the child apart from its siblings."""
         self._unselect(child.id)
         df = self.child_df[_source(child)]
-        sel = tuple(sorted(_grams(child), key=lambda g: (df[g], g))[:RAREST])
+        sel = tuple(sorted(sorted(_grams(child)), key=df.__getitem__)[:RAREST])  # by (df, bigram): sorts are stable
         self._selected[child.id] = sel
         for g in sel:
             self.selecting[g].add(child.id)
@@ -271,23 +297,76 @@ class Linker:
         """Parents sharing the most of the child's selected bigrams, measures and rows ranked apart (a rule
         wants one or the other), each bigram's postings cut to the POSTINGS smallest ids (ids are content
         hashes: a cut that no load order can change)."""
-        postings = self.postings
-        counts = Counter(chain.from_iterable(postings[g][:POSTINGS] for g in self._selected.get(child.id, ())
-                                             if g in postings))
-        counts.pop(child.id, None)
-        ranked = [i for _, i in sorted((-n, i) for i, n in counts.items())]
-        measures = [i for i in ranked if self.parents[i].kind == "measure"][:MAX_CANDIDATES]
-        others = [i for i in ranked if self.parents[i].kind != "measure"][:MAX_CANDIDATES]
+        split = [self._split_head(g) for g in self._selected.get(child.id, ())]
+        measures, worst_measure = _top(Counter(chain.from_iterable(h.measures for h in split)), child.id)
+        others, worst_other = _top(Counter(chain.from_iterable(h.others for h in split)), child.id)
         best = measures + others
-        self._worst[child.id] = {kind: (counts[ids[-1]], ids[-1]) if len(ids) == MAX_CANDIDATES else None
-                                 for kind, ids in ((True, measures), (False, others))}
-        old = self._candidates_of.get(child.id, ())
-        for p in old:
-            self.candidate_in[p].discard(child.id)
-        for p in best:
-            self.candidate_in[p].add(child.id)
-        self._candidates_of[child.id] = best
+        self._worst[child.id] = {True: worst_measure, False: worst_other}
+        self._missed.pop(child.id, None)
+        self._keep_candidates(child.id, best)
         return [self.parents[i] for i in best]
+
+    def usable_candidates(self, child: Task, place: str) -> list[Task]:
+        """Those of the child's `candidates` (of `place`) its rule can use (`_usable`), found without ranking
+        every candidate: only the usable parents among its bigrams' postings are ranked, each by counting
+        the candidates that rank above it."""
+        heads = self._split.get
+        split = [heads(g) or self._split_head(g) for g in self._selected.get(child.id, ())]
+        rule, parents = _rule(child), self.parents
+        pool = {i for h in split for i in getattr(h, _POOL[rule])}
+        pool.discard(child.id)
+        if rule == "indicators":
+            names = _indicator_names(child)
+            if all(name for name, _ in names):  # an empty subject matches unnamed indicators, not in the index
+                pool &= self._similar_parents(names)
+        found = sorted(i for i in pool if _usable(child, parents[i], place))
+        keep: list[str] = []
+        counted: dict[bool, tuple[Counter[str], tuple[int, str] | None]] = {}
+        for i in found:
+            measure = parents[i].kind == "measure"
+            if measure not in counted:
+                counts = Counter(chain.from_iterable(h.measures if measure else h.others for h in split))
+                counts.pop(child.id, None)
+                counted[measure] = counts, _cut(counts)
+            if _ranked_in(*counted[measure], i):
+                keep.append(i)
+        self._worst.pop(child.id, None)
+        self._missed[child.id] = len(keep) < len(found)
+        self._keep_candidates(child.id, keep)
+        return [parents[i] for i in keep]
+
+    def _similar_parents(self, names: set[tuple[str, str]]) -> set[str]:
+        """Parents with an indicator `_best_indicators` could pick for one of the child's, through the index
+        of indicator names (`_similar_indicator` on every parent would read them all)."""
+        out: set[str] = set()
+        for key in names:
+            found = self._similar.get(key)
+            if found is None:
+                name, unit = key
+                grams = bigrams(name)
+                found = self._similar[key] = set().union(*(
+                    self.indicator_parents[(other, unit)] for other in self._names_of_unit.get(unit, ())
+                    if other == name or dice(grams, bigrams(other)) >= 0.75))
+            out |= found
+        return out
+
+    def _keep_candidates(self, child_id: str, best: list[str]) -> None:
+        for p in self._candidates_of.get(child_id, ()):
+            self.candidate_in[p].discard(child_id)
+        for p in best:
+            self.candidate_in[p].add(child_id)
+        self._candidates_of[child_id] = best
+
+    def _split_head(self, g: str) -> _Head:
+        split = self._split.get(g)
+        if split is None:
+            head = [self.parents[i] for i in self.postings.get(g, ())[:POSTINGS]]
+            split = self._split[g] = _Head(
+                measures=tuple(p.id for p in head if p.kind == "measure"),
+                others=tuple(p.id for p in head if p.kind != "measure"),
+                dated=tuple(p.id for p in head if _dated(p)),
+                indicated=tuple(p.id for p in head if any(i.id for i in p.indicators)))
+        return split
 
     # ---- the old interface ----------------------------------------------------------------------------
 
@@ -308,6 +387,93 @@ class Linker:
                 out.extend(links)
             self._last[cid] = links
         return out
+
+
+def _top(counts: Counter[str], child_id: str) -> tuple[list[str], tuple[int, str] | None]:
+    """The MAX_CANDIDATES ids counted most (ties: smallest id), and the last of them when the cut was full."""
+    counts.pop(child_id, None)
+    cut = _cut(counts)
+    if cut is None:
+        return list(counts), None
+    n = cut[0]
+    above = list(compress(counts, map(n.__lt__, counts.values())))
+    return above + sorted(compress(counts, map(n.__eq__, counts.values())))[:MAX_CANDIDATES - len(above)], cut
+
+
+def _cut(counts: Counter[str]) -> tuple[int, str] | None:
+    """The (count, id) of the last id ranked in (counted most, then smallest id); None if all are."""
+    if len(counts) < MAX_CANDIDATES:
+        return None
+    values = sorted(counts.values(), reverse=True)
+    n = values[MAX_CANDIDATES - 1]
+    ties = sorted(compress(counts, map(n.__eq__, counts.values())))
+    return n, ties[MAX_CANDIDATES - 1 - values.index(n)]
+
+
+def _ranked_in(counts: Counter[str], cut: tuple[int, str] | None, i: str) -> bool:
+    return cut is None or counts[i] > cut[0] or (counts[i] == cut[0] and i <= cut[1])
+
+
+@dataclass(frozen=True, slots=True)
+class _Head:
+    """A bigram's capped postings: measures, the rest, and the parents a narrow rule can use."""
+    measures: tuple[str, ...]
+    others: tuple[str, ...]
+    dated: tuple[str, ...]  # with a 2025-or-later target
+    indicated: tuple[str, ...]  # with indicators
+
+
+def _rule(child: Task) -> str:
+    """Which of its candidates a child's rules read (see `_link_task`, `_link_indicators`): "all" for a
+    district row; "measures" for a city row; "dated" (2025-or-later targets) for a city task; "indicators"
+    (parents holding an indicator like one of its own) for another district task; "" when none."""
+    city = _city_level(child)
+    if not city and child.kind == "district_row":
+        return "all"
+    if city and child.kind != "measure" and child.title:
+        return "measures"
+    if city and child.kind == "task":
+        return "dated"
+    return "indicators" if not city and child.indicators else ""
+
+
+_POOL = {"measures": "measures", "dated": "dated", "indicators": "indicated"}
+
+
+def _usable(child: Task, parent: Task, place: str) -> bool:
+    """Whether the child's narrow rule can use this candidate at all (a candidate it cannot use changes
+    nothing but the ranks of the others)."""
+    if place and parent.jurisdiction != place:
+        return False
+    rule = _rule(child)
+    if rule == "measures":
+        return parent.kind == "measure"
+    if rule == "dated":
+        return _dated(parent) and _source(parent) != _source(child)
+    return rule == "indicators" and _similar_indicator(child, parent)
+
+
+def _dated(t: Task) -> bool:
+    return (_f(t).target_year or 0) >= 2025
+
+
+def _indicator_names(child: Task) -> set[tuple[str, str]]:
+    """(subject, unit) of the child's indicators that `_best_indicators` looks up."""
+    return {(subject(i.name), i.unit or "") for i in child.indicators if not i.set_by_city and i.name and i.id}
+
+
+def _similar_indicator(child: Task, parent: Task) -> bool:
+    """Some indicator of the parent is one `_best_indicators` could pick for one of the child's."""
+    for ind in child.indicators:
+        if ind.set_by_city or not ind.name or not ind.id:
+            continue
+        name, unit = subject(ind.name), ind.unit or ""
+        for cand in parent.indicators:
+            if cand.id and (cand.unit or "") == unit:
+                other = subject(cand.name)
+                if name == other or dice(bigrams(name), bigrams(other)) >= 0.75:
+                    return True
+    return False
 
 
 def _grams(t: Task) -> frozenset[str]:
@@ -339,7 +505,11 @@ class _View:
     def candidates_for(self, child: Task) -> list[Task]:
         found = self._cands.get(child.id)
         if found is None:
-            found = self._cands[child.id] = self._here(self.linker.candidates(child))
+            if _rule(child) in _POOL:
+                found = self.linker.usable_candidates(child, self.place)
+            else:
+                found = self._here(self.linker.candidates(child))
+            self._cands[child.id] = found
         return found
 
     def same_indicators(self, child: Task) -> list[Task]:
@@ -348,16 +518,22 @@ class _View:
         ids = set().union(*(index.get(k, set()) for k in _indicator_keys(child)))
         return self._here(self.linker.parents[i] for i in sorted(ids))
 
-    def in_category(self, category: str, source: str | None = None) -> list[Task]:
-        by_source = self.linker.rows.get(category, {})
-        ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
-        return self._here(self.linker.parents[i] for i in sorted(ids))
+    def in_category(self, category: str, source: str | None = None) -> tuple[list[Task], set[str]]:
+        """The category's rows (of one document, or of all), by id, and their ids: kept until they change."""
+        cached = self.linker._category_rows.setdefault(category, {})
+        found = cached.get((source, self.place))
+        if found is None:
+            by_source = self.linker.rows.get(category, {})
+            ids = by_source.get(source, set()) if source is not None else set().union(*by_source.values())
+            rows = self._here(self.linker.parents[i] for i in sorted(ids))
+            found = cached[source, self.place] = rows, {p.id for p in rows}
+        return found
 
     def row_count(self, category: str) -> int:
         return self.linker._row_count(category)
 
     def source_size(self, source: str) -> int:
-        return sum(1 for i in self.linker.by_source.get(source, ()) if i in self.linker.parents)
+        return self.linker._parent_count[source]
 
     def source_df(self, source: str, g: str) -> int:
         return self.linker.source_df.get(source, Counter()).get(g, 0)
@@ -387,8 +563,8 @@ def bigrams(text: str) -> frozenset[str]:
     s = subject(text)
     if len(s) < 2:
         return frozenset([s]) if s else frozenset()
-    shared = _SHARED_GRAMS
-    return frozenset(shared.setdefault(g, g) for g in (s[i:i + 2] for i in range(len(s) - 1)))
+    grams = list(map(operator.add, s, s[1:]))
+    return frozenset(map(_SHARED_GRAMS.setdefault, grams, grams))
 
 
 _SHARED_GRAMS: dict[str, str] = {}  # one string object per bigram: a large graph holds millions of them
@@ -490,12 +666,11 @@ def _district_row(child: Task, parents: _View) -> list[RollUp]:
 
 def _category_rows(child: Task, parents: _View, *, own: bool = False) -> list[Task]:
     """City rows of the child's category (only those of its own document with `own`)."""
-    category = _f(child).category
-    rows = [p for p in parents.in_category(category, _source(child) if own else None)
-            if p.kind != "measure" and p.id != child.id]
+    rows, ids = parents.in_category(_f(child).category, _source(child) if own else None)  # rows: no measures
+    if child.id in ids:
+        rows, ids = [p for p in rows if p.id != child.id], ids - {child.id}
     if len(rows) > CATEGORY_SCAN:
-        near = {p.id for p in parents.candidates_for(child)}
-        rows = [p for p in rows if p.id in near]
+        return [p for p in parents.candidates_for(child) if p.id in ids]
     return rows
 
 
