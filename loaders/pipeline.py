@@ -286,6 +286,9 @@ class Loader:
             results[d.n] = d.result
         self._settle(plan)
         derived.refresh_after_load(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
+        compact = getattr(self.store, "compact", None)
+        if compact:
+            compact()  # the load's queries as a snapshot: the next server start reads it instead of replaying them
         return results  # type: ignore[return-value]
 
     def _statements(self, d: batch.Doc) -> list[Statement]:
