@@ -11,26 +11,28 @@
 // example: {"name": "市卫健委", "role": "lead"}
 MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
-OPTIONAL MATCH (a)-[:MEMBER_OF]->(g:Agency)
-WITH collect(DISTINCT a) AS units, collect(DISTINCT g) AS groups
-UNWIND units + groups AS h
-MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
-WITH t, collect({role: CASE type(r) WHEN 'LEADS' THEN 'lead' ELSE 'support' END,
-                 via: CASE WHEN h IN units THEN null ELSE h.name END}) AS hits
-WITH t, [x IN hits WHERE $role = 'any' OR x.role = $role] AS hits
-WHERE size(hits) > 0 AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
-WITH t, hits, [x IN hits WHERE x.via IS NULL] AS direct
-WITH t, hits, direct,
-     CASE WHEN any(x IN direct WHERE x.role = 'lead') THEN 'lead'
-          WHEN size(direct) > 0 THEN 'support'
-          WHEN any(x IN hits WHERE x.role = 'lead') THEN 'lead'
-          ELSE 'support' END AS role
-WITH t, role, CASE WHEN size(direct) > 0 THEN null ELSE reduce(v = null, x IN hits | CASE WHEN x.role = role AND (v IS NULL OR x.via < v) THEN x.via ELSE v END) END AS via
+WITH collect(a) AS units
+UNWIND units AS u
+MATCH (u)-[x:HOLDS]->(t:Task)
+WHERE ($role = 'any' OR ($role = 'lead' AND (x.dl OR x.vl IS NOT NULL)) OR ($role = 'support' AND (x.ds OR x.vs IS NOT NULL)))
+  AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
+WITH units, count(DISTINCT t) AS total
+UNWIND units AS u
+MATCH (u)-[x:HOLDS]->(t:Task)
+WHERE ($role = 'any' OR ($role = 'lead' AND (x.dl OR x.vl IS NOT NULL)) OR ($role = 'support' AND (x.ds OR x.vs IS NOT NULL)))
+  AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
+WITH DISTINCT units, total, t
+ORDER BY t.source, t.line_start, t.number, t.id SKIP $offset LIMIT $limit
+MATCH (h:Agency)-[x:HOLDS]->(t)
+WHERE h IN units
+WITH t, total, collect(x) AS xs
+WITH t, total, any(y IN xs WHERE y.dl) AS dl, any(y IN xs WHERE y.ds) AS ds,
+     reduce(v = null, y IN xs | CASE WHEN y.vl IS NOT NULL AND (v IS NULL OR y.vl < v) THEN y.vl ELSE v END) AS vl,
+     reduce(v = null, y IN xs | CASE WHEN y.vs IS NOT NULL AND (v IS NULL OR y.vs < v) THEN y.vs ELSE v END) AS vs
+WITH t, total, CASE WHEN $role = 'lead' OR ($role = 'any' AND (dl OR (NOT ds AND vl IS NOT NULL))) THEN 'lead' ELSE 'support' END AS role, dl, ds, vl, vs
+WITH t, total, role, CASE WHEN (role = 'lead' AND dl) OR (role = 'support' AND ds) OR ($role = 'any' AND (dl OR ds)) THEN null
+                          WHEN role = 'lead' THEN vl ELSE vs END AS via
 ORDER BY t.source, t.line_start, t.number, t.id
-WITH collect(t) AS tasks, collect([role, via]) AS marks
-WITH tasks, marks, size(tasks) AS total
-UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
-WITH tasks[pos] AS t, marks[pos][0] AS role, marks[pos][1] AS via, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
