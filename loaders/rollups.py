@@ -105,6 +105,7 @@ class Linker:
         self._task_of: dict[str, str] = {}  # indicator id → its task
         self._names_of_unit: dict[str, set[str]] = defaultdict(set)  # unit → parents' indicator subjects
         self._similar: dict[tuple[str, str], set[str]] = {}  # (subject, unit) → parents with one like it
+        self._exact: dict[tuple[tuple[str, str], str], tuple[list[str], dict[str, list[str]]]] = {}
         self._category_rows: dict[str, dict[tuple[str | None, str], tuple[list[Task], set[str]]]] = {}
         self._worst: dict[str, dict[bool, tuple[int, str] | None]] = {}  # child → last candidate per kind
         self._missed: dict[str, bool] = {}  # child of a narrow rule → some parent it could use ranked too low
@@ -191,6 +192,7 @@ class Linker:
                 self.indicator_parents[k].add(t.id)
                 self._names_of_unit[k[1]].add(k[0])
                 self._similar.clear()
+                self._exact.clear()
         if _is_child(t):
             self.children[t.id] = t
             for k in _indicator_keys(t):
@@ -222,6 +224,7 @@ class Linker:
                 if not self.indicator_parents[k]:
                     self._names_of_unit[k[1]].discard(k[0])
                 self._similar.clear()
+                self._exact.clear()
         if self.children.pop(t.id, None) is not None:
             for k in _indicator_keys(t):
                 self.indicator_children[k].discard(t.id)
@@ -315,11 +318,12 @@ class Linker:
         rule, parents = _rule(child), self.parents
         pool = {i for h in split for i in getattr(h, _POOL[rule])}
         pool.discard(child.id)
-        if rule == "indicators":
-            names = _indicator_names(child)
-            if all(name for name, _ in names):  # an empty subject matches unnamed indicators, not in the index
-                pool &= self._similar_parents(names)
-        found = sorted(i for i in pool if _usable(child, parents[i], place))
+        names = _indicator_names(child) if rule == "indicators" else set()
+        if names and all(name for name, _ in names):  # an empty subject matches unnamed indicators: not indexed
+            pool &= self._similar_parents(names)  # the usable ones, whatever their place
+            found = sorted(i for i in pool if not place or parents[i].jurisdiction == place)
+        else:
+            found = sorted(i for i in pool if _usable(child, parents[i], place))
         keep: list[str] = []
         counted: dict[bool, tuple[Counter[str], tuple[int, str] | None]] = {}
         for i in found:
@@ -349,6 +353,26 @@ class Linker:
                     if other == name or dice(grams, bigrams(other)) >= 0.75))
             out |= found
         return out
+
+    def exact_sources(self, key: tuple[str, str], place: str) -> tuple[list[str], dict[str, list[str]]]:
+        """The documents (of `place`) holding an indicator named and measured as `key`, ordered by their
+        largest such indicator id, and their tasks holding it."""
+        found = self._exact.get((key, place))
+        if found is None:
+            name, unit = key
+            best: dict[str, str] = {}
+            tasks_of: dict[str, list[str]] = defaultdict(list)
+            for i in self.indicator_parents.get(key, ()):
+                p = self.parents[i]
+                if place and p.jurisdiction != place:
+                    continue
+                source = _source(p)
+                tasks_of[source].append(i)
+                for u, other, cand in _f(p).indicators:
+                    if u == unit and other == name and cand.id > best.get(source, ""):
+                        best[source] = cand.id
+            found = self._exact[key, place] = sorted(best, key=best.__getitem__), tasks_of
+        return found
 
     def _keep_candidates(self, child_id: str, best: list[str]) -> None:
         for p in self._candidates_of.get(child_id, ()):
@@ -512,11 +536,19 @@ class _View:
             self._cands[child.id] = found
         return found
 
-    def same_indicators(self, child: Task) -> list[Task]:
-        """Parents holding an indicator of the same name and unit as one of the child's."""
-        index = self.linker.indicator_parents
-        ids = set().union(*(index.get(k, set()) for k in _indicator_keys(child)))
-        return self._here(self.linker.parents[i] for i in sorted(ids))
+    def same_indicators(self, child: Task, preferred: Sequence[Task] = (), near: Sequence[Task] = ()) -> list[Task]:
+        """Parents holding an indicator of the same name and unit as one of the child's. When every such name
+        is held in enough documents, only the documents that can rank among its best (`_best_indicators`: the
+        same name beats a similar one, then the smallest of each document's largest indicator id) and those
+        of `preferred` and `near` (the rest of the pool) are read: the others never rank."""
+        found = [self.linker.exact_sources(k, self.place) for k in _indicator_keys(child)]
+        reach = MAX_PARENTS + len({_source(t) for t in preferred})  # a preferred parent may rank above them
+        if all(len(order) >= reach for order, _ in found):
+            keep = {_source(t) for t in [*preferred, *near]}.union(*(order[:reach] for order, _ in found))
+            ids = set().union(*(tasks_of[s] for _, tasks_of in found for s in keep & tasks_of.keys()))
+        else:
+            ids = set().union(*(i for _, tasks_of in found for i in tasks_of.values()))
+        return [self.linker.parents[i] for i in sorted(ids)]
 
     def in_category(self, category: str, source: str | None = None) -> tuple[list[Task], set[str]]:
         """The category's rows (of one document, or of all), by id, and their ids: kept until they change."""
@@ -550,9 +582,16 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
 def subject(text: str) -> str:
     """CJK and Latin letters only; a quoted number ("323" 攻坚行动) is a name, so it is kept, spelt as letters."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"^\s*[一二三四五六七八九十]+、", "", text)
-    text = re.sub(r"“(\d+)”", lambda m: m.group(1).translate(DIGITS_AS_LETTERS), text)
-    return re.sub(r"[^\u4e00-\u9fffA-Za-z]", "", text)
+    text = _NUMBERING.sub("", text)
+    if "“" in text:
+        text = _QUOTED_NUMBER.sub(lambda m: m.group(1).translate(DIGITS_AS_LETTERS), text)
+    return _NOT_LETTERS.sub("", text)
+
+
+_NUMBERING = re.compile(r"^\s*[一二三四五六七八九十]+、")
+_QUOTED_NUMBER = re.compile(r"“(\d+)”")
+_NOT_LETTERS = re.compile(r"[^\u4e00-\u9fffA-Za-z]")
+_YEAR = re.compile(r"(20\d\d)\s*年")
 
 
 DIGITS_AS_LETTERS = str.maketrans("0123456789", "abcdefghij")
@@ -591,8 +630,7 @@ class _Features:
     target_year: int | None
     source_text: str  # the text these were computed from (a task rebuilt with other text is recomputed)
     grams: frozenset[str] = frozenset()  # text and title
-
-
+    indicators: tuple[tuple[str, str, Indicator], ...] = ()  # (unit, subject, indicator) of those with ids
 
 
 _features: dict[str, _Features] = {}
@@ -601,12 +639,13 @@ _features: dict[str, _Features] = {}
 def _f(task: Task) -> _Features:
     f = _features.get(task.id)
     if f is None or f.source_text is not task.text:
-        years = [i.year for i in task.indicators if i.year] + [int(y) for y in re.findall(r"(20\d\d)\s*年", task.text)]
-        head = re.split(r"[。]", task.text, maxsplit=1)[0]
+        years = [i.year for i in task.indicators if i.year] + [int(y) for y in _YEAR.findall(task.text)]
+        head = task.text.split("。", 1)[0]
         title, text = bigrams(task.title), bigrams(task.text)
         f = _Features(title, text, bigrams(head) if task.kind == "measure" else frozenset(),  # only measures'
                       category_key(task.category), max(years) if years else None, task.text,
-                      text | title if task.title else text)
+                      text | title if task.title else text,
+                      tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id))
         if len(_features) > 500_000:
             _features.clear()
         _features[task.id] = f
@@ -749,14 +788,18 @@ def _link_indicators(child: Task, task_links: list[RollUp], parents: _View) -> l
     preferred = [t for t in (parents.get(i) for i in sorted(linked_parents)) if t is not None]
     if _city_level(child) and not preferred:
         return []
-    pool = preferred if _city_level(child) else preferred + [
-        p for p in parents.candidates_for(child) + parents.same_indicators(child) if p.id not in linked_parents
-    ]
+    if _city_level(child):
+        pool = preferred
+    else:
+        near = parents.candidates_for(child)
+        pool = preferred + [p for p in near + parents.same_indicators(child, preferred, near)
+                            if p.id not in linked_parents]
+    units = {i.unit or "" for i in child.indicators}
     by_unit: dict[str, list[tuple[str, Indicator, Task]]] = defaultdict(list)
     for task in pool:
-        for cand in task.indicators:
-            if cand.id:
-                by_unit[cand.unit or ""].append((subject(cand.name), cand, task))
+        for unit, name, cand in _f(task).indicators:
+            if unit in units:
+                by_unit[unit].append((name, cand, task))
     out = []
     for ind in child.indicators:
         out.extend(_best_indicators(ind, by_unit.get(ind.unit or "", []), linked_parents))
