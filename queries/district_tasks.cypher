@@ -13,33 +13,40 @@ CALL {
   WITH u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
   WHERE u.jurisdiction = $district OR u.name = $district + '人民政府' OR $district IN districts
   WITH u
-  MATCH (u)-[x:HOLDS]->(t)
-  RETURN t, x.dl AS dl, x.ds AS ds, x.vl AS vl, x.vs AS vs, u.name AS unit
-  UNION ALL
+  MATCH (u)-[:HOLDS]->(t:Task)
+  RETURN t
+  UNION
   MATCH (t:Task {jurisdiction: $district})
-  RETURN t, null AS dl, null AS ds, null AS vl, null AS vs, null AS unit
+  RETURN t
 }
-WITH t, dl, ds, vl, vs, unit
+WITH t
 WHERE ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
-WITH t, collect(dl) AS dls, collect(ds) AS dss, collect(vl) AS vls, collect(vs) AS vss,
-     collect(CASE WHEN dl OR ds THEN unit END) AS names
-WITH t, size(dls) > 0 AS held, true IN dls AS dl, true IN dss AS ds,
+WITH collect(t) AS tasks
+UNWIND tasks AS t
+WITH t, size(tasks) AS total ORDER BY t.source, t.line_start, t.number, t.id SKIP $offset LIMIT $limit
+WITH collect([t, total]) AS page
+OPTIONAL MATCH (u:Agency)
+WITH page, u, [(u)-[:IN_DISTRICT]->(d:District) | d.name] AS districts
+WITH page, collect(CASE WHEN u.jurisdiction = $district OR u.name = $district + '人民政府' OR $district IN districts THEN u END) AS units
+UNWIND page AS p
+WITH p[0] AS t, p[1] AS total, units
+OPTIONAL MATCH (u:Agency)-[h:HOLDS]->(t)
+WITH t, total, u, CASE WHEN u IN units THEN h END AS x
+WITH t, total, collect(x.dl) AS dls, collect(x.ds) AS dss, collect(x.vl) AS vls, collect(x.vs) AS vss,
+     collect(CASE WHEN x.dl OR x.ds THEN u.name END) AS names
+WITH t, total, size(dls) > 0 AS held, true IN dls AS dl, true IN dss AS ds,
      reduce(v = null, n IN vls | CASE WHEN v IS NULL OR n < v THEN n ELSE v END) AS vl,
      reduce(v = null, n IN vss | CASE WHEN v IS NULL OR n < v THEN n ELSE v END) AS vs, names
-WITH t, CASE WHEN NOT held THEN null WHEN dl THEN 'lead' WHEN ds THEN 'support' WHEN vl IS NOT NULL THEN 'lead'
+WITH t, total, CASE WHEN NOT held THEN null WHEN dl THEN 'lead' WHEN ds THEN 'support' WHEN vl IS NOT NULL THEN 'lead'
              ELSE 'support' END AS role,
      CASE WHEN NOT held OR dl OR ds THEN null WHEN vl IS NOT NULL THEN vl ELSE vs END AS via,
      reduce(acc = [], n IN names | [y IN acc WHERE y < n] + [n] + [y IN acc WHERE y >= n]) AS unit_names
 ORDER BY t.source, t.line_start, t.number, t.id
-WITH collect(t) AS tasks, collect([role, via, unit_names]) AS marks
-WITH tasks, marks, size(tasks) AS total
-UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
-WITH tasks[pos] AS t, marks[pos] AS m, total
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
        [lx IN reduce(lacc = [], lp IN [(l:Agency)-[lr:LEADS]->(t) | [[coalesce(lr.pos, 0), l.name], l.name]] | [ly IN lacc WHERE ly[0] < lp[0]] + [lp] + [ly IN lacc WHERE ly[0] >= lp[0]]) | lx[1]] AS leads,
        [sx IN reduce(sacc = [], sp IN [(s:Agency)-[sr:SUPPORTS]->(t) | [[coalesce(sr.pos, 0), s.name], s.name]] | [sy IN sacc WHERE sy[0] < sp[0]] + [sp] + [sy IN sacc WHERE sy[0] >= sp[0]]) | sx[1]] AS supports,
-       m[0] AS role, m[1] AS via, m[2] AS units,
+       role, via, unit_names AS units,
        [ix IN reduce(iacc = [], ip IN [(t)-[:HAS_INDICATOR]->(i:Indicator) | [[coalesce(i.pos, 0), i.id], i {.id, .name, .target, .unit, .comparator, .year, .type, .text, .set_by_city}]] | [iy IN iacc WHERE iy[0] < ip[0]] + [ip] + [iy IN iacc WHERE iy[0] >= ip[0]]) | ix[1]] AS indicators,
        total

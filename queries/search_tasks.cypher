@@ -16,11 +16,9 @@ WHERE ($q IS NULL OR t.text CONTAINS $q OR coalesce(t.title, '') CONTAINS $q)
   AND ($jurisdiction IS NULL OR t.jurisdiction = $jurisdiction)
   AND ($section IS NULL OR any(s IN coalesce(t.section, []) WHERE s CONTAINS $section))
   AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
-WITH t ORDER BY t.source, t.line_start, t.number, t.id
 WITH collect(t) AS tasks
-WITH tasks, size(tasks) AS total
-UNWIND range($offset, CASE WHEN $offset + $limit < total THEN $offset + $limit ELSE total END - 1) AS pos
-WITH tasks[pos] AS t, total
+UNWIND tasks AS t
+WITH t, size(tasks) AS total ORDER BY t.source, t.line_start, t.number, t.id SKIP $offset LIMIT $limit
 RETURN t.id AS id, t.number AS number, t.text AS text, t.source AS source, t.doc_id AS doc_id,
        t.section AS section, t.jurisdiction AS jurisdiction, t.kind AS kind, t.title AS title,
        t.line_start AS line_start, t.deadline AS deadline, t.due AS due, t.due_start AS due_start, t.due_kind AS due_kind,
