@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Literal
 
 DeadlineKind = Literal["date", "range", "ongoing", "recurring"]
@@ -55,7 +56,13 @@ FORMS = {
     "whole_year": rf"{_YEAR}?(?:全年|年内){_BY}",
     "year": rf"{_YEAR}{_BY}",
 }
-_FORM = re.compile("|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in FORMS.items()))
+# Every form starts with one of these characters: the lookahead lets the scan skip every other position at
+# once instead of trying ten alternatives there (same matches, about ten times faster).
+_FORM_FIRST = r"(?=[\d今本当次明翌“\"十第上下年全])"
+_FORM = re.compile(
+    _FORM_FIRST
+    + "(?:" + "|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in FORMS.items()) + ")"
+)
 
 # In a task's own text a date is a deadline only with a deadline word around it ("到2025年", "年底前完成").
 _BEFORE = re.compile(r"(?:到|至|于|截止|力争|确保|在)\s*$")
@@ -66,13 +73,17 @@ _CLAUSE_START = re.compile(r"(?:^|[。；;：:，,]|\d{1,2}[.．、]|[（(]\d{1,
 _AFTER = re.compile(r"^\s*(?:前|以前|之前|完成|建成|实现|基本完成|全面完成|投用|投入使用|竣工|落地|上线|到位|办结)")
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def normalise(text: str) -> str:
     """Full-width digits and Chinese numerals (六月, 第三季度, 二〇二四年) as ASCII digits, without spaces."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
     return _CN_NUMBER.sub(lambda m: str(_cn_int(m.group())), text)
 
 
+@lru_cache(maxsize=8192)  # pure, and a Deadline is frozen: the same 完成时限 recurs row after row
 def parse(text: str | None, *, year: int | None = None) -> Deadline | None:
     """The structured reading of a printed 完成时限; None when the text names no deadline we can read."""
     if not text or not text.strip():
@@ -88,6 +99,7 @@ def parse(text: str | None, *, year: int | None = None) -> Deadline | None:
     return None
 
 
+@lru_cache(maxsize=8192)
 def find_in_text(text: str | None, *, year: int | None = None) -> Deadline | None:
     """A deadline printed inside a task's text ("…，2024年底前完成", "到2025年，…"), as the phrase printed."""
     if not text:

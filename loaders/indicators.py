@@ -67,6 +67,30 @@ YEAR = re.compile(r"(20\d\d)\s*年")
 FIVE_YEAR_END = re.compile(r"十四五[”\"]?\s*(末|期末|时期末)")
 INLINE_TYPE = re.compile(r"[(\[【]\s*(约束性|预期性)(?:指标)?\s*[)\]】]")
 QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+_VERB_LENGTHS = sorted({len(v) for v in VERBS}, reverse=True)
+
+
+def _verb_ending(text: str) -> str | None:
+    """The longest verb `text` ends with (two verbs of one length cannot both end it)."""
+    for n in _VERB_LENGTHS:
+        if len(text) >= n and text[-n:] in VERBS:
+            return text[-n:]
+    return None
+
+
+_JOINER = re.compile(r"\s*[、和及]\s*")
+_COUNTED = re.compile(r"^\((?:户|间|站)\)")
+_PIECE_CUT = re.compile(r"、|和(?=\s*\d)")
+_NAME_SPLIT = re.compile(r"[、]|(?<=[\u4e00-\u9fff])和(?=[\u4e00-\u9fff])")
+_QUANTITY_END = re.compile(r"(率|数|量|比例|占比|面积)$")
+_NAME_NOISE = re.compile(r"\s+|至少|力争")
+_NAME_TAIL = re.compile(r"(的|为|是|:)$")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_A_NAME = re.compile(r"(中心城区|新城区|各区|全市|全区|每年|其中)")
+_SUBITEM_PREFIX = re.compile(r"^\s*\d{1,2}[.、．](?!\d)\s*")
+_YEAR_NUMBER = re.compile(r"(19|20)\d\d")
+_SPACES = re.compile(r"\s+")
+_SHARE_END = re.compile(r"(率|数|量|比|例|积|平)$")
 
 
 def extract_indicators(
@@ -83,8 +107,9 @@ def extract_indicators(
         type = stated.group(1)
         norm = norm[: stated.start()] + " " * (stated.end() - stated.start()) + norm[stated.end():]
     found: list[Indicator] = []
-    for start, end in _clauses(norm):
-        found.extend(_from_clause(norm, start, end, type))
+    if "下达" in norm or _DIGIT.search(norm):  # a clause with neither gives nothing
+        for start, end in _clauses(norm):
+            found.extend(_from_clause(norm, start, end, type))
     if not found and type:
         name = _clean_name(_strip_subitem(norm.strip().rstrip("。 ")))
         found.append(Indicator(name=name, text=text.strip(), type=type))
@@ -114,8 +139,13 @@ def _clauses(text: str) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,;。\n")]
 
 
+_DIGIT = re.compile(r"\d")  # what NUMBER needs (the same Unicode digits)
+
+
 def _from_clause(text: str, start: int, end: int, type: str | None) -> list[Indicator]:
     clause = text[start:end]
+    if "下达" not in clause and not _DIGIT.search(clause):
+        return []  # no number and no 下达: neither SET_BY_CITY nor NUMBER can match
     body = _strip_subitem(clause).rstrip(" ,;。\n")
     year = _year(text, start)
     m = SET_BY_CITY.search(body)
@@ -139,7 +169,7 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
         n = numbers[i]
         left = masked[name_from: n.start()].rstrip()
         left_mod = MODIFIERS.sub("", left)
-        verb = next((v for v in sorted(VERBS, key=len, reverse=True) if left_mod.endswith(v)), None)
+        verb = _verb_ending(left_mod)
         change = None if verb else next((v for v in CHANGE_VERBS if left_mod.endswith(v)), None)
         if verb is None and change is None and SHARE.search(left_mod):
             change = "占"
@@ -159,7 +189,7 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
             continue
         values = [n]
         j = i + 1
-        while j < len(numbers) and re.fullmatch(r"\s*[、和及]\s*", masked[values[-1].end(): numbers[j].start()]):
+        while j < len(numbers) and _JOINER.fullmatch(masked[values[-1].end(): numbers[j].start()]):
             values.append(numbers[j])
             j += 1
         suffix = SUFFIX.match(masked[values[-1].end():])
@@ -167,7 +197,7 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
         if suffix and (verb not in STRICT):
             cmp_ = SUFFIX_CMP[suffix.group(1)]
         raw = body[name_from: name_from + len(left_mod) - (len(verb) if verb else 0)]
-        names = _names(raw, len(values), shared=bool(re.search(r"均$", left)))
+        names = _names(raw, len(values), shared=left.endswith("均"))
         span_end = (suffix.end() if suffix else 0) + values[-1].end()
         span = body[name_from:span_end].strip(" ,、")
         for k, v in enumerate(values if len(values) == len(names) else values[:1] * len(names)):
@@ -200,7 +230,7 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
         left = body[a: n.start()]
         suffix = SUFFIX.match(masked[n.end(): b])
         right_from = n.end() + (suffix.end() if suffix else 0)
-        right = re.sub(r"^\((?:户|间|站)\)", "", body[right_from:b]).strip()
+        right = _COUNTED.sub("", body[right_from:b]).strip()
         left_clean = _clean_name(left)
         if not out:
             prefix = left_clean if right else ""
@@ -217,7 +247,7 @@ def _counts(body: str, masked: str, numbers: list[re.Match[str]], type: str | No
 
 def _pieces(masked: str) -> list[tuple[int, int]]:
     """Split at 、 where the next piece carries its own number; otherwise the 、 joins words of one name."""
-    cuts = [0] + [m.end() for m in re.finditer(r"、|和(?=\s*\d)", masked)] + [len(masked) + 1]
+    cuts = [0] + [m.end() for m in _PIECE_CUT.finditer(masked)] + [len(masked) + 1]
     spans = [(a, b - 1) for a, b in itertools.pairwise(cuts)]
     merged: list[tuple[int, int]] = []
     for a, b in spans:
@@ -229,14 +259,23 @@ def _pieces(masked: str) -> list[tuple[int, int]]:
 
 
 def _names(raw: str, count: int, *, shared: bool) -> list[str]:
+    return list(_names_cached(raw, count, shared))
+
+
+@lru_cache(maxsize=4096)
+def _names_cached(raw: str, count: int, shared: bool) -> tuple[str, ...]:
+    return tuple(_names_of(raw, count, shared=shared))
+
+
+def _names_of(raw: str, count: int, *, shared: bool) -> list[str]:
     """'孕产妇死亡率、婴儿死亡率' → two names; 'A保险、B保险参保人数' → 'A保险参保人数', 'B保险参保人数'."""
     raw = MODIFIERS.sub("", raw.strip())
-    parts = [p for p in re.split(r"[、]|(?<=[\u4e00-\u9fff])和(?=[\u4e00-\u9fff])", raw) if p]
+    parts = [p for p in _NAME_SPLIT.split(raw) if p]
     if count > 1 and len(parts) != count:
         parts = [p for p in raw.split("、") if p]
     if len(parts) > 1 and (count == len(parts) or shared or count == 1):
         parts = _share_suffix(parts)
-        if count == 1 and not shared and not all(re.search(r"(率|数|量|比例|占比|面积)$", p) for p in parts):
+        if count == 1 and not shared and not all(_QUANTITY_END.search(p) for p in parts):
             return [_clean_name(raw)]
         return [_clean_name(p) for p in parts]
     return [_clean_name(raw)] * max(1, count if shared else 1)
@@ -257,39 +296,41 @@ def _share_suffix(parts: list[str]) -> list[str]:
     pos = last.rfind(tail2)
     if pos >= 0:  # "公办幼儿园和普惠性民办幼儿园在园幼儿占比": the first item ends where the last one's head does
         return [p + last[pos + 2:] for p in parts[:-1]] + [last]
-    if not re.search(r"(率|数|量|比|例|积|平)$", parts[0]):
+    if not _SHARE_END.search(parts[0]):
         tail = next((q for q in QUANTITY if last.endswith(q) and len(last) > len(q)), None)
         if tail:
             return [p + tail for p in parts[:-1]] + [last]
     return parts
 
 
+@lru_cache(maxsize=8192)
 def _clean_name(name: str) -> str:
-    name = re.sub(r"\s+|至少|力争", "", _strip_subitem(name.strip()))
+    name = _NAME_NOISE.sub("", _strip_subitem(name.strip()))
     prev = None
     while prev != name:
         prev = name
         name = LEAD.sub("", name).strip()
         name = MODIFIERS.sub("", name).strip()
-        name = re.sub(r"(的|为|是|:)$", "", name).strip()
+        name = _NAME_TAIL.sub("", name).strip()
     name = name.strip(" ,;、“”\"")
     if name.count("“") != name.count("”"):
         name = name.replace("“", "").replace("”", "")
     return name
 
 
+@lru_cache(maxsize=8192)
 def _meaningful(name: str) -> bool:
     """A measured quantity needs a few words: "认定" or "新城区" alone names nothing."""
-    cjk = len(re.findall(r"[\u4e00-\u9fff]", name))
-    return cjk >= 3 and not re.fullmatch(r"(中心城区|新城区|各区|全市|全区|每年|其中)", name)
+    cjk = len(_CJK.findall(name))
+    return cjk >= 3 and not _NOT_A_NAME.fullmatch(name)
 
 
 def _strip_subitem(text: str) -> str:
-    return re.sub(r"^\s*\d{1,2}[.、．](?!\d)\s*", "", text)
+    return _SUBITEM_PREFIX.sub("", text)
 
 
 def _is_year(text: str, m: re.Match[str]) -> bool:
-    return m.group(3) == "年" and re.fullmatch(r"(19|20)\d\d", m.group(1)) is not None
+    return m.group(3) == "年" and _YEAR_NUMBER.fullmatch(m.group(1)) is not None
 
 
 def _year(text: str, start: int) -> int | None:
@@ -316,7 +357,7 @@ def _num(m: re.Match[str]) -> float:
 
 
 def _unit(m: re.Match[str]) -> str | None:
-    unit = re.sub(r"\s+", "", m.group(3))
+    unit = _SPACES.sub("", m.group(3))
     return "‰" if unit == "%c" else (unit or None)
 
 

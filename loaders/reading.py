@@ -169,20 +169,24 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return "utf-16-le"
     if even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
         return "utf-16-be"
-    # CJK-heavy UTF-16 has few NULs: accept it only if it decodes to mostly Chinese text.
-    if len(data) % 2 == 0:
+    # CJK-heavy UTF-16 has few NULs: accept it only if it decodes to mostly Chinese text (and not as UTF-8).
+    if len(data) % 2 == 0 and not _is_utf8(data):
         for enc in ("utf-16-le", "utf-16-be"):
             try:
                 text = data.decode(enc)
             except UnicodeDecodeError:
                 continue
             if _looks_chinese(text, threshold=0.5) and "\n" in text:
-                try:
-                    data.decode("utf-8")
-                    return None
-                except UnicodeDecodeError:
-                    return enc
+                return enc
     return None
+
+
+def _is_utf8(data: bytes) -> bool:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 _COMMON = re.compile(r"[的和市区县局委单位政府人民工作建设推进发展责任牵头完善加强全面实施服务年月日]")
@@ -244,9 +248,25 @@ def _fold_astral(m: re.Match[str]) -> str:
     return n if len(n) == 1 else m.group()
 
 
+@lru_cache(maxsize=1)
+def _wide() -> tuple[re.Pattern[str], dict[str, str]]:
+    """A character class of the table's characters, and the table by character: most of a Chinese text is
+    untouched, so finding the few characters to fold beats looking every character up (str.translate)."""
+    table = _width_table()
+    ranges: list[list[int]] = []
+    for cp in sorted(table):
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    cls = "".join(re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges)
+    return re.compile(f"[{cls}]"), {chr(cp): n for cp, n in table.items()}
+
+
 def fold_width(text: str) -> str:
     """Full-width → half-width, NFKC-style, one character for one (so offsets stay valid)."""
-    folded = text.translate(_width_table())
+    wide, table = _wide()
+    folded = wide.sub(lambda m: table[m.group()], text) if wide.search(text) else text
     return _ASTRAL.sub(_fold_astral, folded) if _ASTRAL.search(folded) else folded
 
 
@@ -258,6 +278,7 @@ def to_simplified(text: str) -> str:
     return "".join(c2 if len(c2 := _t2s().convert(c)) == 1 else c for c in text)
 
 
+@lru_cache(maxsize=8192)  # a document's lines are normalised twice (furniture, then lines); headers recur
 def normalise(text: str, *, simplified: bool = True) -> str:
     """Matching form of `text`: half-width, Simplified; same length as the input."""
     folded = fold_width(text)
@@ -272,11 +293,14 @@ def fingerprint_text(text: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """True when OpenCC t2s changes a noticeable share of the Chinese characters."""
-    sample = "".join(_CJK.findall(text))[:20000]
+    cjk = _CJK.findall(text, 0, 60000)  # the first 20,000 Chinese characters: usually within 60,000
+    if len(cjk) < 20000 and len(text) > 60000:
+        cjk = _CJK.findall(text)
+    sample = "".join(cjk)[:20000]
     if len(sample) < 20:
         return False
     simplified = _t2s().convert(sample)
-    changed = sum(1 for a, b in zip(sample, simplified) if a != b)
+    changed = sum(map(str.__ne__, sample, simplified))
     return changed / len(sample) > 0.03
 
 
