@@ -70,6 +70,14 @@ class Agency:
     def id(self) -> str:
         return _agency_id(self.jurisdiction, self.name)
 
+    def copy(self) -> Agency:
+        """An equal Agency with lists of its own (for handing out a cached resolution)."""
+        new = object.__new__(Agency)
+        d = self.__dict__.copy()
+        d["aliases"], d["members"], d["member_of"] = list(self.aliases), list(self.members), list(self.member_of)
+        new.__dict__.update(d)
+        return new
+
 
 @dataclass
 class Assignment:

@@ -36,6 +36,7 @@ from loaders.names import is_group as _is_group
 from loaders.names import strip_brackets as _strip_brackets
 
 CITY = "武汉市"  # the place of the default table, when a table does not name its own
+_CACHE_CAP = 50_000  # resolutions kept per Resolver (a 100× corpus names about this many distinct lists)
 
 DEFAULT_ALIASES = Path(__file__).parent / "data" / "places" / "武汉市.yaml"
 
@@ -103,6 +104,9 @@ class Resolver:
         self._proper: dict[str, _Unit] = {}  # named units inside one district
         self._place_index: dict[str, District] = {}
         self._places_sorted: list[tuple[str, District]] = []
+        # Resolutions already made (the table never changes): a unit list recurs task after task.
+        self._resolved: dict[tuple[str, str], Agency] = {}
+        self._resolved_lists: dict[tuple[str, str], tuple[tuple[str, Agency], ...]] = {}
         self._build(table)
 
     # ---- construction -------------------------------------------------------------------------
@@ -223,12 +227,21 @@ class Resolver:
     def resolve(self, name: str, *, jurisdiction: str = "") -> Agency:
         """One unit name as printed → its canonical Agency (resolved=False if it cannot be placed)."""
         jurisdiction = jurisdiction or self.city
+        key = (name, jurisdiction)
+        found = self._resolved.get(key)
+        if found is None:
+            if len(self._resolved) >= _CACHE_CAP:
+                self._resolved.clear()
+            found = self._resolved[key] = self._resolve(name, jurisdiction)
+        return found.copy()
+
+    def _resolve(self, name: str, jurisdiction: str) -> Agency:
         key = normalise(ROLE_LABEL.sub("", normalise(name)))
         if not key:
             return Agency(name=name.strip(), jurisdiction=jurisdiction, resolved=False)
         base, inner = _strip_brackets(key)
         if not base and len(inner) == 1 and inner[0]:  # "(市发改委)"
-            return self.resolve(inner[0], jurisdiction=jurisdiction)
+            return self._resolve(inner[0], jurisdiction)
         if base and base != key and key not in self._index and key not in self._proper:
             found = self._resolve_key(base, jurisdiction)
             if found is not None:
@@ -245,6 +258,15 @@ class Resolver:
     def resolve_list(self, text: str, *, jurisdiction: str = "") -> list[tuple[str, Agency]]:
         """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
         jurisdiction = jurisdiction or self.city
+        key = (text, jurisdiction)
+        found = self._resolved_lists.get(key)
+        if found is None:
+            if len(self._resolved_lists) >= _CACHE_CAP:
+                self._resolved_lists.clear()
+            found = self._resolved_lists[key] = tuple(self._resolve_list(text, jurisdiction))
+        return [(item, agency.copy()) for item, agency in found]
+
+    def _resolve_list(self, text: str, jurisdiction: str) -> list[tuple[str, Agency]]:
         items = split_units(text, is_whole=self._is_whole)
         out: list[tuple[str, Agency]] = []
         seen: set[str] = set()

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from loaders import names
@@ -147,6 +148,17 @@ def find_inline(norm: str, *, doc_rule: str | None = None) -> Attribution | None
 
     Takes the last group that opens with a role label and reaches the end of the text, closed or not.
     """
+    found = _find_inline(norm, doc_rule)  # asked of the same line by the structure walk and the parser
+    return _copy(found) if found is not None else None
+
+
+def _copy(att: Attribution) -> Attribution:
+    return Attribution(att.start, att.end, [Part(p.role, p.label, p.start, p.end) for p in att.parts], att.rule,
+                       att.deadline, att.leader, att.closed)
+
+
+@lru_cache(maxsize=4096)
+def _find_inline(norm: str, doc_rule: str | None) -> Attribution | None:
     tail = len(norm.rstrip(" 。.;,"))
     for m in reversed(list(GROUP_START.finditer(norm))):
         close = _matching_close(norm, m.start())
@@ -249,6 +261,7 @@ def _bracket_clauses(norm: str) -> Attribution | None:
     return att
 
 
+@lru_cache(maxsize=8192)
 def unit_list(text: str) -> bool:
     """Whether `text` is nothing but a list of units (after notes and people are dropped)."""
     if not text.strip() or len(text) > 400 or re.search(r"[。:]|简称|包括|例如|其中|以及其他", text):

@@ -21,6 +21,8 @@ from loaders.agencies import Resolver
 from loaders.places import Jurisdiction
 
 PLACES = Path(__file__).parent / "data" / "places"
+_CACHE_CAP = 50_000
+_RESOLVED: dict[tuple[Jurisdiction, str, str], tuple[tuple[tuple[str, Agency], ...], tuple[str, ...]]] = {}
 
 
 @functools.cache
@@ -56,6 +58,22 @@ class PlaceContext:
     def resolve_list(self, text: str, *, jurisdiction: str) -> list[tuple[str, Agency]]:
         if self.place is not None:
             return self.place.resolve_list(text, jurisdiction=jurisdiction)
+        # Without place data the answer depends only on the document's jurisdiction and the arguments.
+        key = (self.jurisdiction, text, jurisdiction)
+        cached = _RESOLVED.get(key)
+        if cached is None:
+            before = len(self.kept_as_written)
+            out = self._resolve_list(text, jurisdiction)
+            cached = (tuple(out), tuple(self.kept_as_written[before:]))
+            if len(_RESOLVED) >= _CACHE_CAP:
+                _RESOLVED.clear()
+            _RESOLVED[key] = cached
+        else:
+            self.kept_as_written.extend(cached[1])
+        found = cached[0]
+        return [(item, agency.copy()) for item, agency in found]
+
+    def _resolve_list(self, text: str, jurisdiction: str) -> list[tuple[str, Agency]]:
         items = names.split_units(text, is_whole=names.looks_like_unit)
         items = names.share_suffix(names.share_prefix(names.split_etc(items), places=self.jurisdiction.short_names))
         out: list[tuple[str, Agency]] = []

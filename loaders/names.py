@@ -85,21 +85,37 @@ ROLE_NOTE = re.compile(r"[(（〔]\s*(?:牵头|主办|配合|协办|汇总|负�
 
 def strip_brackets(key: str) -> tuple[str, list[str]]:
     """'区委组织部(人才科)' → ('区委组织部', ['人才科'])."""
-    inner = re.findall(r"[(〈《【〔\[]([^)〉》】〕\]]*)[)〉》】〕\]]", key)
-    base = re.sub(r"[(〈《【〔\[][^)〉》】〕\]]*[)〉》】〕\]]", "", key)
-    return base, inner
+    base, inner = _strip_brackets(key)
+    return base, list(inner)
 
 
+_BRACKETED = re.compile(r"[(〈《【〔\[]([^)〉》】〕\]]*)[)〉》】〕\]]")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _strip_brackets(key: str) -> tuple[str, tuple[str, ...]]:
+    if not _ANY_OPEN.search(key):
+        return key, ()
+    return _BRACKETED.sub("", key), tuple(_BRACKETED.findall(key))
+
+
+_ANY_OPEN = re.compile(r"[(〈《【〔\[]")
+_LEVEL_GROUP = re.compile(r"^[省市区县]直|^[省市区县]级各")
+
+
+@functools.lru_cache(maxsize=50_000)
 def is_group(key: str) -> bool:
-    return key.startswith(GROUP_START) or key.endswith(GROUP_END) or bool(re.search(r"^[省市区县]直|^[省市区县]级各", key))
+    return key.startswith(GROUP_START) or key.endswith(GROUP_END) or bool(_LEVEL_GROUP.search(key))
 
 
+@functools.lru_cache(maxsize=50_000)
 def looks_like_unit(piece: str) -> bool:
     """Could `piece` stand alone as a unit name (or a group)?"""
     base, _ = strip_brackets(normalise(piece))
     return bool(base) and (bool(UNIT_END.search(base)) or is_group(base) or bool(LEADING_GROUP.search(base)))
 
 
+@functools.lru_cache(maxsize=50_000)
 def guess_type(name: str) -> AgencyType:
     if is_group(name):
         return "group"
@@ -253,6 +269,7 @@ def _cut_normalised(text: str, n: int) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=50_000)
 def _is_person_piece(piece: str) -> bool:
     key = normalise(piece)
     return bool(PERSON_LABEL.match(key)) or bool(ROLE_TITLE.search(key) and not UNIT_END.search(key))

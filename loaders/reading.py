@@ -29,6 +29,7 @@ TERMINAL = set("。;；!！?？:：)）】〕>》…")
 
 _PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 _SPACE = re.compile(r"\s")
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc less \t\n\v\f\r
@@ -293,13 +294,15 @@ def fingerprint_text(text: str) -> str:
 
 def is_traditional(text: str) -> bool:
     """True when OpenCC t2s changes a noticeable share of the Chinese characters."""
-    cjk = _CJK.findall(text, 0, 60000)  # the first 20,000 Chinese characters: usually within 60,000
-    if len(cjk) < 20000 and len(text) > 60000:
-        cjk = _CJK.findall(text)
-    sample = "".join(cjk)[:20000]
+    sample = _NOT_CJK.sub("", text[:60000])  # the first 20,000 Chinese characters: usually within 60,000
+    if len(sample) < 20000 and len(text) > 60000:
+        sample = _NOT_CJK.sub("", text)
+    sample = sample[:20000]
     if len(sample) < 20:
         return False
     simplified = _t2s().convert(sample)
+    if simplified == sample:
+        return False
     changed = sum(map(str.__ne__, sample, simplified))
     return changed / len(sample) > 0.03
 

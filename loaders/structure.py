@@ -581,7 +581,7 @@ def _own_doc_number(lines: list[Line]) -> str:
             return _doc_number(line.norm) or ""
     for line in lines:
         n = line.norm.strip()
-        if n.startswith("附件") and RE_TITLE.search(n):
+        if n.startswith("附件") and _title_search(n):
             return _doc_number(n) or ""
     return ""
 
@@ -595,21 +595,26 @@ def _doc_number(text: str) -> str | None:
     return f"{prefix}〔{m.group(2)}〕{m.group(3)}号"
 
 
+def _title_search(n: str) -> re.Match[str] | None:
+    """RE_TITLE.search, skipped where its literal "关于" is absent (the search is slow on long lines)."""
+    return RE_TITLE.search(n) if "关于" in n else None
+
+
 def _title(lines: list[Line]) -> str:
     for line in lines[:200]:
         n = line.norm.strip()
-        if RE_TITLE.search(n) and len(n) <= 120 and not n.startswith("附件"):
+        if len(n) <= 120 and not n.startswith("附件") and _title_search(n):
             return line.text.strip()
     for k in range(min(len(lines) - 1, 30)):  # a title broken over two lines
         a, b = lines[k].norm.strip(), lines[k + 1].norm.strip()
-        if len(a) <= 40 and len(b) <= 40 and RE_TITLE.search(a + b):
+        if len(a) <= 40 and len(b) <= 40 and _title_search(a + b):
             return lines[k].text.strip() + lines[k + 1].text.strip()
     for line in lines[:10]:
         n = line.norm.strip()
         if 6 <= len(n) <= 80 and "。" not in n and not n.endswith(":") and not _is_heading(n):
             return line.text.strip()
     for line in lines:  # an attachment named after the document: "附件:武政[2022]2号—市人民政府关于….pdf"
-        m = RE_TITLE.search(line.norm.strip())
+        m = _title_search(line.norm.strip())
         if m:
             start = line.norm.find(m.group(1))
             return line.text[start : start + len(m.group(1))].strip()
