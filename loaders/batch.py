@@ -125,8 +125,8 @@ class Plan:
         self.failures.append(d)
 
     def settle_statements(self) -> list[Statement]:
-        drops: dict[str, list[dict[str, str]]] = {"task": [], "indicator": []}
+        drops: dict[str, list[list[str]]] = {"task": [], "indicator": []}
         for child, parent, kind, _, _ in self.settle_drops:
-            drops[kind].append({"child": child, "parent": parent})
+            drops[kind].append([child, parent])
         return [(DROP_ROLLUPS[k], {"rows": rows}) for k, rows in drops.items() if rows] + rollup_statements(
             self.settle_merges)

@@ -32,30 +32,42 @@ DETACH DELETE n
 CREATE_DOCUMENT = "CREATE (d:Document {id: $id}) SET d += $props"
 CREATE_DOCUMENTS = "UNWIND $rows AS r CREATE (d:Document {id: r.id}) SET d += r.props"
 
+# Rows are lists, not maps: the keys would be most of a bulk load's parameter text (sent, parsed by the
+# server and logged in the append-only file for every row). A null leaves the property out, as `+=` did.
 CREATE_SECTIONS = """
 UNWIND $rows AS r
-CREATE (s:Section {id: r.id}) SET s.doc_id = r.doc_id, s.title = r.title, s.path = r.path, s.level = r.level
+CREATE (s:Section {id: r[0]}) SET s.doc_id = r[1], s.title = r[2], s.path = r[3], s.level = r[4]
 """
 
-CREATE_SECTION_PARENTS = {
+CREATE_SECTION_PARENTS = {  # rows: [section id, parent id]
     label: f"""
 UNWIND $rows AS r
-MATCH (s:Section {{id: r.id}}), (p:{label} {{id: r.parent}})
+MATCH (s:Section {{id: r[0]}}), (p:{label} {{id: r[1]}})
 CREATE (s)-[:PART_OF]->(p)
 """
     for label in ("Document", "Section")
 }
 
-CREATE_TASKS = """
+
+def _sets(var: str, columns: list[str], first: int) -> str:
+    return ", ".join(f"{var}.{c} = r[{n}]" for n, c in enumerate(columns, start=first))
+
+
+TASK_COLUMNS = ["doc_id", "source", "number", "text", "attribution", "section", "jurisdiction", "kind", "title",
+                "category", "deadline", "leader", "due", "due_start", "due_kind",
+                "line_start", "line_end", "span", "location"]  # after [id, section id]
+CREATE_TASKS = f"""
 UNWIND $rows AS r
-MATCH (s:Section {id: r.section_id})
-CREATE (t:Task {id: r.id})-[:IN_SECTION]->(s) SET t += r.props
+MATCH (s:Section {{id: r[1]}})
+CREATE (t:Task {{id: r[0]}})-[:IN_SECTION]->(s) SET {_sets("t", TASK_COLUMNS, 2)}
 """
 
-CREATE_INDICATORS = """
+INDICATOR_COLUMNS = ["task_id", "doc_id", "pos", "name", "target", "unit", "comparator", "year", "text", "type",
+                     "set_by_city", "line_start", "line_end", "span", "location"]  # after [id]; r[1] is also the task matched
+CREATE_INDICATORS = f"""
 UNWIND $rows AS r
-MATCH (t:Task {id: r.task_id})
-CREATE (t)-[:HAS_INDICATOR]->(i:Indicator {id: r.id}) SET i += r.props
+MATCH (t:Task {{id: r[1]}})
+CREATE (t)-[:HAS_INDICATOR]->(i:Indicator {{id: r[0]}}) SET {_sets("i", INDICATOR_COLUMNS, 1)}
 """
 
 MERGE_DISTRICTS = """
@@ -82,41 +94,35 @@ MERGE (a)-[:{rel}]->(b)
 
 # The task was created by the same write (an earlier version is removed first), so the edge cannot exist yet:
 # CREATE, not MERGE, which would look through a busy unit's thousands of edges for each one.
+ASSIGNMENT_COLUMNS = ["doc_id", "source", "written", "rule", "pos", "line_start", "line_end", "span", "location"]  # after [agency id, task id]
 CREATE_ASSIGNMENTS = {
     rel: f"""
 UNWIND $rows AS r
-MATCH (a:Agency {{id: r.agency_id}}), (t:Task {{id: r.task_id}})
+MATCH (a:Agency {{id: r[0]}}), (t:Task {{id: r[1]}})
 CREATE (a)-[x:{rel}]->(t)
-SET x += r.props
+SET {_sets("x", ASSIGNMENT_COLUMNS, 2)}
 """
     for rel in ("LEADS", "SUPPORTS")
 }
 
-MERGE_ROLLUPS = {
+MERGE_ROLLUPS = {  # rows: [child, parent, method, confidence]
     kind: f"""
 UNWIND $rows AS r
-MATCH (c:{label} {{id: r.child}}), (p:{label} {{id: r.parent}})
+MATCH (c:{label} {{id: r[0]}}), (p:{label} {{id: r[1]}})
 MERGE (c)-[x:ROLLS_UP_TO]->(p)
-SET x.method = r.method, x.confidence = r.confidence
+SET x.method = r[2], x.confidence = r[3]
 """
     for kind, label in (("task", "Task"), ("indicator", "Indicator"))
 }
 
-DROP_ROLLUPS = {  # roll-ups a child no longer has (its parents changed with another document)
+DROP_ROLLUPS = {  # roll-ups a child no longer has (its parents changed with another document); rows: [child, parent]
     kind: f"""
 UNWIND $rows AS r
-MATCH (c:{label} {{id: r.child}})-[x:ROLLS_UP_TO]->(p:{label} {{id: r.parent}})
+MATCH (c:{label} {{id: r[0]}})-[x:ROLLS_UP_TO]->(p:{label} {{id: r[1]}})
 DELETE x
 """
     for kind, label in (("task", "Task"), ("indicator", "Indicator"))
 }
-
-
-def provenance_props(p: Provenance | None) -> dict[str, Any]:
-    if p is None:
-        return {"line_start": None, "line_end": None, "span": None}
-    props = {"line_start": p.line_start, "line_end": p.line_end, "span": p.span}
-    return {**props, "location": p.location} if p.location else props
 
 
 def document_statements(
@@ -151,9 +157,9 @@ def document_statements(
     statements.append((CREATE_DOCUMENT, {"id": doc.id, "props": props}))
 
     sections = _section_rows(parsed)
-    statements.append((CREATE_SECTIONS, {"rows": list(sections.values())}))
+    statements.append((CREATE_SECTIONS, {"rows": [r[:5] for r in sections.values()]}))
     for label in ("Document", "Section"):
-        rows = [r for r in sections.values() if (r["level"] <= 1) == (label == "Document")]
+        rows = [[r[0], r[5]] for r in sections.values() if (r[4] <= 1) == (label == "Document")]
         statements.append((CREATE_SECTION_PARENTS[label], {"rows": rows}))
     statements.append((CREATE_TASKS, {"rows": [_task_row(t, doc.id, sections) for t in parsed.tasks]}))
     statements.append((CREATE_INDICATORS, {"rows": _indicator_rows(parsed.tasks, doc.id)}))
@@ -213,11 +219,9 @@ def _combined_agencies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def rollup_statements(rollups: Iterable[RollUp]) -> list[Statement]:
-    by_kind: dict[str, list[dict[str, Any]]] = {"task": [], "indicator": []}
+    by_kind: dict[str, list[list[Any]]] = {"task": [], "indicator": []}
     for r in rollups:
-        by_kind[r.kind].append(
-            {"child": r.child_id, "parent": r.parent_id, "method": r.method, "confidence": round(r.confidence, 3)}
-        )
+        by_kind[r.kind].append([r.child_id, r.parent_id, r.method, round(r.confidence, 3)])
     return [(MERGE_ROLLUPS[k], {"rows": rows}) for k, rows in by_kind.items() if rows]
 
 
@@ -225,46 +229,43 @@ def section_id(doc_id: str, path: list[str]) -> str:
     return stable_id("sec", doc_id, *path) if path else stable_id("sec", doc_id, "")
 
 
-def _section_rows(parsed: ParsedDocument) -> dict[tuple[str, ...], dict[str, Any]]:
-    """Every heading path used by a task, with its ancestors; tasks under no heading sit in a root section."""
+def _section_rows(parsed: ParsedDocument) -> dict[tuple[str, ...], list[Any]]:
+    """Every heading path used by a task, with its ancestors; tasks under no heading sit in a root section.
+    Rows: SECTION_COLUMNS, then the parent's id."""
     doc_id = parsed.document.id
-    rows: dict[tuple[str, ...], dict[str, Any]] = {}
+    rows: dict[tuple[str, ...], list[Any]] = {}
     for task in parsed.tasks:
         path = tuple(task.section)
         for depth in range(0 if not path else 1, len(path) + 1):
-            sub = list(path[:depth])
-            if tuple(sub) in rows:
+            sub = path[:depth]
+            if sub in rows:
                 continue
-            parent = section_id(doc_id, sub[:-1]) if len(sub) > 1 else doc_id
-            rows[tuple(sub)] = {
-                "id": section_id(doc_id, sub), "doc_id": doc_id, "title": sub[-1] if sub else "",
-                "path": sub, "level": len(sub), "parent": parent,
-            }
+            parent = section_id(doc_id, list(sub[:-1])) if len(sub) > 1 else doc_id
+            rows[sub] = [section_id(doc_id, list(sub)), doc_id, sub[-1] if sub else "", list(sub), len(sub), parent]
     return rows
 
 
-def _task_row(task: Task, doc_id: str, sections: dict[tuple[str, ...], dict[str, Any]]) -> dict[str, Any]:
-    props = {
-        "doc_id": doc_id, "source": task.provenance.source, "number": task.number, "text": task.text,
-        "attribution": task.attribution, "section": list(task.section), "jurisdiction": task.jurisdiction,
-        "kind": task.kind, "title": task.title, "category": task.category, "deadline": task.deadline,
-        "leader": task.leader,
-        "due": task.due, "due_start": task.due_start, "due_kind": task.due_kind,
-        **provenance_props(task.provenance),
-    }
-    return {"id": task.id, "props": props, "section_id": sections[tuple(task.section)]["id"]}
+def _provenance(p: Provenance | None) -> list[Any]:
+    """line_start, line_end, span, location (None: left out)."""
+    if p is None:
+        return [None, None, None, None]
+    return [p.line_start, p.line_end, p.span, p.location or None]
 
 
-def _indicator_rows(tasks: list[Task], doc_id: str) -> list[dict[str, Any]]:
+def _task_row(task: Task, doc_id: str, sections: dict[tuple[str, ...], list[Any]]) -> list[Any]:
+    """[id, section id, *TASK_COLUMNS]"""
+    return [task.id, sections[tuple(task.section)][0], doc_id, task.provenance.source, task.number, task.text,
+            task.attribution, list(task.section), task.jurisdiction, task.kind, task.title, task.category,
+            task.deadline, task.leader, task.due, task.due_start, task.due_kind, *_provenance(task.provenance)]
+
+
+def _indicator_rows(tasks: list[Task], doc_id: str) -> list[list[Any]]:
+    """[id, *INDICATOR_COLUMNS]"""
     rows = []
     for task in tasks:
         for pos, ind in enumerate(task.indicators):
-            props = {
-                "task_id": task.id, "doc_id": doc_id, "pos": pos, "name": ind.name, "target": ind.target, "unit": ind.unit,
-                "comparator": ind.comparator, "year": ind.year, "text": ind.text, "type": ind.type,
-                "set_by_city": ind.set_by_city, **provenance_props(ind.provenance or task.provenance),
-            }
-            rows.append({"id": ind.id, "task_id": task.id, "props": props})
+            rows.append([ind.id, task.id, doc_id, pos, ind.name, ind.target, ind.unit, ind.comparator, ind.year,
+                         ind.text, ind.type, ind.set_by_city, *_provenance(ind.provenance or task.provenance)])
     return rows
 
 
@@ -338,22 +339,18 @@ def _agency_link_rows(agencies: list[Agency]) -> dict[str, list[dict[str, str]]]
     return links
 
 
-def _assignment_rows(parsed: ParsedDocument) -> dict[str, list[dict[str, Any]]]:
-    rows: dict[str, list[dict[str, Any]]] = {"LEADS": [], "SUPPORTS": []}
+def _assignment_rows(parsed: ParsedDocument) -> dict[str, list[list[Any]]]:
+    """[agency id, task id, *ASSIGNMENT_COLUMNS] by relationship type"""
+    rows: dict[str, list[list[Any]]] = {"LEADS": [], "SUPPORTS": []}
     doc_id = parsed.document.id
     for task in parsed.tasks:
         seen: set[tuple[str, str]] = set()
+        p = task.provenance
         for pos, a in enumerate(task.assignments):
             rel = "LEADS" if a.role == "lead" else "SUPPORTS"
             if (rel, a.agency.id) in seen:
                 continue
             seen.add((rel, a.agency.id))
-            props = {
-                "doc_id": doc_id, "source": task.provenance.source, "written": a.written, "rule": a.rule, "pos": pos,
-                "line_start": task.provenance.line_start, "line_end": task.provenance.line_end,
-                "span": task.attribution or task.provenance.span,
-            }
-            if a.location:
-                props["location"] = a.location
-            rows[rel].append({"agency_id": a.agency.id, "task_id": task.id, "props": props})
+            rows[rel].append([a.agency.id, task.id, doc_id, p.source, a.written, a.rule, pos, p.line_start,
+                              p.line_end, task.attribution or p.span, a.location or None])
     return rows
