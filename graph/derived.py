@@ -7,6 +7,18 @@ group it is a member of (`(u)-[:MEMBER_OF]->(g)`, e.g. a district government thr
 From these four the lookups (shared tasks, the profile's via-group count) read a unit's
 role on a task and the group it came through without expanding memberships per request.
 
+Per document, what the document list shows (`queries/list_documents.cypher`), counted once rather than on
+every request (at 100x that is 350,000 unit-task edges per request):
+    d.task_count          its tasks
+    d.unit_count          the units named on them
+    d.unresolved_names    the names of those units not resolved to a known unit (`a.resolved = false`; a
+                          name's resolution does not change while the resolver's data stay the same)
+    d.unowned_ids         the ids of its tasks that name no unit (queries/falkordb/unowned_tasks.cypher)
+    d.counted_as_copy_of  its `duplicate_of` when counted ('' for none): a copy holds no tasks, and when the
+                          document it copies is removed the copy takes its tasks over (graph/removal.py) and
+                          its `duplicate_of` changes — so a count whose `duplicate_of` differs is stale, and the
+                          document list counts such documents afresh until the next refresh.
+
 `refresh(store)` brings them up to date and costs what changed, not the graph: tasks one of whose units
 holds them not yet (new since the last refresh) get their holders, and the units whose groups changed (new members,
 or a membership gone; remembered as `u.held_groups`) are worked out again whole. Deleted tasks take
@@ -19,6 +31,7 @@ from graph.store import DutyGraphError, GraphStore
 
 CHUNK = 500  # tasks per statement
 UNIT_CHUNK = 10  # units per statement (a district government holds thousands of tasks)
+DOC_CHUNK = 100  # documents per statement
 
 # tasks one of whose units has no HOLDS on them yet (new since the last refresh, or newly assigned)
 UNHELD_TASKS = """
@@ -70,10 +83,31 @@ DROP_HOLDINGS = "UNWIND $ids AS aid MATCH (u:Agency {id: aid})-[x:HOLDS]->() DEL
 
 REMEMBER_GROUPS = "UNWIND $rows AS row MATCH (u:Agency {id: row.id}) SET u.held_groups = row.groups"
 
+# documents whose counts are missing or stale (see the module's docstring)
+UNCOUNTED_DOCUMENTS = """
+MATCH (d:Document)
+WHERE d.task_count IS NULL OR d.unowned_ids IS NULL OR d.counted_as_copy_of IS NULL
+   OR d.counted_as_copy_of <> coalesce(d.duplicate_of, '')
+RETURN d.id AS id
+"""
+
+COUNT_DOCUMENTS = """
+UNWIND $ids AS did
+MATCH (d:Document {id: did})
+OPTIONAL MATCH (t:Task {doc_id: d.id})
+OPTIONAL MATCH (a:Agency)-[:LEADS|SUPPORTS]->(t)
+WITH d, count(DISTINCT t) AS tasks, collect(DISTINCT a) AS units,
+     collect(CASE WHEN a IS NULL AND t IS NOT NULL THEN t.id END) AS unowned
+SET d.task_count = tasks, d.unit_count = size(units),
+    d.unresolved_names = [a IN units WHERE a.resolved = false | a.name],
+    d.unowned_ids = unowned, d.counted_as_copy_of = coalesce(d.duplicate_of, '')
+"""
+
 
 def refresh(store: GraphStore, doc_ids: list[str] | None = None) -> dict[str, int]:
-    """Bring HOLDS up to date after writes (of the documents `doc_ids` only, if given: their tasks are
-    looked at, not every task); returns how many tasks and units were worked out."""
+    """Bring HOLDS and the documents' counts up to date after writes (of the documents `doc_ids` only, if
+    given: their tasks are looked at, not every task, and they and the documents whose counts are stale are
+    counted); returns how many tasks, units and documents were worked out."""
     changed = store.read(CHANGED_UNITS, timeout_ms=600_000)
     lost = [r["id"] for r in changed if set(r["before"]) - set(r["groups"])]
     for ids in _chunks(lost):  # a membership gone: its holdings may be wrong, start that unit afresh
@@ -85,7 +119,10 @@ def refresh(store: GraphStore, doc_ids: list[str] | None = None) -> dict[str, in
     tasks = [r["id"] for r in store.read(UNHELD_TASKS, {"docs": doc_ids}, timeout_ms=600_000)]
     for ids in _chunks(tasks):
         store.write([(HOLD_TASKS, {"ids": ids})])
-    return {"tasks": len(tasks), "units": len(changed)}
+    docs = list(dict.fromkeys([*(doc_ids or []), *(r["id"] for r in store.read(UNCOUNTED_DOCUMENTS, timeout_ms=600_000))]))
+    for ids in _chunks(docs, DOC_CHUNK):
+        store.write([(COUNT_DOCUMENTS, {"ids": ids})])
+    return {"tasks": len(tasks), "units": len(changed), "documents": len(docs)}
 
 
 def refresh_after_load(store: GraphStore, doc_ids: list[str]) -> None:
