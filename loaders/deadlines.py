@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 from typing import Literal
+
+from loaders.reading import nfkc
 
 DeadlineKind = Literal["date", "range", "ongoing", "recurring"]
 
@@ -78,7 +79,7 @@ _SPACES = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     """Full-width digits and Chinese numerals (六月, 第三季度, 二〇二四年) as ASCII digits, without spaces."""
-    text = _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    text = _SPACES.sub("", nfkc(text))
     text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
     return _CN_NUMBER.sub(lambda m: str(_cn_int(m.group())), text)
 

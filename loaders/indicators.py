@@ -101,6 +101,20 @@ def extract_indicators(
     With `type` given the text is an indicator row, so a row with no number still yields one Indicator
     (target None) rather than disappearing.
     """
+    found = [_copy(ind) for ind in _extract(text, type)]  # a task text recurs in copies and re-parses
+    for ind in found:
+        ind.provenance = _span(provenance, ind.text) if provenance else None
+    return found
+
+
+def _copy(ind: Indicator) -> Indicator:
+    new = object.__new__(Indicator)
+    new.__dict__.update(ind.__dict__)
+    return new
+
+
+@lru_cache(maxsize=8192)
+def _extract(text: str, type: str | None) -> tuple[Indicator, ...]:
     norm = fold_width(text)
     stated = INLINE_TYPE.search(norm)  # "(约束性)" written in the row itself
     if stated and not type:
@@ -113,26 +127,29 @@ def extract_indicators(
     if not found and type:
         name = _clean_name(_strip_subitem(norm.strip().rstrip("。 ")))
         found.append(Indicator(name=name, text=text.strip(), type=type))
-    for ind in found:
-        ind.provenance = _span(provenance, ind.text) if provenance else None
-    return found
+    return tuple(found)
 
 
 _CLAUSE_MARK = re.compile(r"[(“《)”》,;。\n]")
+_CLAUSE_BRACKET = re.compile(r"[(“《)”》]")
+_CLAUSE_CUT = re.compile(r"[,;。\n]")
 
 
 def _clauses(text: str) -> list[tuple[int, int]]:
     """Offsets of clauses: split at ,;。 and before sub-item numbers, never inside brackets or quotes."""
     cuts = [0]
-    depth = 0
-    for m in _CLAUSE_MARK.finditer(text):
-        ch = m.group()
-        if ch in "(“《":
-            depth += 1
-        elif ch in ")”》":
-            depth = max(0, depth - 1)
-        elif depth == 0:
-            cuts.append(m.end())
+    if _CLAUSE_BRACKET.search(text):
+        depth = 0
+        for m in _CLAUSE_MARK.finditer(text):
+            ch = m.group()
+            if ch in "(“《":
+                depth += 1
+            elif ch in ")”》":
+                depth = max(0, depth - 1)
+            elif depth == 0:
+                cuts.append(m.end())
+    else:  # no bracket or quote: every mark cuts
+        cuts.extend(m.end() for m in _CLAUSE_CUT.finditer(text))
     for m in SUBITEM.finditer(text):
         cuts.append(m.start())
     cuts = sorted(set(cuts)) + [len(text)]
@@ -147,16 +164,21 @@ def _from_clause(text: str, start: int, end: int, type: str | None) -> list[Indi
     if "下达" not in clause and not _DIGIT.search(clause):
         return []  # no number and no 下达: neither SET_BY_CITY nor NUMBER can match
     body = _strip_subitem(clause).rstrip(" ,;。\n")
-    year = _year(text, start)
     m = SET_BY_CITY.search(body)
     if m:
         name = _clean_name(body[: m.start()])
-        return [Indicator(name=name, text=body, type=type, set_by_city=True, year=year)]
-    masked = QUOTED.sub(lambda q: "□" * len(q.group()), body)
+        return [Indicator(name=name, text=body, type=type, set_by_city=True, year=_year(text, start))]
+    masked = QUOTED.sub(lambda q: "□" * len(q.group()), body) if ("“" in body or '"' in body) else body
     numbers = [n for n in NUMBER.finditer(masked) if not _is_year(masked, n)]
-    out = _with_verbs(body, masked, numbers, type, year)
+    if not numbers:
+        return []  # neither reading finds anything without a number
+    out = _with_verbs(body, masked, numbers, type, None)
     if not out:
-        out = _counts(body, masked, numbers, type, year)
+        out = _counts(body, masked, numbers, type, None)
+    if out:
+        year = _year(text, start)  # the clause's year, for each of its indicators
+        for ind in out:
+            ind.year = year
     return out
 
 

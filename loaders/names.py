@@ -22,6 +22,7 @@ from collections.abc import Callable
 import opencc
 
 from graph.model import AgencyType
+from loaders.reading import nfkc
 
 OPEN, CLOSE = "(〈《【〔[", ")〉》】〕]"
 SEPARATORS = "、,;，；"
@@ -143,7 +144,7 @@ def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> 
     was cut at a space and is not a whole unit name is joined to the piece after it. Notes, people and
     split groups are then settled by `settle_items`.
     """
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = nfkc(text).strip()
     pieces: list[tuple[str, bool]] = []  # (piece, cut at a space)
     depth = 0
     buf: list[str] = []

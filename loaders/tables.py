@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from loaders import names
 from loaders.reading import Line, normalise
@@ -59,6 +60,7 @@ COLUMN_ROLES: list[tuple[str, re.Pattern[str]]] = [
 _HEADER_NOTE = re.compile(r"\(.*?\)|\s+|及(?:责任人|联系人|责任领导)$")
 
 
+@lru_cache(maxsize=8192)
 def cell_role(cell: str) -> str | None:
     """The role a header cell (normalised) names, or None."""
     c = _HEADER_NOTE.sub("", cell)  # "责任单位(列第一位的为牵头单位)"
@@ -72,6 +74,12 @@ def cell_role(cell: str) -> str | None:
 
 def header_columns(cells: list[str]) -> dict[str, int] | None:
     """Map roles to column indices when `cells` (normalised) is a task-table header row; else None."""
+    found = _header_columns(tuple(cells))  # asked of every table row, header or not
+    return dict(found) if found is not None else None
+
+
+@lru_cache(maxsize=4096)
+def _header_columns(cells: tuple[str, ...]) -> dict[str, int] | None:
     roles: dict[str, int] = {}
     for i, cell in enumerate(cells):
         role = cell_role(cell)
