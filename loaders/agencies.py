@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from graph.model import Agency, AgencyType, stable_id
+from loaders.memo import BoundedMemo
 from loaders.names import (
     COMMITTEE_SUFFIXES,
     GOVERNMENT_SUFFIXES,
@@ -36,7 +37,6 @@ from loaders.names import is_group as _is_group
 from loaders.names import strip_brackets as _strip_brackets
 
 CITY = "武汉市"  # the place of the default table, when a table does not name its own
-_CACHE_CAP = 50_000  # resolutions kept per Resolver (a 100× corpus names about this many distinct lists)
 
 DEFAULT_ALIASES = Path(__file__).parent / "data" / "places" / "武汉市.yaml"
 
@@ -105,8 +105,8 @@ class Resolver:
         self._place_index: dict[str, District] = {}
         self._places_sorted: list[tuple[str, District]] = []
         # Resolutions already made (the table never changes): a unit list recurs task after task.
-        self._resolved: dict[tuple[str, str], Agency] = {}
-        self._resolved_lists: dict[tuple[str, str], tuple[tuple[str, Agency], ...]] = {}
+        self._resolved: BoundedMemo[Agency] = BoundedMemo()
+        self._resolved_lists: BoundedMemo[tuple[tuple[str, Agency], ...]] = BoundedMemo()
         self._build(table)
 
     # ---- construction -------------------------------------------------------------------------
@@ -227,13 +227,7 @@ class Resolver:
     def resolve(self, name: str, *, jurisdiction: str = "") -> Agency:
         """One unit name as printed → its canonical Agency (resolved=False if it cannot be placed)."""
         jurisdiction = jurisdiction or self.city
-        key = (name, jurisdiction)
-        found = self._resolved.get(key)
-        if found is None:
-            if len(self._resolved) >= _CACHE_CAP:
-                self._resolved.clear()
-            found = self._resolved[key] = self._resolve(name, jurisdiction)
-        return found.copy()
+        return self._resolved.get((name, jurisdiction), lambda: self._resolve(name, jurisdiction)).copy()
 
     def _resolve(self, name: str, jurisdiction: str) -> Agency:
         key = normalise(ROLE_LABEL.sub("", normalise(name)))
@@ -258,12 +252,7 @@ class Resolver:
     def resolve_list(self, text: str, *, jurisdiction: str = "") -> list[tuple[str, Agency]]:
         """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
         jurisdiction = jurisdiction or self.city
-        key = (text, jurisdiction)
-        found = self._resolved_lists.get(key)
-        if found is None:
-            if len(self._resolved_lists) >= _CACHE_CAP:
-                self._resolved_lists.clear()
-            found = self._resolved_lists[key] = tuple(self._resolve_list(text, jurisdiction))
+        found = self._resolved_lists.get((text, jurisdiction), lambda: tuple(self._resolve_list(text, jurisdiction)))
         return [(item, agency.copy()) for item, agency in found]
 
     def _resolve_list(self, text: str, jurisdiction: str) -> list[tuple[str, Agency]]:

@@ -18,11 +18,11 @@ from pathlib import Path
 from graph.model import Agency
 from loaders import names
 from loaders.agencies import Resolver
+from loaders.memo import BoundedMemo
 from loaders.places import Jurisdiction
 
 PLACES = Path(__file__).parent / "data" / "places"
-_CACHE_CAP = 50_000
-_RESOLVED: dict[tuple[Jurisdiction, str, str], tuple[tuple[tuple[str, Agency], ...], tuple[str, ...]]] = {}
+_RESOLVED: BoundedMemo[tuple[tuple[tuple[str, Agency], ...], tuple[str, ...]]] = BoundedMemo()
 
 
 @functools.cache
@@ -59,19 +59,16 @@ class PlaceContext:
         if self.place is not None:
             return self.place.resolve_list(text, jurisdiction=jurisdiction)
         # Without place data the answer depends only on the document's jurisdiction and the arguments.
-        key = (self.jurisdiction, text, jurisdiction)
-        cached = _RESOLVED.get(key)
-        if cached is None:
-            before = len(self.kept_as_written)
-            out = self._resolve_list(text, jurisdiction)
-            cached = (tuple(out), tuple(self.kept_as_written[before:]))
-            if len(_RESOLVED) >= _CACHE_CAP:
-                _RESOLVED.clear()
-            _RESOLVED[key] = cached
-        else:
-            self.kept_as_written.extend(cached[1])
-        found = cached[0]
+        found, kept = _RESOLVED.get((self.jurisdiction, text, jurisdiction), lambda: self._resolve_kept(text, jurisdiction))
+        self.kept_as_written.extend(kept)  # what the resolution kept as written, replayed on every call
         return [(item, agency.copy()) for item, agency in found]
+
+    def _resolve_kept(self, text: str, jurisdiction: str) -> tuple[tuple[tuple[str, Agency], ...], tuple[str, ...]]:
+        before = len(self.kept_as_written)
+        out = tuple(self._resolve_list(text, jurisdiction))
+        kept = tuple(self.kept_as_written[before:])
+        del self.kept_as_written[before:]
+        return out, kept
 
     def _resolve_list(self, text: str, jurisdiction: str) -> list[tuple[str, Agency]]:
         items = names.split_units(text, is_whole=names.looks_like_unit)
