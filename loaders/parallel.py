@@ -8,6 +8,7 @@ Few or small files are parsed in this process: starting workers costs more than 
 from __future__ import annotations
 
 import os
+import threading
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
@@ -59,6 +60,13 @@ def _result(x: ParsedDocument | tuple[str, int | None, str]) -> ParsedDocument |
     return LoadError(*x) if isinstance(x, tuple) else x
 
 
+def start_method() -> str:
+    """Fork when this process runs one thread: the workers share the loaded code and data (parsing runs
+    outside the write lock, so no lock of ours is held). With other threads running (the API's upload
+    runs beside the server's threads) a fork could copy a lock another thread holds: a fork server then."""
+    return "fork" if threading.active_count() == 1 else "forkserver"
+
+
 def workers() -> int:
     return max(1, min(2, len(os.sched_getaffinity(0))))
 
@@ -72,8 +80,6 @@ def parse_all(items: Sequence[tuple[bytes, str]], *, resolver: Resolver | None =
     if processes < 2 or len(jobs) < 2 or sum(len(d) for d, _ in items) < min_bytes:
         _start(resolver)
         return [_result(_parse(job)) for job in jobs]
-    # Forked workers share the loaded code and data; parsing runs outside the write lock, so no lock or
-    # connection of ours is held across the fork.
-    with ProcessPoolExecutor(processes, mp_context=get_context("fork"), initializer=_start,
+    with ProcessPoolExecutor(processes, mp_context=get_context(start_method()), initializer=_start,
                              initargs=(resolver,)) as pool:
         return [_result(x) for x in pool.map(_parse, jobs, chunksize=max(1, len(jobs) // (processes * 8)))]

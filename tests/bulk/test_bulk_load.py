@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
+import threading
 
 import pytest
 
@@ -91,3 +93,43 @@ def test_one_warm_loader_document_by_document_equals_the_bulk_load(tmp_path, sto
         assert loader.load_bytes(path.read_bytes(), path.name).status == "loaded"
     assert store.counts()["ROLLS_UP_TO"] > 50
     assert snapshot(store) == snapshot(other_store)
+
+
+def test_parsing_in_workers_from_a_thread_gives_the_sequential_results():
+    """The API's upload loads in a thread beside the server's: its workers come from a fork server then
+    (a fork could copy a lock another thread holds), with the same results."""
+    items = [(p.read_bytes(), p.name) for p in sorted(DEVSET.glob("*.txt"))[:6]]
+    sequential = parallel.parse_all(items, processes=1)
+    seen: dict[str, object] = {}
+
+    def work():
+        seen["method"] = parallel.start_method()
+        seen["results"] = parallel.parse_all(items, processes=2, min_bytes=0)
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=300)
+    assert seen["method"] == "forkserver"
+    assert parallel.start_method() == "fork"
+
+    def dump(x):
+        return json.dumps(dataclasses.asdict(x), ensure_ascii=False, sort_keys=True, default=str)
+    assert [dump(x) for x in seen["results"]] == [dump(x) for x in sequential]
+
+
+def test_a_bulk_load_pauses_the_garbage_collector_and_turns_it_back_on(store):
+    """Paused while the batch is parsed and written (a result reported as loaded was written then); back on afterwards, also when a document failed and
+    when loads overlapped in threads."""
+    assert gc.isenabled()
+    files = [(p.read_bytes(), p.name) for p in sorted(DEVSET.glob("*.txt"))[:3]] + [(b"\xff\xfe\x00", "broken.txt")]
+    loader = Loader(store)
+    during: list[bool] = []
+    threads = [threading.Thread(target=loader.load_many, args=(files,),
+                                kwargs={"on_progress": lambda r: r.status == "loaded" and during.append(gc.isenabled())}) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert during and not any(during)
+    assert gc.isenabled()
+    assert [r.status for r in loader.load_many(files)] == ["unchanged"] * 3 + ["failed"]
+    assert gc.isenabled()
