@@ -12,7 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import math
 import re
+from collections import Counter
+from itertools import chain
 
 K = 256
 SHINGLE = 3
@@ -63,29 +66,52 @@ class SignatureIndex:
     """The signatures of documents loaded so far, indexed by hash.
 
     A copy (similarity ≥ THRESHOLD) shares at least THRESHOLD × len(signature) hashes with its original,
-    so a lookup compares only the documents that share that many: loading N documents costs about N
-    lookups in the index, not N² comparisons.
+    so a lookup compares only the documents that share that many. Those are found through the signature's
+    rarer hashes only: a document sharing t of its m hashes holds at least t - s of them once the s commonest
+    are left out, so only the postings of the others are counted (the commonest, a template's shingles, make
+    up most of the index's postings), and the few documents that count enough are checked exactly.
+    On equal similarity the document indexed first wins.
     """
 
     def __init__(self) -> None:
         self._signatures: dict[str, list[int]] = {}
+        self._sets: dict[str, frozenset[int]] = {}
         self._by_hash: dict[int, set[str]] = {}
+        self._order: dict[str, int] = {}  # doc id -> when it was added (ties go to the earlier)
+        self._added = 0
 
     def add(self, doc_id: str, sig: list[int]) -> None:
         self.discard(doc_id)
         self._signatures[doc_id] = sig
+        self._sets[doc_id] = frozenset(sig)
+        self._order[doc_id] = self._added
+        self._added += 1
         for h in sig:
             self._by_hash.setdefault(h, set()).add(doc_id)
 
     def discard(self, doc_id: str) -> None:
+        self._sets.pop(doc_id, None)
+        self._order.pop(doc_id, None)
         for h in self._signatures.pop(doc_id, []):
-            self._by_hash[h].discard(doc_id)
+            ids = self._by_hash.get(h)
+            if ids is not None:
+                ids.discard(doc_id)
+                if not ids:
+                    del self._by_hash[h]
 
     def find(self, sig: list[int], *, exclude: set[str] = frozenset()) -> tuple[str, float] | None:
-        shared: dict[str, int] = {}
-        for h in sig:
-            for doc_id in self._by_hash.get(h, ()):
-                shared[doc_id] = shared.get(doc_id, 0) + 1
+        if not sig or not self._signatures:
+            return None
         floor = THRESHOLD * len(sig)
-        candidates = {d: self._signatures[d] for d, n in shared.items() if n >= floor and d not in exclude}
-        return find_duplicate(sig, candidates)
+        need = max(1, math.ceil(floor))  # shared hashes a candidate needs (a count ≥ floor)
+        postings = [ids for ids in map(self._by_hash.get, sig) if ids]  # a candidate's shared hashes are here
+        if len(postings) < need:
+            return None
+        postings.sort(key=len)
+        skip = (need - 1) * 3 // 4  # the commonest hashes, not counted: a candidate holds need - skip of the others
+        counts = Counter(chain.from_iterable(postings[: len(postings) - skip]))
+        least = need - skip
+        mine, sets = frozenset(sig), self._sets
+        found = [d for d, n in counts.items() if n >= least and d not in exclude and len(mine & sets[d]) >= floor]
+        found.sort(key=self._order.__getitem__)
+        return find_duplicate(sig, {d: self._signatures[d] for d in found})

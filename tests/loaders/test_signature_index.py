@@ -46,3 +46,23 @@ def test_the_index_agrees_with_comparing_every_pair(sigs):
             idx.add(key, sig)
     everyone = {k: v for k, v in sigs.items() if k != "002"}
     assert idx.find(sigs["002"]) == duplicates.find_duplicate(sigs["002"], everyone)
+
+
+def test_documents_sharing_a_template_are_found_as_by_comparing_every_pair():
+    """Signatures sharing many common hashes (a template) and a few near-copies: the index, which leaves
+    the commonest hashes uncounted, finds what comparing every pair finds."""
+    import random
+
+    rng = random.Random(7)
+    template = rng.sample(range(1, 1 << 40), 200)
+    idx, everyone = duplicates.SignatureIndex(), {}
+    for n in range(60):
+        own = rng.sample(range(1 << 40, 1 << 41), 256)
+        sig = sorted(rng.sample(template, rng.randrange(40, 140)) + own)[: duplicates.K]
+        idx.add(f"d{n}", sig)
+        everyone[f"d{n}"] = sig
+    for n in range(0, 60, 7):  # near-copies of some of them, and strangers
+        base = everyone[f"d{n}"]
+        for keep in (0.45, 0.55, 0.8):
+            sig = sorted(rng.sample(base, int(keep * len(base))) + rng.sample(range(1 << 41, 1 << 42), 40))
+            assert idx.find(sig) == duplicates.find_duplicate(sig, everyone)
