@@ -265,6 +265,9 @@ def _wide() -> tuple[re.Pattern[str], dict[str, str]]:
     return re.compile(f"[{cls}]"), {chr(cp): n for cp, n in table.items()}
 
 
+_wide()  # built once at import (~10 ms), so forked parse workers inherit it instead of each building it
+
+
 def fold_width(text: str) -> str:
     """Full-width → half-width, NFKC-style, one character for one (so offsets stay valid)."""
     wide, table = _wide()
@@ -453,14 +456,15 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
 _ITEM_START = re.compile(r"^\s*(?:\d{1,3}\s*[.、](?!\d)|[一二三四五六七八九十百]+、|\(\s*[一二三四五六七八九十百\d]+\s*\))")
 _SPACE_CELLS = re.compile(r"\S(?:\s{2,}|\u3000+)(?=\S)")
 _PIPE_ROW = re.compile(r"^[|｜].*[|｜]$")
+_BAR = re.compile(r"[|｜]")
 
 
 def _is_pipe_row(piece: str) -> bool:
     """ "| 1 | 任务 | 单位 |", also without the outer bars ("1 | 任务 | 单位 | A类 |"): three cells or more."""
     if _PIPE_ROW.match(piece):
         return True
-    cells = [c for c in re.split(r"[|｜]", piece) if c.strip()]
-    return len(cells) >= 3 and len(re.findall(r"[|｜]", piece)) >= 2
+    cells = [c for c in _BAR.split(piece) if c.strip()]
+    return len(cells) >= 3 and len(_BAR.findall(piece)) >= 2
 
 
 _PIPE_RULE = re.compile(r"^[|｜]?\s*:?-{3,}:?\s*(?:[|｜]\s*:?-{3,}:?\s*)*[|｜]?$")
@@ -475,6 +479,10 @@ _HEADING_LIKE = re.compile(
 
 def _is_heading_like(norm: str) -> bool:
     return bool(_HEADING_LIKE.match(norm)) and len(norm) <= 40 and "。" not in norm
+
+
+_BARE_ROW_NUMBER = re.compile(r"\s*[|｜]?\s*\d{1,3}\s*[|｜]?\s*")
+_YEAR = re.compile(r"(?:19|20)\d{2}")
 
 
 def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: list[str]) -> set[int]:
@@ -492,12 +500,12 @@ def _furniture(raw_lines: list[str], traditional: bool, source: str, warnings: l
     # A table written one cell per line ("序号" alone on its line) numbers its rows with bare numbers.
     row_numbers = any(n.strip().strip("|｜").strip() in ("序号", "编号") for n in norms)
     for i, (n, shape) in enumerate(zip(norms, shapes), start=1):
-        if row_numbers and re.fullmatch(r"\s*[|｜]?\s*\d{1,3}\s*[|｜]?\s*", n):
+        if row_numbers and _BARE_ROW_NUMBER.fullmatch(n):
             continue
         if n and (
             (shape and counts[shape] >= 3 and not (row_numbers and len(n.strip()) <= 12))
             or BOILERPLATE.match(n)
-            or (PAGE_NUMBER.match(n) and not re.fullmatch(r"(?:19|20)\d{2}", n.strip()))
+            or (PAGE_NUMBER.match(n) and not _YEAR.fullmatch(n.strip()))
         ):
             dropped.add(i)
     tail = _tail_start(norms)
@@ -512,9 +520,10 @@ def _shape(n: str) -> str:
         return ""
     if _UNIT_LABEL.search(n) or RE_DATE_LIKE.search(n):
         return ""
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", n))
+    return _DIGITS.sub("#", _SPACES.sub("", n))
 
 
+_DIGITS = re.compile(r"\d+")
 RE_DATE_LIKE = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月|^\d{7,8}$")
 _UNIT_LABEL = re.compile(r"(?:牵头|责任|主办|协办|配合|参与|承办)(?:单位|部门)|牵头|配合")
 _CJK_HEADING_WORD = re.compile(r"(?:区|县)$")  # a district heading may repeat; never a page header

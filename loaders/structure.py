@@ -20,12 +20,21 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from loaders import attribution, places, tables
 from loaders.places import Jurisdiction
 from loaders.reading import Line, Reading
 
 CN_NUM = "一二三四五六七八九十百零〇"
+_WS = re.compile(r"\s+")
+_HEAD_NUMERAL = re.compile(rf"^\s*\(?\s*([{CN_NUM}]+)")
+_HEAD_NUMBER = re.compile(rf"^\s*\(?\s*([{CN_NUM}\d]+)")
+_ROW_NUMBER = re.compile(r"^\(?(\d{1,3})[).、]?$")
+_DIGITS_1_3 = re.compile(r"\d{1,3}")
+_NON_DIGIT = re.compile(r"\D")
+_LIST_TITLE_END = re.compile(r"(?:清单|方案|一览表|任务表|明细表)$")
+_CN_NUMBER_CELL = re.compile(rf"[{CN_NUM}]+、?")
 RE_CHINESE = re.compile(rf"^\s*[{CN_NUM}]+\s*、")
 RE_PAREN = re.compile(rf"^\s*\(\s*[{CN_NUM}]+\s*\)")
 RE_ARABIC_PAREN = re.compile(r"^\s*\(\s*\d{1,3}\s*\)")
@@ -100,7 +109,7 @@ class _Walker:
         self.district: str | None = None
         self.in_annex = False
         self.district_depth: int | None = None
-        self.doc_title = re.sub(r"\s+", "", doc_title)
+        self.doc_title = _WS.sub("", doc_title)
         self.title_seen = False
         self.inherited: dict[
             int, tuple[Line, attribution.Attribution]
@@ -119,7 +128,7 @@ class _Walker:
         depth = len(self.stack)
         if depth in self.inherited and depth not in self.used:
             line, _ = self.inherited[depth]
-            numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}]+)", line.norm)
+            numeral = _HEAD_NUMERAL.match(line.norm)
             number = numeral.group(1) if numeral else ""
             self.items.append(Item("numbered", number, self.section(), [line], district=self.district))
         self.inherited.pop(depth, None)
@@ -146,7 +155,7 @@ class _Walker:
 
     def numbered_district(self, title: str) -> None:
         """ "一、江岸区" heading a district's list inside an annex."""
-        compact = re.sub(r"\s+", "", title)
+        compact = _WS.sub("", title)
         if self.in_annex and len(compact) <= 14 and RE_DISTRICT.match(compact):
             self.set_district(compact)
 
@@ -167,7 +176,7 @@ class _Walker:
         depth = len(self.stack) - 1
         self.inherited.pop(depth, None)
         self.stack.pop()
-        numeral = re.match(rf"^\s*\(?\s*([{CN_NUM}\d]+)", line.norm)
+        numeral = _HEAD_NUMBER.match(line.norm)
         item = self.open_item(numeral.group(1) if numeral else "", line)
         item.lines.append(label_line)
         self.current = item
@@ -204,7 +213,7 @@ class _Walker:
 
     def table_line(self, line: Line) -> None:
         cells = line.norm.split("\t")
-        compact = re.sub(r"\s+", "", line.norm)
+        compact = _WS.sub("", line.norm)
         cols = tables.header_columns(cells)
         if cols:
             self.current = None
@@ -223,8 +232,8 @@ class _Walker:
         if "category" in table and table["category"] < len(cells) and cells[table["category"]].strip():
             self.category = printed_cells[table["category"]].strip()  # a category column, merged cells
         num = cells[table["number"]].strip() if "number" in table and table["number"] < len(cells) else ""
-        num = re.sub(r"^\(?(\d{1,3})[).、]?$", r"\1", num)
-        if re.fullmatch(r"\d{1,3}", num) or ("number" not in table and any(c.strip() for c in cells)):
+        num = _ROW_NUMBER.sub(r"\1", num)
+        if _DIGITS_1_3.fullmatch(num) or ("number" not in table and any(c.strip() for c in cells)):
             item = Item(
                 "row",
                 num,
@@ -267,7 +276,7 @@ class _Walker:
         if _is_district_heading(n, self.next_norm(i), self.in_annex):
             self.current, self.table, self.table_header, self.category = None, None, None, ""
             self.push(RANK_CHAPTER, line.text, n)
-            self.set_district(re.sub(r"\s+", "", n))
+            self.set_district(_WS.sub("", n))
             return True
         if RE_CHINESE.match(n):
             nxt = self.next_norm(i)
@@ -292,7 +301,7 @@ class _Walker:
     def body_line(self, i: int, line: Line) -> None:
         """Numbered items, lines continuing the open item, unnumbered headings and task paragraphs."""
         n = line.norm.strip()
-        compact = re.sub(r"\s+", "", n)
+        compact = _WS.sub("", n)
         m = RE_NUMBERED.match(n)
         if m is None and RE_YISHI.match(n) and (
             self.current is None or _has_attribution(self.current) or _ends_with_attribution(n)
@@ -314,7 +323,7 @@ class _Walker:
             ):
                 self.items.pop()  # "1.稳增长" above "(1)…" items is a heading, not a task
                 self.push(RANK_ITEMGROUP, current.lines[0].text, current.lines[0].norm, current.lines[0])
-            self.open_item(re.sub(r"\D", "", m.group(0)), line)
+            self.open_item(_NON_DIGIT.sub("", m.group(0)), line)
             return
         if m and self.current is None:
             return
@@ -380,7 +389,7 @@ def split_run_in(lines: list[Line]) -> list[Line]:
                 if int(r.group(1)) == expected:
                     cuts.append(r.start(1))
                     expected += 1
-        if "\t" not in line.text:
+        if "\t" not in line.text and "一是" in line.norm:  # the run needs its "一是"
             yishi = [r for r in _RUN_IN_YISHI.finditer(line.norm) if r.group(1) in _CN_VALUE]
             first = next((k for k, r in enumerate(yishi) if r.group(1) == "一"), None)
             if first is not None and len(yishi) - first >= 2:
@@ -437,11 +446,11 @@ def _is_title_like(n: str) -> bool:
 
 def _is_annex_entry(n: str) -> bool:
     """ "2.2022年各区…工作任务清单" in an annex list is a title, not a task."""
-    return len(n) <= 60 and "。" not in n and bool(re.search(r"(?:清单|方案|一览表|任务表|明细表)$", n))
+    return len(n) <= 60 and "。" not in n and bool(_LIST_TITLE_END.search(n))
 
 
 def _is_district_heading(n: str, nxt: str, in_annex: bool) -> bool:
-    compact = re.sub(r"\s+", "", n)
+    compact = _WS.sub("", n)
     if len(compact) > 14 or not RE_DISTRICT.match(compact):
         return False
     nxt_cells = nxt.split("\t") if "\t" in nxt else []
@@ -459,7 +468,7 @@ def _category_cell(cells: list[str]) -> str | None:
     filled = [c.strip() for c in cells if c.strip()]
     if len(filled) == 1 and RE_CHINESE.match(filled[0]) and len(filled[0]) <= 30:
         return filled[0]
-    if len(filled) == 2 and re.fullmatch(rf"[{CN_NUM}]+、?", filled[0]) and len(filled[1]) <= 30:
+    if len(filled) == 2 and _CN_NUMBER_CELL.fullmatch(filled[0]) and len(filled[1]) <= 30:
         return filled[0] + filled[1]  # "一\t幼有所育": numeral and name in two cells
     return None
 
@@ -489,11 +498,19 @@ def _cell_spans(norm: str, columns: dict[str, int]) -> dict[str, tuple[int, int]
 
 def _indicator_context(stack: list[tuple[int, str, str]]) -> tuple[bool, str | None]:
     """Items under a heading about 指标 (and not 任务) are indicator items; their type from the heading."""
-    is_list = any(re.search(r"指标|预期目标|约束性|预期性", s[2]) and "任务" not in s[2] for s in stack)
+    return _indicator_context_of(tuple(s[2] for s in stack))
+
+
+_INDICATOR_HEADING = re.compile(r"指标|预期目标|约束性|预期性")
+
+
+@lru_cache(maxsize=4096)
+def _indicator_context_of(norms: tuple[str, ...]) -> tuple[bool, str | None]:
+    is_list = any(_INDICATOR_HEADING.search(n) and "任务" not in n for n in norms)
     kind = None
-    for s in reversed(stack):
+    for n in reversed(norms):
         for t in ("约束性", "预期性"):
-            if t in s[2]:
+            if t in n:
                 kind = t
                 break
         if kind:
@@ -562,7 +579,7 @@ def _fields(reading: Reading) -> dict[str, str]:
         marks = list(RE_FIELD.finditer(n))
         for k, m in enumerate(marks):
             end = marks[k + 1].start() if k + 1 < len(marks) else len(n)
-            key = re.sub(r"\s+", "", m.group(1))
+            key = _WS.sub("", m.group(1))
             value = n[m.end() : end].strip()
             if key in ("文号",):
                 value = re.split(r"\s{1,}索\s*引", value)[0].strip()
@@ -655,12 +672,12 @@ def _digit_date(y: str, rest: str) -> str | None:
 def _signature_date(reading: Reading, warnings: list[str]) -> str | None:
     """The first date standing alone on its line (the signature date), else a damaged all-digit date."""
     for line in reading.lines:
-        n = re.sub(r"\s+", "", line.norm)
+        n = _WS.sub("", line.norm)
         m = RE_DATE_LINE.match(n)
         if m:
             return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for line in reading.lines:
-        n = re.sub(r"\s+", "", line.norm)
+        n = _WS.sub("", line.norm)
         m = RE_DIGIT_DATE.match(n)
         if m:
             iso = _digit_date(m.group(1), m.group(2))
@@ -673,12 +690,12 @@ def _signature_date(reading: Reading, warnings: list[str]) -> str | None:
 def _issuer(lines: list[Line], title: str) -> str:
     """The signing unit: the line just above the signature date, else the title's issuing unit."""
     for k, line in enumerate(lines[1:], start=1):
-        n = re.sub(r"\s+", "", line.norm)
+        n = _WS.sub("", line.norm)
         if RE_DATE_LINE.match(n) or RE_DIGIT_DATE.match(n):
-            prev = re.sub(r"\s+", "", lines[k - 1].norm)
+            prev = _WS.sub("", lines[k - 1].norm)
             if RE_ISSUER_SUFFIX.search(prev) and len(prev) <= 30:
                 return prev
-    t = re.sub(r"\s+", "", title)
+    t = _WS.sub("", title)
     m = re.match(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|委员会|办公室|办公厅))", t)
     if m:
         return m.group(1)
