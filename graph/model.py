@@ -75,7 +75,7 @@ class Agency:
         new = object.__new__(Agency)
         d = self.__dict__.copy()
         d["aliases"], d["members"], d["member_of"] = list(self.aliases), list(self.members), list(self.member_of)
-        new.__dict__.update(d)
+        new.__dict__ = d
         return new
 
 

@@ -402,7 +402,7 @@ def _unwrap_cell(cell: str) -> str:
 
 def _pinyin_free(text: str) -> str:
     """Drop pinyin fragments like "發(fā)展" left by a broken converter."""
-    return _PINYIN.sub("", text)
+    return _PINYIN.sub("", text) if "(" in text else text
 
 
 def _line_width(raw_lines: list[str]) -> int:
@@ -461,6 +461,8 @@ _BAR = re.compile(r"[|｜]")
 
 def _is_pipe_row(piece: str) -> bool:
     """ "| 1 | 任务 | 单位 |", also without the outer bars ("1 | 任务 | 单位 | A类 |"): three cells or more."""
+    if "|" not in piece and "｜" not in piece:
+        return False
     if _PIPE_ROW.match(piece):
         return True
     cells = [c for c in _BAR.split(piece) if c.strip()]
