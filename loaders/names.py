@@ -26,6 +26,8 @@ from loaders.reading import nfkc
 
 OPEN, CLOSE = "(〈《【〔[", ")〉》】〕]"
 SEPARATORS = "、,;，；"
+_BRACKET = re.compile(f"[{re.escape(OPEN + CLOSE)}]")
+_UNIT_CUT = re.compile(rf"([{SEPARATORS}]|\s)")  # one separator or space a cut
 ROLE_LABEL = re.compile(
     r"^(?:牵头|责任|配合|协办|主办|参与|协同|承办|主要|其他|其它|协作)(?:责任)?(?:单位|部门)(?:\((?:单位|部门)\))?\s*[::]?"
 )
@@ -146,19 +148,24 @@ def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> 
     """
     text = nfkc(text).strip()
     pieces: list[tuple[str, bool]] = []  # (piece, cut at a space)
-    depth = 0
-    buf: list[str] = []
-    for ch in text:
-        if ch in OPEN:
-            depth += 1
-        elif ch in CLOSE:
-            depth = max(0, depth - 1)
-        if depth == 0 and (ch in SEPARATORS or ch.isspace()):
-            pieces.append(("".join(buf), ch.isspace()))
-            buf = []
-            continue
-        buf.append(ch)
-    pieces.append(("".join(buf), False))
+    if not _BRACKET.search(text):  # no bracket: every separator cuts
+        cut = _UNIT_CUT.split(text)
+        pieces = [(cut[k], cut[k + 1].isspace()) for k in range(0, len(cut) - 1, 2)]
+        pieces.append((cut[-1], False))
+    else:
+        depth = 0
+        buf: list[str] = []
+        for ch in text:
+            if ch in OPEN:
+                depth += 1
+            elif ch in CLOSE:
+                depth = max(0, depth - 1)
+            if depth == 0 and (ch in SEPARATORS or ch.isspace()):
+                pieces.append(("".join(buf), ch.isspace()))
+                buf = []
+                continue
+            buf.append(ch)
+        pieces.append(("".join(buf), False))
     cleaned = [(ROLE_LABEL.sub("", p.strip()).strip(), space) for p, space in pieces]
     cleaned = [(p, space) for p, space in cleaned if p and p not in {"等", "和", "及"}]
     if is_whole is not None:
