@@ -80,8 +80,11 @@ _SPACES = re.compile(r"\s+")
 def normalise(text: str) -> str:
     """Full-width digits and Chinese numerals (六月, 第三季度, 二〇二四年) as ASCII digits, without spaces."""
     text = _SPACES.sub("", nfkc(text))
-    text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
-    return _CN_NUMBER.sub(lambda m: str(_cn_int(m.group())), text)
+    if "年" in text:  # what _CN_YEAR looks ahead to
+        text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
+    if "月" in text or "季度" in text or "日" in text or "号" in text:  # what _CN_NUMBER looks ahead to
+        text = _CN_NUMBER.sub(lambda m: str(_cn_int(m.group())), text)
+    return text
 
 
 @lru_cache(maxsize=8192)  # pure, and a Deadline is frozen: the same 完成时限 recurs row after row

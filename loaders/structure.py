@@ -278,19 +278,19 @@ class _Walker:
             self.push(RANK_CHAPTER, line.text, n)
             self.set_district(_WS.sub("", n))
             return True
-        if RE_CHINESE.match(n):
+        if m := RE_CHINESE.match(n):
             nxt = self.next_norm(i)
             if self.table is not None and "\t" in nxt and not tables.header_columns(nxt.split("\t")):
                 self.category = _clean(line.text)  # a category row written without cells
                 return True
             self.current, self.table, self.table_header = None, None, None
             self.push(RANK_CHAPTER, _heading_title(line.text, n), _heading_title(line.norm, n), line)
-            self.numbered_district(RE_CHINESE.sub("", n))
+            self.numbered_district(n[m.end():])  # the title after its number
             return True
-        if RE_PAREN.match(n):
+        if m := RE_PAREN.match(n):
             self.current, self.table, self.table_header = None, None, None
             self.push(RANK_SECTION, _heading_title(line.text, n), _heading_title(line.norm, n), line)
-            self.numbered_district(RE_PAREN.sub("", n))
+            self.numbered_district(n[m.end():])
             return True
         if RE_DASH.match(n) and len(n) <= 60:
             self.current = None
