@@ -27,11 +27,12 @@ their HOLDS with them. Loaders call it after writing; it is idempotent.
 
 from __future__ import annotations
 
-from graph.store import DutyGraphError, GraphStore
+from graph.store import DutyGraphError, GraphStore, Statement
 
 CHUNK = 500  # tasks per statement
 UNIT_CHUNK = 10  # units per statement (a district government holds thousands of tasks)
 DOC_CHUNK = 100  # documents per statement
+STATEMENTS_PER_WRITE = 8
 
 # tasks one of whose units has no HOLDS on them yet (new since the last refresh, or newly assigned)
 UNHELD_TASKS = """
@@ -110,18 +111,15 @@ def refresh(store: GraphStore, doc_ids: list[str] | None = None) -> dict[str, in
     counted); returns how many tasks, units and documents were worked out."""
     changed = store.read(CHANGED_UNITS, timeout_ms=600_000)
     lost = [r["id"] for r in changed if set(r["before"]) - set(r["groups"])]
-    for ids in _chunks(lost):  # a membership gone: its holdings may be wrong, start that unit afresh
-        store.write([(DROP_HOLDINGS, {"ids": ids})])
-    for ids in _chunks([r["id"] for r in changed], UNIT_CHUNK):
-        store.write([(HOLD_UNITS, {"ids": ids})])
-    for rows in _chunks([{"id": r["id"], "groups": r["groups"]} for r in changed]):
-        store.write([(REMEMBER_GROUPS, {"rows": rows})])
+    # a membership gone: its holdings may be wrong, start that unit afresh
+    _write(store, [(DROP_HOLDINGS, {"ids": ids}) for ids in _chunks(lost)])
+    _write(store, [(HOLD_UNITS, {"ids": ids}) for ids in _chunks([r["id"] for r in changed], UNIT_CHUNK)])
+    _write(store, [(REMEMBER_GROUPS, {"rows": rows})
+                   for rows in _chunks([{"id": r["id"], "groups": r["groups"]} for r in changed])])
     tasks = [r["id"] for r in store.read(UNHELD_TASKS, {"docs": doc_ids}, timeout_ms=600_000)]
-    for ids in _chunks(tasks):
-        store.write([(HOLD_TASKS, {"ids": ids})])
+    _write(store, [(HOLD_TASKS, {"ids": ids}) for ids in _chunks(tasks)])
     docs = list(dict.fromkeys([*(doc_ids or []), *(r["id"] for r in store.read(UNCOUNTED_DOCUMENTS, timeout_ms=600_000))]))
-    for ids in _chunks(docs, DOC_CHUNK):
-        store.write([(COUNT_DOCUMENTS, {"ids": ids})])
+    _write(store, [(COUNT_DOCUMENTS, {"ids": ids}) for ids in _chunks(docs, DOC_CHUNK)])
     return {"tasks": len(tasks), "units": len(changed), "documents": len(docs)}
 
 
@@ -132,6 +130,13 @@ def refresh_after_load(store: GraphStore, doc_ids: list[str]) -> None:
         refresh(store, doc_ids)
     except DutyGraphError:
         pass
+
+
+def _write(store: GraphStore, statements: list[Statement]) -> None:
+    """A few statements per write: each write is an fsync, and a write of all of them would keep readers
+    waiting for long on a big graph."""
+    for group in _chunks(statements, STATEMENTS_PER_WRITE):
+        store.write(group)
 
 
 def _chunks(items: list, size: int = CHUNK) -> list[list]:
