@@ -280,6 +280,9 @@ class Loader:
         plan = batch.Plan()
         results: list[LoadResult | None] = [None] * len(items)
         batch_copies = duplicates.SignatureIndex()
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for d, (source, _) in docs.items():
+            by_source[source].add(d)
         for n, (parsed, version) in enumerate(items):
             doc = parsed.document
             parsed.assign_ids()
@@ -287,7 +290,7 @@ class Loader:
                 results[n] = LoadResult(source=doc.source, doc_id=doc.id, status="unchanged")
                 continue
             signature = parsed.signature if parsed.signature is not None else duplicates.signature(parsed.text)
-            earlier = {d for d, (source, _) in docs.items() if source == doc.source or d == doc.id or d == replaces}
+            earlier = by_source.get(doc.source, set()) | ({doc.id, replaces} & docs.keys())
             copy_of = self._copies.find(signature, exclude=earlier) or batch_copies.find(signature)
             if copy_of:
                 doc.duplicate_of = copy_of[0]
