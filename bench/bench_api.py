@@ -12,7 +12,7 @@ its own, so each one misses the cache and is computed afresh (the target: p50 <=
 Lookups whose answer is the whole graph (WHOLE_GRAPH) are measured but not held to the target. Throughput: wrk (30 s, 2 threads, 32 connections) on the
 issue's URLs (samples: unit task list, search, /health; corpus: unit and district task lists).
 Writes bench/results/api.json and prints a table.
-Loading the 100× corpus takes about an hour on a busy 2-core machine; `--data` measures a graph loaded
+Loading the 100× corpus takes one to three minutes on 2 cores; `--data` measures a graph loaded
 once beforehand.
 """
 
