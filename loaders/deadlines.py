@@ -20,7 +20,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Literal
 
-from loaders.reading import nfkc
+from loaders.reading import nfkc, without_spaces
 
 DeadlineKind = Literal["date", "range", "ongoing", "recurring"]
 
@@ -74,12 +74,11 @@ _CLAUSE_START = re.compile(r"(?:^|[。；;：:，,]|\d{1,2}[.．、]|[（(]\d{1,
 _AFTER = re.compile(r"^\s*(?:前|以前|之前|完成|建成|实现|基本完成|全面完成|投用|投入使用|竣工|落地|上线|到位|办结)")
 
 
-_SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
     """Full-width digits and Chinese numerals (六月, 第三季度, 二〇二四年) as ASCII digits, without spaces."""
-    text = _SPACES.sub("", nfkc(text))
+    text = without_spaces(nfkc(text))
     if "年" in text:  # what _CN_YEAR looks ahead to
         text = _CN_YEAR.sub(lambda m: "".join(str(_CN_DIGITS[c]) for c in m.group()), text)
     if "月" in text or "季度" in text or "日" in text or "号" in text:  # what _CN_NUMBER looks ahead to

@@ -27,7 +27,7 @@ import re
 from functools import lru_cache
 
 from graph.model import Indicator, Provenance
-from loaders.reading import fold_width
+from loaders.reading import fold_width, without_spaces
 
 UNITS = (
     "个百分点", "平方米/人", "千米/平方公里", "公里/平方公里", "座/平方公里", "/10万", "/万", "万平方米", "平方公里",
@@ -89,7 +89,6 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_A_NAME = re.compile(r"(中心城区|新城区|各区|全市|全区|每年|其中)")
 _SUBITEM_PREFIX = re.compile(r"^\s*\d{1,2}[.、．](?!\d)\s*")
 _YEAR_NUMBER = re.compile(r"(19|20)\d\d")
-_SPACES = re.compile(r"\s+")
 _SHARE_END = re.compile(r"(率|数|量|比|例|积|平)$")
 
 
@@ -379,7 +378,7 @@ def _num(m: re.Match[str]) -> float:
 
 
 def _unit(m: re.Match[str]) -> str | None:
-    unit = _SPACES.sub("", m.group(3))
+    unit = without_spaces(m.group(3))
     return "‰" if unit == "%c" else (unit or None)
 
 

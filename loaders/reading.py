@@ -33,6 +33,10 @@ _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 _SPACE = re.compile(r"\s")
 _SPACES = re.compile(r"\s+")
+
+
+def without_spaces(text: str) -> str:
+    return _SPACES.sub("", text)
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc less \t\n\v\f\r
 
 # Structural starts (on normalised text): a line starting with one of these never continues the previous one.
@@ -522,7 +526,7 @@ def _shape(n: str) -> str:
         return ""
     if _UNIT_LABEL.search(n) or RE_DATE_LIKE.search(n):
         return ""
-    return _DIGITS.sub("#", _SPACES.sub("", n))
+    return _DIGITS.sub("#", without_spaces(n))
 
 
 _DIGITS = re.compile(r"\d+")

@@ -24,10 +24,9 @@ from functools import lru_cache
 
 from loaders import attribution, places, tables
 from loaders.places import Jurisdiction
-from loaders.reading import Line, Reading
+from loaders.reading import Line, Reading, without_spaces
 
 CN_NUM = "一二三四五六七八九十百零〇"
-_WS = re.compile(r"\s+")
 _HEAD_NUMERAL = re.compile(rf"^\s*\(?\s*([{CN_NUM}]+)")
 _HEAD_NUMBER = re.compile(rf"^\s*\(?\s*([{CN_NUM}\d]+)")
 _ROW_NUMBER = re.compile(r"^\(?(\d{1,3})[).、]?$")
@@ -109,7 +108,7 @@ class _Walker:
         self.district: str | None = None
         self.in_annex = False
         self.district_depth: int | None = None
-        self.doc_title = _WS.sub("", doc_title)
+        self.doc_title = without_spaces(doc_title)
         self.title_seen = False
         self.inherited: dict[
             int, tuple[Line, attribution.Attribution]
@@ -155,7 +154,7 @@ class _Walker:
 
     def numbered_district(self, title: str) -> None:
         """ "一、江岸区" heading a district's list inside an annex."""
-        compact = _WS.sub("", title)
+        compact = without_spaces(title)
         if self.in_annex and len(compact) <= 14 and RE_DISTRICT.match(compact):
             self.set_district(compact)
 
@@ -213,7 +212,7 @@ class _Walker:
 
     def table_line(self, line: Line) -> None:
         cells = line.norm.split("\t")
-        compact = _WS.sub("", line.norm)
+        compact = without_spaces(line.norm)
         cols = tables.header_columns(cells)
         if cols:
             self.current = None
@@ -276,7 +275,7 @@ class _Walker:
         if _is_district_heading(n, self.next_norm(i), self.in_annex):
             self.current, self.table, self.table_header, self.category = None, None, None, ""
             self.push(RANK_CHAPTER, line.text, n)
-            self.set_district(_WS.sub("", n))
+            self.set_district(without_spaces(n))
             return True
         if m := RE_CHINESE.match(n):
             nxt = self.next_norm(i)
@@ -301,7 +300,7 @@ class _Walker:
     def body_line(self, i: int, line: Line) -> None:
         """Numbered items, lines continuing the open item, unnumbered headings and task paragraphs."""
         n = line.norm.strip()
-        compact = _WS.sub("", n)
+        compact = without_spaces(n)
         m = RE_NUMBERED.match(n)
         if m is None and RE_YISHI.match(n) and (
             self.current is None or _has_attribution(self.current) or _ends_with_attribution(n)
@@ -450,7 +449,7 @@ def _is_annex_entry(n: str) -> bool:
 
 
 def _is_district_heading(n: str, nxt: str, in_annex: bool) -> bool:
-    compact = _WS.sub("", n)
+    compact = without_spaces(n)
     if len(compact) > 14 or not RE_DISTRICT.match(compact):
         return False
     nxt_cells = nxt.split("\t") if "\t" in nxt else []
@@ -579,7 +578,7 @@ def _fields(reading: Reading) -> dict[str, str]:
         marks = list(RE_FIELD.finditer(n))
         for k, m in enumerate(marks):
             end = marks[k + 1].start() if k + 1 < len(marks) else len(n)
-            key = _WS.sub("", m.group(1))
+            key = without_spaces(m.group(1))
             value = n[m.end() : end].strip()
             if key in ("文号",):
                 value = re.split(r"\s{1,}索\s*引", value)[0].strip()
@@ -672,12 +671,12 @@ def _digit_date(y: str, rest: str) -> str | None:
 def _signature_date(reading: Reading, warnings: list[str]) -> str | None:
     """The first date standing alone on its line (the signature date), else a damaged all-digit date."""
     for line in reading.lines:
-        n = _WS.sub("", line.norm)
+        n = without_spaces(line.norm)
         m = RE_DATE_LINE.match(n)
         if m:
             return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     for line in reading.lines:
-        n = _WS.sub("", line.norm)
+        n = without_spaces(line.norm)
         m = RE_DIGIT_DATE.match(n)
         if m:
             iso = _digit_date(m.group(1), m.group(2))
@@ -690,12 +689,12 @@ def _signature_date(reading: Reading, warnings: list[str]) -> str | None:
 def _issuer(lines: list[Line], title: str) -> str:
     """The signing unit: the line just above the signature date, else the title's issuing unit."""
     for k, line in enumerate(lines[1:], start=1):
-        n = _WS.sub("", line.norm)
+        n = without_spaces(line.norm)
         if RE_DATE_LINE.match(n) or RE_DIGIT_DATE.match(n):
-            prev = _WS.sub("", lines[k - 1].norm)
+            prev = without_spaces(lines[k - 1].norm)
             if RE_ISSUER_SUFFIX.search(prev) and len(prev) <= 30:
                 return prev
-    t = _WS.sub("", title)
+    t = without_spaces(title)
     m = re.match(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|委员会|办公室|办公厅))", t)
     if m:
         return m.group(1)
