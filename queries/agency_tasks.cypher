@@ -2,8 +2,12 @@
 // title: 某单位的任务（牵头/配合）
 // description: 一个单位牵头或配合的全部任务，含经由所属群组（如“各区人民政府”）下达的任务，
 //   这类任务以 via 标明群组名。role 为该单位在任务中的角色；total 为分页前的总数。
+//   via=direct 只列本单位直接承担的，via=group 只列经由群组的；document 只列一份文件的。
+//   （一条 HOLDS 边就说明该单位是否直接承担；同名的几个单位才需看其余单位的边。）
 // param: name: string — 单位名称（规范名或别名），例：市卫健委
 // param: role: string = any — lead | support | any
+// param: via: string = any — any | direct | group（direct：本单位直接承担的；group：只经由所属群组的）
+// param: document: string = null — 文件 id、文件名或其前缀，留空为全部
 // param: due_from: string = null — 截止日期不早于（YYYY-MM-DD），留空不限
 // param: due_to: string = null — 截止日期不晚于（YYYY-MM-DD），留空不限
 // param: offset: int = 0 — 跳过前多少条（分页）
@@ -12,15 +16,29 @@
 MATCH (a:Agency)
 WHERE a.name = $name OR $name IN coalesce(a.aliases, [])
 WITH collect(a) AS units
+// via=group with several units of that name: the tasks one of them holds directly are not "through a group"
+CALL {
+  WITH units
+  UNWIND CASE WHEN $via = 'group' AND size(units) > 1 THEN units ELSE [] END AS h
+  MATCH (h)-[y:HOLDS]->(d:Task)
+  WHERE CASE $role WHEN 'lead' THEN y.dl WHEN 'support' THEN y.ds ELSE y.dl OR y.ds END
+  RETURN collect(DISTINCT d) AS directs
+}
 UNWIND units AS u
 MATCH (u)-[x:HOLDS]->(t:Task)
 WHERE ($role = 'any' OR ($role = 'lead' AND (x.dl OR x.vl IS NOT NULL)) OR ($role = 'support' AND (x.ds OR x.vs IS NOT NULL)))
   AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
-WITH units, count(DISTINCT t) AS total
+  AND ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
+  AND ($via = 'any' OR ($via = 'direct' AND CASE $role WHEN 'lead' THEN x.dl WHEN 'support' THEN x.ds ELSE x.dl OR x.ds END)
+       OR ($via = 'group' AND NOT CASE $role WHEN 'lead' THEN x.dl WHEN 'support' THEN x.ds ELSE x.dl OR x.ds END AND NOT t IN directs))
+WITH units, directs, count(DISTINCT t) AS total
 UNWIND units AS u
 MATCH (u)-[x:HOLDS]->(t:Task)
 WHERE ($role = 'any' OR ($role = 'lead' AND (x.dl OR x.vl IS NOT NULL)) OR ($role = 'support' AND (x.ds OR x.vs IS NOT NULL)))
   AND ($due_from IS NULL OR t.due >= $due_from) AND ($due_to IS NULL OR t.due <= $due_to)
+  AND ($document IS NULL OR t.doc_id = $document OR t.source = $document OR t.source STARTS WITH $document)
+  AND ($via = 'any' OR ($via = 'direct' AND CASE $role WHEN 'lead' THEN x.dl WHEN 'support' THEN x.ds ELSE x.dl OR x.ds END)
+       OR ($via = 'group' AND NOT CASE $role WHEN 'lead' THEN x.dl WHEN 'support' THEN x.ds ELSE x.dl OR x.ds END AND NOT t IN directs))
 WITH DISTINCT units, total, t
 ORDER BY t.source, t.line_start, t.number, t.id SKIP $offset LIMIT $limit
 MATCH (h:Agency)-[x:HOLDS]->(t)

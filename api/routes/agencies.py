@@ -7,9 +7,12 @@ from fastapi import APIRouter, Query
 from api.deps import PagingDep, ServicesDep
 from api.filters import DueDep
 from api.models import Agency, AgencyItem, NeighbourItem, Page, TaskItem
+from api.routes.stats import Document
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
 Role = Literal["lead", "support", "any"]
+Via = Annotated[Literal["any", "direct", "group"],
+                Query(description="any：全部；direct：本单位直接承担的；group：只经由所属单位组的（via 非空）")]
 MAX_FOUND = 1000
 
 
@@ -34,9 +37,11 @@ def agency(name: str, s: ServicesDep) -> dict:
 
 
 @router.get("/{name}/tasks", response_model=Page[TaskItem], summary="单位的任务（牵头/配合，含经由群组的任务）")
-def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, due: DueDep, role: Role = "any") -> dict:
+def agency_tasks(name: str, s: ServicesDep, paging: PagingDep, due: DueDep, role: Role = "any", via: Via = "any",
+                 document: Document = None) -> dict:
     canonical = s.names.agency(name)
-    return paging.run(s, "agency_tasks", {"name": canonical, "role": role, **due.params()})
+    return paging.run(s, "agency_tasks", {"name": canonical, "role": role, "via": via, "document": document or None,
+                                          **due.params()})
 
 
 @router.get("/{a}/shared/{b}", response_model=Page[TaskItem], summary="两个单位共同承担的任务")

@@ -37,16 +37,9 @@ def agency_ledger_tasks(s: ServicesDep, name: str, role: Role, due: DueFilter,
     """The unit's tasks in the order its page prints them: 牵头, then 配合, then those reached only through a
     group (each in document order), optionally of one document only (the page's 文件 filter)."""
     canonical = s.names.agency(name)
-    rows = s.run("agency_tasks", {"name": canonical, "role": role, **due.params(), "offset": 0, "limit": ALL_ROWS})
-    if document:
-        rows = [r for r in rows if of_document(r, document)]
+    rows = s.run("agency_tasks", {"name": canonical, "role": role, "document": document or None, **due.params(),
+                                  "offset": 0, "limit": ALL_ROWS})
     return canonical, sorted(rows, key=lambda r: (r.get("via") is not None, r.get("via") is None and r.get("role") != "lead"))
-
-
-def of_document(row: dict[str, Any], document: str) -> bool:
-    """The catalogue's rule for a document filter: its id, its file name, or the start of its file name."""
-    source = row.get("source") or ""
-    return row.get("doc_id") == document or source == document or source.startswith(document)
 
 
 def district_ledger_tasks(s: ServicesDep, name: str, role: Role, due: DueFilter) -> tuple[str, list[dict[str, Any]]]:

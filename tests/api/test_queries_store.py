@@ -28,6 +28,18 @@ CASES: list[tuple[str, dict[str, Any], Callable[[Rows], bool]]] = [
                                                     ("t-m23", "各区人民政府"), ("t-c1", "各中心城区人民政府")}),
     ("agency_tasks", {"name": "市卫健委", "offset": 4, "limit": 10},
      lambda r: [x["id"] for x in r] == ["t-237", "t-m23"] and {x["total"] for x in r} == {6}),
+    # via: 江岸区人民政府 holds nothing itself, six tasks through 各区人民政府 / 各中心城区人民政府
+    ("agency_tasks", {"name": "江岸区人民政府", "via": "direct"}, lambda r: r == []),
+    ("agency_tasks", {"name": "江岸区人民政府", "via": "group", "role": "support", "limit": 2},
+     lambda r: [x["id"] for x in r] == ["t-c1", "t-202"] and {x["total"] for x in r} == {6}),
+    ("agency_tasks", {"name": "市卫健委", "via": "direct", "role": "support"}, lambda r: ids(r) == {"t-237"}),
+    ("agency_tasks", {"name": "市卫健委", "via": "group"}, lambda r: r == []),
+    # document: by id, file name or the start of the file name
+    ("agency_tasks", {"name": "江岸区人民政府", "document": "000"},
+     lambda r: [(x["id"], x["via"], x["total"]) for x in r] == [("t-c1", "各中心城区人民政府", 1)]),
+    ("agency_tasks", {"name": "市卫健委", "document": "doc-003", "role": "lead", "offset": 4},
+     lambda r: [(x["id"], x["total"]) for x in r] == [("t-m23", 5)]),
+    ("agency_tasks", {"name": "市卫健委", "document": "000_test.txt"}, lambda r: r == []),
     ("agency_profile", {"name": "市卫健委"},
      lambda r: r[0]["counts"] == {"lead": 5, "support": 1, "via_group": 0} and r[0]["documents"][0]["lead"] == 5),
     ("shared_tasks", {"a": "市卫健委", "b": "市城管执法委"}, lambda r: ids(r) == {"t-215", "t-237"}),

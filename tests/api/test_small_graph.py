@@ -112,6 +112,19 @@ def test_pagination(small: httpx.Client) -> None:
     assert small.get("/agencies/市卫健委/tasks", params={"role": "boss"}).status_code == 422
 
 
+def test_agency_tasks_by_document_and_by_group(small: httpx.Client) -> None:
+    # 江岸区人民政府 is named on nothing itself: its six tasks come through 各区人民政府 (003) and 各中心城区人民政府 (000)
+    assert small.get("/agencies/江岸区人民政府/tasks", params={"via": "direct"}).json()["total"] == 0
+    group = small.get("/agencies/江岸区人民政府/tasks", params={"via": "group", "limit": 1}).json()
+    assert group["total"] == 6 and [t["via"] for t in group["items"]] == ["各中心城区人民政府"]
+    one = small.get("/agencies/江岸区人民政府/tasks", params={"document": "003"}).json()
+    assert one["total"] == 5 and {t["via"] for t in one["items"]} == {"各区人民政府"}
+    assert small.get("/agencies/江岸区人民政府/tasks", params={"document": "003_test.txt", "via": "group"}).json()[
+        "total"] == 5
+    assert small.get("/agencies/市卫健委/tasks", params={"document": ""}).json()["total"] == 6  # empty: every document
+    assert small.get("/agencies/市卫健委/tasks", params={"via": "both"}).status_code == 422
+
+
 def test_agency_profile(small: httpx.Client) -> None:
     a = small.get("/agencies/武汉市卫生健康委员会").json()
     assert a["name"] == "市卫健委" and a["id"] == "ag-wjw"
