@@ -53,7 +53,7 @@ class District:
     managed_by: str | None = None
     all_districts: bool = True  # member of 各区人民政府
 
-    @property
+    @functools.cached_property  # asked for every row of a district list: one hash per district, not per row
     def id(self) -> str:
         return stable_id("dist", self.name)
 
@@ -226,8 +226,11 @@ class Resolver:
 
     def resolve(self, name: str, *, jurisdiction: str = "") -> Agency:
         """One unit name as printed → its canonical Agency (resolved=False if it cannot be placed)."""
-        jurisdiction = jurisdiction or self.city
-        return self._resolved.get((name, jurisdiction), lambda: self._resolve(name, jurisdiction)).copy()
+        return self._resolved_shared(name, jurisdiction or self.city).copy()
+
+    def _resolved_shared(self, name: str, jurisdiction: str) -> Agency:
+        """The memoised Agency itself (not to be changed): what a cached list holds, copied when handed out."""
+        return self._resolved.get((name, jurisdiction), lambda: self._resolve(name, jurisdiction))
 
     def _resolve(self, name: str, jurisdiction: str) -> Agency:
         key = normalise(ROLE_LABEL.sub("", normalise(name)))
@@ -251,9 +254,13 @@ class Resolver:
 
     def resolve_list(self, text: str, *, jurisdiction: str = "") -> list[tuple[str, Agency]]:
         """A unit list as printed → (item as printed, Agency) pairs in order, each agency once."""
+        return [(item, agency.copy()) for item, agency in self.resolve_list_shared(text, jurisdiction=jurisdiction)]
+
+    def resolve_list_shared(self, text: str, *, jurisdiction: str = "") -> tuple[tuple[str, Agency], ...]:
+        """resolve_list's answer as memoised: the same Agency objects on every call, never to be changed
+        (the parser hands them to tasks; nothing downstream changes an Agency)."""
         jurisdiction = jurisdiction or self.city
-        found = self._resolved_lists.get((text, jurisdiction), lambda: tuple(self._resolve_list(text, jurisdiction)))
-        return [(item, agency.copy()) for item, agency in found]
+        return self._resolved_lists.get((text, jurisdiction), lambda: tuple(self._resolve_list(text, jurisdiction)))
 
     def _resolve_list(self, text: str, jurisdiction: str) -> list[tuple[str, Agency]]:
         items = split_units(text, is_whole=self._is_whole)
@@ -413,15 +420,15 @@ class Resolver:
         m = re.match(r"^(.+?)等(.*)$", base)
         if m and UNIT_END.search(m.group(1)):
             head, rest = m.groups()
-            found = [self.resolve(head, jurisdiction=jurisdiction)]
+            found = [self._resolved_shared(head, jurisdiction)]
             if rest.startswith(GROUP_START):  # "区城管局等各执法单位": the unit and a group; "X等部门": just X
-                found.append(self.resolve(rest, jurisdiction=jurisdiction))
+                found.append(self._resolved_shared(rest, jurisdiction))
             return found
         if normalise(base) in self._place_index:
             expanded = self._borrow_suffix(base, following)
             if expanded:
-                return [self.resolve(expanded, jurisdiction=jurisdiction)]
-        return [self.resolve(item, jurisdiction=jurisdiction)]
+                return [self._resolved_shared(expanded, jurisdiction)]
+        return [self._resolved_shared(item, jurisdiction)]
 
     def _borrow_suffix(self, bare: str, following: list[str]) -> str | None:
         """'青山' before '新洲区人民政府' → '青山区人民政府'; '东湖高新区' before '…管委会' → '东湖高新区管委会'."""

@@ -55,13 +55,15 @@ class PlaceContext:
     def name(self) -> str:
         return self.jurisdiction.name
 
-    def resolve_list(self, text: str, *, jurisdiction: str) -> list[tuple[str, Agency]]:
+    def resolve_list(self, text: str, *, jurisdiction: str) -> tuple[tuple[str, Agency], ...]:
+        """(item as printed, Agency) pairs; the Agency objects are the memo's own, shared by every task that
+        names the unit (nothing after parsing changes an Agency; a bulk load shares them per document anyway)."""
         if self.place is not None:
-            return self.place.resolve_list(text, jurisdiction=jurisdiction)
+            return self.place.resolve_list_shared(text, jurisdiction=jurisdiction)
         # Without place data the answer depends only on the document's jurisdiction and the arguments.
         found, kept = _RESOLVED.get((self.jurisdiction, text, jurisdiction), lambda: self._resolve_kept(text, jurisdiction))
         self.kept_as_written.extend(kept)  # what the resolution kept as written, replayed on every call
-        return [(item, agency.copy()) for item, agency in found]
+        return found
 
     def _resolve_kept(self, text: str, jurisdiction: str) -> tuple[tuple[tuple[str, Agency], ...], tuple[str, ...]]:
         before = len(self.kept_as_written)
