@@ -107,7 +107,7 @@ class Agency(Model):
     member_of: list[str] = []
     counts: AgencyCounts
     documents: list[AgencyDocument] = []
-    sections: list[AgencySection] = []
+    due_years: list[str] = Field([], description="其任务（含经由群组的）截止日期所在的年份，从早到晚")
 
 
 class AgencyRef(Model):
@@ -297,6 +297,8 @@ class GraphNode(Model):
     group: str | None = None
     title: str | None = None
     name: str | None = None
+    doc_id: str | None = Field(None, description="任务所在文件的 id")
+    role: Literal["lead", "support"] | None = Field(None, description="单位图中：中心单位在该任务中的角色")
 
 
 class GraphLink(Model):

@@ -11,7 +11,9 @@ from api.errors import NotFound
 from api.models import NodeLink
 
 router = APIRouter(prefix="/graph", tags=["graph"])
-MAX_TASKS = 400
+# tasks drawn around a unit (its first in document order): depth 2 adds every co-assigned unit and indicator,
+# about three nodes a task, so it takes fewer to stay a graph a browser lays out in well under a second
+MAX_TASKS = {1: 400, 2: 200}
 
 
 class _Builder:
@@ -19,11 +21,13 @@ class _Builder:
         self.nodes: dict[str, dict[str, Any]] = {}
         self.links: dict[tuple[str, str, str], dict[str, Any]] = {}
 
-    def node(self, id: str, type: str, label: str, group: str | None, title: str, name: str | None = None) -> str:
+    def node(self, id: str, type: str, label: str, group: str | None, title: str, name: str | None = None,
+             **extra: Any) -> str:
         if id not in self.nodes:
             item = {"id": id, "label": label, "type": type, "group": group, "title": title}
             if name is not None:
                 item["name"] = name
+            item.update({k: v for k, v in extra.items() if v is not None})
             self.nodes[id] = item
         return id
 
@@ -39,11 +43,11 @@ def _short(text: str | None, n: int = 18) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _task_node(b: _Builder, t: dict[str, Any]) -> str:
+def _task_node(b: _Builder, t: dict[str, Any], role: str | None = None) -> str:
     number = t.get("number") or ""
     title = f"{t.get('source') or ''} 第{number}项：{t.get('text') or ''}"
     label = f"{number}. {_short(t.get('title') or t.get('text'))}" if number else _short(t.get("text"))
-    return b.node(t["id"], "Task", label, t.get("kind") or "task", title)
+    return b.node(t["id"], "Task", label, t.get("kind") or "task", title, doc_id=t.get("doc_id"), role=role)
 
 
 def _agency_node(b: _Builder, a: dict[str, Any]) -> str:
@@ -66,7 +70,7 @@ def _agencies(s: Services, names: set[str]) -> dict[str, dict[str, Any]]:
 @router.get("/agency/{name}", response_model=NodeLink, summary="单位周边的图（depth=1：任务与群组；2：再加协同单位与指标）")
 def agency_graph(name: str, s: ServicesDep, depth: Annotated[int, Query(ge=1, le=2)] = 1) -> dict:
     canonical = s.names.agency(name)
-    tasks = s.run("agency_tasks", {"name": canonical, "role": "any", "limit": MAX_TASKS})
+    tasks = s.run("agency_tasks", {"name": canonical, "role": "any", "limit": MAX_TASKS[depth]})
     names = {canonical} | {t["via"] for t in tasks if t["via"]}
     if depth >= 2:
         for t in tasks:
@@ -82,7 +86,7 @@ def agency_graph(name: str, s: ServicesDep, depth: Annotated[int, Query(ge=1, le
                      name=district)
         b.link(center, did, "IN_DISTRICT")
     for t in tasks:
-        tid = _task_node(b, t)
+        tid = _task_node(b, t, role=t["role"])  # the page filters the unit's tasks by document and role
         holder = center
         if t["via"] and t["via"] in agencies:
             holder = _agency_node(b, agencies[t["via"]])

@@ -42,6 +42,9 @@ CASES: list[tuple[str, dict[str, Any], Callable[[Rows], bool]]] = [
     ("agency_tasks", {"name": "市卫健委", "document": "000_test.txt"}, lambda r: r == []),
     ("agency_profile", {"name": "市卫健委"},
      lambda r: r[0]["counts"] == {"lead": 5, "support": 1, "via_group": 0} and r[0]["documents"][0]["lead"] == 5),
+    ("agency_sections", {"name": "市卫健委"},
+     lambda r: [(x["section"], x["lead"], x["support"]) for x in r] == [("(十)民生", 4, 0), ("(十一)治理", 0, 1), ("民生实事", 1, 0)]),
+    ("agency_sections", {"name": "江岸区人民政府"}, lambda r: r == []),  # only through groups
     ("shared_tasks", {"a": "市卫健委", "b": "市城管执法委"}, lambda r: ids(r) == {"t-215", "t-237"}),
     ("district_tasks", {"district": "江岸区"},
      lambda r: ids(r) == {"t-202", "t-212", "t-215", "t-237", "t-m23", "t-c1", "t-ja1", "t-jafg"}),

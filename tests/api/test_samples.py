@@ -96,6 +96,18 @@ def test_wjw_leads_exactly(api: httpx.Client) -> None:
     assert {i["via"] for i in items if i not in direct} == {"市人民政府各部门"}
 
 
+def test_wjw_tasks_by_document_and_by_group_on_the_server(api: httpx.Client) -> None:
+    direct = everything(api, "/agencies/市卫健委/tasks", role="lead", via="direct")
+    assert matches(direct, WJW_LEADS_003 | WJW_LEADS_000), brief(direct)
+    group = everything(api, "/agencies/市卫健委/tasks", role="lead", via="group")
+    assert matches(group, ALL_DEPTS_LEAD) and {i["via"] for i in group} == {"市人民政府各部门"}
+    assert matches(everything(api, "/agencies/市卫健委/tasks", role="lead", via="direct", document="000"), WJW_LEADS_000)
+    doc003 = everything(api, "/agencies/市卫健委/tasks", role="lead", document="003")
+    assert matches(doc003, WJW_LEADS_003 | ALL_DEPTS_LEAD), brief(doc003)
+    # 000 附件1 rows 1, 10, 11, 14 set "到2025年": the profile offers that year to filter by
+    assert "2025" in api.get("/agencies/市卫健委").json()["due_years"]
+
+
 def test_full_official_name_gives_the_same_tasks(api: httpx.Client) -> None:
     short = everything(api, "/agencies/市卫健委/tasks", role="lead")
     full = everything(api, "/agencies/武汉市卫生健康委员会/tasks", role="lead")
