@@ -8,9 +8,12 @@ plain `UNWIND $rows` batches (one label or relationship type at a time) into a f
 of the same build and settings (append-only file, fsync always), with only the `id` indexes the edge
 batches match on. The floor's graph is what the loader wrote, exported after the load; its counts are
 checked against the load's. The first sample is parsed once, untimed, before all this (one-time
-set-up is not parse time). Peak memory is the peak resident size of this process during the load plus
-the server's (VmHWM from /proc) plus, for each parse worker, the largest worker's peak (RUSAGE_CHILDREN; a
-bound, since the workers share pages with this process). The load parses in worker processes (both cores). Growth compares each data set with the previous one. Prints a table and
+set-up is not parse time). Peak memory, measured two ways during the load: `rss_peak_mb` is the largest
+sum, at one moment, of the resident sizes of this process, the server and the parse workers (sampled from
+/proc every 0.2 s); `pss_peak_mb` the same with proportional sizes (a page shared by a forked worker and this
+process counted once, split between them) — what the load takes from the machine. `rss_ours_mb` and
+`rss_server_mb` are each process's own peak (VmHWM), `rss_worker_mb` the largest worker's
+(RUSAGE_CHILDREN). The load parses in worker processes (both cores). Growth compares each data set with the previous one. Prints a table and
 writes bench/results/load.json.
 """
 
@@ -22,11 +25,12 @@ import os
 import re
 import resource
 import tempfile
+import threading
 import time
 from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from falkordb import FalkorDB
 
@@ -36,7 +40,6 @@ from graph.embedded import EmbeddedServer
 from graph.schema import LABELS, REL_TYPES, count_all
 from graph.settings import REPO_ROOT, Settings
 from graph.store import GraphStore
-from loaders import parallel
 from loaders.parse import parse_file
 from loaders.pipeline import load_paths
 
@@ -56,6 +59,58 @@ def peak_rss_mb(pid: int | str = "self") -> float:
 
 def reset_peak_rss() -> None:
     Path("/proc/self/clear_refs").write_text("5")  # Linux: VmHWM starts again from the current RSS
+
+
+class MemorySampler:
+    """The largest total, at one moment, of this process's and its descendants' (server, parse workers)
+    resident and proportional sizes, sampled in a thread."""
+
+    def __init__(self, every_s: float = 0.2) -> None:
+        self.every_s = every_s
+        self.peak = {"rss": 0, "pss": 0}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Self:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self._sample()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            self._sample()
+
+    def _sample(self) -> None:
+        total = {"rss": 0, "pss": 0}
+        for pid in [os.getpid(), *_descendants(os.getpid())]:
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:  # the process ended meanwhile
+                continue
+            for key, field in (("rss", "Rss"), ("pss", "Pss")):
+                found = re.search(rf"^{field}:\s+(\d+)", text, re.MULTILINE)
+                total[key] += int(found.group(1)) if found else 0
+        for key, kb in total.items():
+            self.peak[key] = max(self.peak[key], kb)
+
+    def peak_mb(self, key: str) -> float:
+        return self.peak[key] / 1024
+
+
+def _descendants(pid: int) -> list[int]:
+    out: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = [int(c) for c in (task / "children").read_text().split()]
+        except OSError:
+            continue
+        for child in children:
+            out += [child, *_descendants(child)]
+    return out
 
 
 def measure_parse(files: list[Path]) -> dict[str, Any]:
@@ -82,9 +137,10 @@ def measure_load(files: list[Path]) -> tuple[dict[str, Any], tuple]:
         try:
             store.ensure_schema()
             reset_peak_rss()
-            start = time.perf_counter()
-            results = load_paths(store=store, paths=files)
-            seconds = time.perf_counter() - start
+            with MemorySampler() as memory:
+                start = time.perf_counter()
+                results = load_paths(store=store, paths=files)
+                seconds = time.perf_counter() - start
             ours, server = peak_rss_mb(), peak_rss_mb(store.server.pid)
             workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest parse worker
             counts = store.counts()
@@ -93,7 +149,7 @@ def measure_load(files: list[Path]) -> tuple[dict[str, Any], tuple]:
             store.close()
     row = {"load_s": seconds, "failed": sum(r.status == "failed" for r in results),
            "rss_ours_mb": ours, "rss_server_mb": server, "rss_worker_mb": workers,
-           "rss_peak_mb": ours + server + workers * parallel.workers(), **_totals(counts)}
+           "rss_peak_mb": memory.peak_mb("rss"), "pss_peak_mb": memory.peak_mb("pss"), **_totals(counts)}
     return row, (graph, counts)
 
 
@@ -149,7 +205,7 @@ def measure(files: list[Path]) -> dict[str, Any]:
     return row
 
 
-GROWN = ("mb", "parse_s", "load_s", "floor_s", "tasks", "rss_peak_mb")
+GROWN = ("mb", "parse_s", "load_s", "floor_s", "tasks", "rss_peak_mb", "pss_peak_mb")
 
 
 def run(scales: list[float]) -> dict[str, Any]:
