@@ -1,11 +1,11 @@
 """Which documents are written together, and which roll-up edge goes with which write.
 
 New documents are grouped until a group holds about MAX_ROWS rows (tasks, indicators, assignments); a
-document replacing an earlier version is a group of its own (its write removes the old one first). A
-roll-up edge is written with the later of the two documents it joins, so that every write only refers to
-what is already in the graph or in the same write; an edge between two documents that were both in the
-graph before (a child whose parents changed) is settled after all documents are written, as are the
-edges other documents' children no longer have.
+document replacing an earlier version is a group of its own (its write removes the old one first). The
+roll-ups are written once every document is in (they are worked out while the documents are written):
+an edge goes with the later of the two documents it joins, in writes of about MAX_ROWS edges. An edge
+between two documents that were both in the graph before (a child whose parents changed) is settled
+last, as are the edges other documents' children no longer have.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ class Doc:
     group: int = 0
     warnings: list[str] = field(default_factory=list)
     result: Any = None  # the LoadResult once written or failed
+    written: bool = False  # its nodes are in the graph; its roll-ups and the mark that it is whole may not be
     edges: list[RollUp] = field(default_factory=list)  # the roll-ups written with it
 
     @property
@@ -117,6 +118,20 @@ class Plan:
                     self.settle_merges.append(r)
         kept = {e[:2] for e in new}
         self.settle_drops += [e for e in sorted(old) if e[:2] not in kept]
+
+    def rollup_batches(self) -> list[list[Doc]]:
+        """The written documents, in load order, in writes of about MAX_ROWS roll-ups each."""
+        batches: list[list[Doc]] = []
+        rows = 0
+        for d in self.docs:
+            if not d.written:
+                continue
+            if not batches or rows + len(d.edges) > MAX_ROWS:
+                batches.append([])
+                rows = 0
+            batches[-1].append(d)
+            rows += 1 + len(d.edges)
+        return batches
 
     def edges_for(self, docs: list[Doc]) -> list[RollUp]:
         return [r for d in docs for r in d.edges]

@@ -30,7 +30,7 @@ from graph.store import DutyGraphError, GraphStore, LoadError, Statement, WriteU
 from loaders import batch, duplicates, parallel, rollups
 from loaders.agencies import Resolver
 from loaders.formats import SUPPORTED_SUFFIXES, skip_reason, skipped_in  # what a folder load takes
-from loaders.writer import combine, document_statements, rollup_statements
+from loaders.writer import COMPLETE_DOCUMENTS, combine, document_statements, rollup_statements
 
 _gc_lock = threading.Lock()
 _gc_pauses = [0, False]  # loads running with the collector paused; whether it was on before the first
@@ -92,6 +92,17 @@ RETURN d.loader AS loader, count(t) AS tasks
 """
 
 UNKNOWN = "结果未知，请重新载入"
+PENDING = "~pending"  # ends the loader version of a document whose roll-ups are not written yet
+
+
+def pending(version: str) -> str:
+    return version + PENDING
+
+
+def is_pending(loader: str | None) -> bool:
+    """A document a load wrote but did not finish (killed before its roll-ups): not loaded, written anew
+    by the next load of its file."""
+    return bool(loader) and loader.endswith(PENDING)  # type: ignore[union-attr]
 
 
 @dataclass
@@ -262,9 +273,12 @@ class Loader:
 
         All-or-nothing per document: new documents are written many to one query (one atomic GRAPH.QUERY,
         one fsync of the append-only file); if such a batch fails, its documents are written again one by
-        one, so only the faulty one fails. A document replacing an earlier version is written alone. A
-        roll-up edge goes with the batch holding the later of its two ends. Documents that failed are taken
-        out of the roll-ups afterwards: children that had chosen their parents are decided again.
+        one, so only the faulty one fails. A document replacing an earlier version is written alone. The
+        roll-ups are linked in a thread while the documents are written (the server works on its own core),
+        then written in batches of their own; each document is written with a pending loader version, and
+        the write that holds its roll-ups sets the real one. Killed in between, a document stays pending:
+        not unchanged to the next load, which writes it anew. Documents that failed are taken out of the
+        roll-ups afterwards: children that had chosen their parents are decided again.
         """
         try:
             with self._exclusive(), gc_paused():
@@ -300,18 +314,17 @@ class Loader:
             plan.add(n, parsed, version, signature, earlier, replaces if replaces != doc.id else None)
         if not plan.docs:
             return [r for r in results if r]  # type: ignore[misc]
-        gone = {t.id for d in plan.earlier for t in self._tasks.get(d, [])}
         for d in plan.docs:
             self.linker.places[d.source] = d.parsed.document.jurisdiction or ""
-        decided = self.linker.update([t for d in plan.docs for t in d.parsed.tasks], gone)
-        gone |= {i.id for d in plan.earlier for t in self._tasks.get(d, []) for i in t.indicators}
-        # Replacing a document drops every edge into it: the children that had one are decided again.
-        for owner in sorted(set().union(*(self._into.get(i, set()) for i in gone)) - gone - decided.keys()):
-            if owner in self.linker.children:
-                decided[owner] = self.linker.decide(self.linker.children[owner])
+        with ThreadPoolExecutor(1, thread_name_prefix="roll-ups") as linking:
+            linked = linking.submit(self._link, plan)
+            try:
+                for group, statements in self._prepared(plan):  # in this thread: it holds the write lock
+                    self._write_group(plan, group, statements)
+            finally:
+                decided, gone = linked.result()
         plan.route(decided, self._edges, gone)
-        for group, statements in self._prepared(plan):
-            self._write_group(plan, group, statements)
+        self._write_rollups(plan)
         for d in plan.docs:
             results[d.n] = d.result
         self._settle(plan)
@@ -321,11 +334,22 @@ class Loader:
             compact()  # the load's queries as a snapshot: the next server start reads it instead of replaying them
         return results  # type: ignore[return-value]
 
+    def _link(self, plan: batch.Plan) -> tuple[dict[str, list[RollUp]], set[str]]:
+        """The roll-ups of every child the batch may change, and the ids of the tasks and indicators it removes."""
+        gone = {t.id for d in plan.earlier for t in self._tasks.get(d, [])}
+        decided = self.linker.update([t for d in plan.docs for t in d.parsed.tasks], gone)
+        gone |= {i.id for d in plan.earlier for t in self._tasks.get(d, []) for i in t.indicators}
+        # Replacing a document drops every edge into it: the children that had one are decided again.
+        for owner in sorted(set().union(*(self._into.get(i, set()) for i in gone)) - gone - decided.keys()):
+            if owner in self.linker.children:
+                decided[owner] = self.linker.decide(self.linker.children[owner])
+        return decided, gone
+
     def _statements(self, d: batch.Doc) -> list[Statement]:
         parsed = d.parsed
         statements = document_statements(
             parsed, lookup_agency=self._lookup_agency, lookup_district=self.resolver.district_info,
-            extra_props={"signature": d.signature, "loader": d.version,
+            extra_props={"signature": d.signature, "loader": pending(d.version),
                          "warnings": parsed.warnings[:MAX_KEPT_WARNINGS]},
             replace=bool(d.earlier), with_rollups=False)
         if d.replaces:  # the document it replaces under another name goes in the same write
@@ -361,33 +385,55 @@ class Loader:
             self.store.write(combined)
         except WriteUnknown as e:
             for x in group:
-                self._unknown_outcome(plan, x, e)
+                self._unknown_outcome(plan, x, e, rollups=False)
         except DutyGraphError:
             for x, own in zip(group, statements, strict=True):
                 self._write_one(plan, x, own)
         else:
             for x in group:
-                self._written(plan, x)
+                x.written = True
 
     def _write_one(self, plan: batch.Plan, d: batch.Doc, statements: list[Statement]) -> None:
         try:
-            self.store.write(statements + rollup_statements(plan.edges_for([d])))
+            self.store.write(statements)
         except WriteUnknown as e:
-            self._unknown_outcome(plan, d, e)
+            self._unknown_outcome(plan, d, e, rollups=False)
         except DutyGraphError as e:
             d.result = LoadResult(source=d.source, doc_id=d.parsed.document.id, status="failed",
                                   error=f"{d.source}: {e}（图谱未改动）")
             plan.failed(d)
         else:
-            self._written(plan, d)
+            d.written = True
 
-    def _unknown_outcome(self, plan: batch.Plan, d: batch.Doc, error: WriteUnknown) -> None:
+    def _write_rollups(self, plan: batch.Plan) -> None:
+        """The written documents' roll-ups, each with the mark that its document is whole (its loader
+        version in place of the pending one) in the same write."""
+        for docs in plan.rollup_batches():
+            try:
+                self.store.write(rollup_statements(plan.edges_for(docs)) + _completions(docs))
+            except WriteUnknown as e:
+                for d in docs:
+                    self._unknown_outcome(plan, d, e, rollups=True)
+            except DutyGraphError as e:
+                for d in docs:  # its nodes are in but pending: the next load writes it anew
+                    d.result = LoadResult(source=d.source, doc_id=d.parsed.document.id, status="unknown",
+                                          error=f"{d.source}: 上下级关联未能写入（{e}），{UNKNOWN}")
+                    self._docs = None
+            else:
+                for d in docs:
+                    self._written(plan, d)
+
+    def _unknown_outcome(self, plan: batch.Plan, d: batch.Doc, error: WriteUnknown, *, rollups: bool) -> None:
+        """The connection died writing `d`'s nodes (`rollups=False`) or its roll-ups: what the graph shows."""
         self._docs = None  # re-read the graph before the next load
         plan.uncertain = True
-        outcome = self._outcome(d.parsed, error, d.version)
+        outcome = self._outcome(d.parsed, error, d.version if rollups else pending(d.version))
         if outcome.status == "loaded":
             d.warnings.append(f"{d.source}: 写入时与服务器的连接中断，已核实写入成功")
-            d.result = self._loaded(d)
+            if rollups:
+                d.result = self._loaded(d)
+            else:
+                d.written = True
         else:
             d.result = outcome
             if outcome.status == "failed":
@@ -446,13 +492,15 @@ class Loader:
         current = {r["id"]: (r["source"], r["loader"]) for r in self.store.read(DOCUMENTS)}
         if current == self._docs:
             return current
+        unfinished = {d for d, (_, loader) in current.items() if is_pending(loader)}  # as if not there
         tasks: dict[str, list[Task]] = {}
         rows = self.store.read(EXISTING_TASKS)  # in printed order: the engines return groups in any order
         for row in sorted(rows, key=lambda r: (r["task"].get("line_start") or 0, r["task"]["id"])):
-            tasks.setdefault(row["task"].get("doc_id", ""), []).append(task_from_row(row))
+            if row["task"].get("doc_id", "") not in unfinished:
+                tasks.setdefault(row["task"].get("doc_id", ""), []).append(task_from_row(row))
         copies = duplicates.SignatureIndex()
         for row in self.store.read(EXISTING_SIGNATURES):
-            if row["signature"]:
+            if row["signature"] and row["id"] not in unfinished:
                 copies.add(row["id"], row["signature"])
         self._edges, self._into = {}, defaultdict(set)
         for query in EXISTING_ROLLUPS:
@@ -618,6 +666,10 @@ def task_from_row(row: dict[str, Any]) -> Task:
         if i and i.get("id")
     ]
     return task
+
+
+def _completions(docs: list[batch.Doc]) -> list[Statement]:
+    return [(COMPLETE_DOCUMENTS, {"rows": [{"id": d.parsed.document.id, "loader": d.version} for d in docs]})]
 
 
 def _counts(parsed: ParsedDocument) -> dict[str, int]:

@@ -218,6 +218,10 @@ def _combined_agencies(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return list(out.values())
 
 
+# a document written before its roll-ups carries a pending loader version until they are in (loaders/pipeline.py)
+COMPLETE_DOCUMENTS = "UNWIND $rows AS r MATCH (d:Document {id: r.id}) SET d.loader = r.loader"
+
+
 def rollup_statements(rollups: Iterable[RollUp]) -> list[Statement]:
     by_kind: dict[str, list[list[Any]]] = {"task": [], "indicator": []}
     for r in rollups:
