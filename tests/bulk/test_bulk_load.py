@@ -145,7 +145,6 @@ def test_a_load_killed_before_all_roll_ups_are_in_is_finished_by_the_next(tmp_pa
     `finished` roll-up writes are in: the documents whose roll-ups are missing are not taken as loaded by the
     next load, which writes them again; the graph is then that of an undisturbed load, roll-ups included."""
     from bench.generate import generate
-
     from loaders import batch
 
     corpus = tmp_path / "corpus"
