@@ -9,7 +9,7 @@ import re
 
 import httpx
 import pytest
-from test_viz_pages import LEAD_NUMBERS, SUPPORT_NUMBERS
+from test_viz_pages import LEAD_NUMBERS, SUPPORT_NUMBERS, press_print
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +67,10 @@ def test_home_search_lists_the_unit_first_then_its_tasks(ui_server, page, artifa
 def test_printed_unit_page_has_both_roles_in_full_with_page_numbers(ui_server, page, artifacts):
     import pdfplumber
 
-    page.goto(ui_server + "/ui/agency/市卫健委")
-    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    page.goto(ui_server + "/ui/agency/市卫健委?per_page=5")  # 5 a page: paper still gets every task
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.get_attribute("#print-view", "data-complete") == "0"
+    press_print(page)
     pdf = page.pdf(format="A4", print_background=True)
     (artifacts / "ui_13_agency_print.pdf").write_bytes(pdf)
     with pdfplumber.open(io.BytesIO(pdf)) as doc:
@@ -88,7 +90,7 @@ def test_printed_unit_page_has_both_roles_in_full_with_page_numbers(ui_server, p
     assert dated and all(squash(f"完成时限：{t['deadline']}（截止 {t['due']}）") in text for t in dated)
     for t in tasks:  # and its source file
         assert t["source"] in text
-    for chrome in ("图谱浏览", "只看逾期", "导出台账", "保存为图片", "单击节点打开详情"):
+    for chrome in ("图谱浏览", "只看逾期", "导出台账", "保存为图片", "单击节点打开详情", "显示更多", "只打印了已加载"):
         assert chrome not in text  # no navigation, filters or graph on paper
     assert all(f"第{i}页/共{len(pages)}页" in squash(p) for i, p in enumerate(pages, 1))
     assert len(pages) >= 2
@@ -194,6 +196,16 @@ def test_no_page_shows_null_or_undefined(ui_server, page):
     assert page.foreign(ui_server) == []
 
 
+def shown_after_more(page, role: str) -> int:
+    """The tab's own tasks once "显示更多" has been pressed until it is gone."""
+    more = page.locator(f"#more-{role}-direct")
+    while more.count():
+        before = page.locator(f"#list-{role} li[data-task-id]").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#list-{role} li[data-task-id]').length > {before}")
+    return page.locator(f"#list-{role} li[data-task-id]").count()
+
+
 # 市财政局: 003 item 3 names it 牵头单位 and its group 市人民政府各部门 责任单位 — printed once, under 牵头
 @pytest.mark.parametrize("name", ["市卫健委", "市发改委", "各区人民政府", "武昌区人民政府", "市民政局", "市财政局"])
 def test_unit_header_tabs_and_lists_agree(ui_server, page, name):
@@ -202,11 +214,12 @@ def test_unit_header_tabs_and_lists_agree(ui_server, page, name):
     meta = page.locator("main .card .meta").first.inner_text()
     lead, support = (int(re.search(rf"{role}\s*(\d+)\s*项", meta).group(1)) for role in ("牵头", "配合"))
     assert int(page.get_attribute("#tab-lead", "data-count")) == lead
-    assert page.locator("#list-lead li[data-task-id]").count() == lead
+    assert shown_after_more(page, "lead") == lead
     page.click("#tab-support")
     page.wait_for_selector("#list-support")
     assert int(page.get_attribute("#tab-support", "data-count")) == support
-    assert page.locator("#list-support li[data-task-id]").count() == support
+    assert shown_after_more(page, "support") == support
+    press_print(page)
     printed = page.locator("#print-view .print-group h2").all_text_contents()
     assert printed[:2] == [f"牵头（{lead} 项）", f"配合（{support} 项）"]
     via = re.search(r"经由单位组\s*(\d+)\s*项", meta)

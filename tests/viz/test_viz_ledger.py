@@ -10,7 +10,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
-from test_viz_pages import LEAD_NUMBERS, SUPPORT_NUMBERS
+from playwright.sync_api import expect
+from test_viz_pages import LEAD_NUMBERS, SUPPORT_NUMBERS, press_print
 
 pytestmark = pytest.mark.browser
 
@@ -23,7 +24,9 @@ DUE_2025_SUPPORT = ["15", "25", "9"]
 
 def page_tasks(page) -> list[dict]:
     """Every task the page lists (both tabs, direct and through a group), in the printed order, from the print view:
-    its full text, the 完成时限 printed, the group it comes through."""
+    its full text, the 完成时限 printed, the group it comes through. A unit page fills it when 打印 is pressed."""
+    if "/ui/agency/" in page.url:
+        press_print(page)
     rows = page.locator("#print-view li[data-task-id]").evaluate_all(
         """els => els.map(e => ({id: e.dataset.taskId, text: e.querySelector('.full-text').textContent,
                                  meta: e.querySelector('.print-meta').textContent}))""")
@@ -75,7 +78,7 @@ def same_rows_in_order(lines: list[list], shown: list[dict]) -> None:
 
 def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifacts):
     page.goto(ui_server + "/ui/agency/市卫健委")
-    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    page.wait_for_selector("#tab-lead[data-count]")
     shown = page_tasks(page)
     direct = len(LEAD_NUMBERS) + len(SUPPORT_NUMBERS)
     assert len(shown) > direct  # plus the tasks of 市人民政府各部门
@@ -108,7 +111,7 @@ def test_unit_ledger_button_downloads_the_listed_tasks(ui_server, page, artifact
 
 def test_unit_ledger_follows_the_document_filter(ui_server, page):
     page.goto(ui_server + "/ui/agency/市卫健委")
-    page.wait_for_selector("#print-view li[data-task-id]", state="attached")
+    page.wait_for_selector("#tab-lead[data-count]")
     every = len(page_tasks(page))
     doc = page.locator("#f-doc option").nth(2).get_attribute("value")  # 003, the second document
     page.select_option("#f-doc", doc)
@@ -134,7 +137,7 @@ def test_overdue_filter_narrows_the_list_and_the_ledger(ui_server, page, artifac
         DUE_2025_LEAD)
     assert page.locator("#list-lead .deadline.overdue").count() == len(DUE_2025_LEAD)
     assert "已逾期" in page.locator("#list-lead").inner_text()
-    assert page.locator("#filtered-note").inner_text() == (
+    expect(page.locator("#filtered-note")).to_have_text(
         f"按完成时限筛选后：牵头 {len(DUE_2025_LEAD)} 项，配合 {len(DUE_2025_SUPPORT)} 项"
         f"（未筛选时 {len(LEAD_NUMBERS)} / {len(SUPPORT_NUMBERS)} 项）")
     page.click("#tab-support")

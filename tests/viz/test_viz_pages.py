@@ -35,6 +35,15 @@ def chrome_text(page) -> list[str]:
     return page.locator(CHROME).all_inner_texts()
 
 
+def press_print(page) -> None:
+    """Press the page's 打印 button and wait until the print view holds every task. The browser's own print
+    dialog is only noted (headless Chromium would keep printing, and page.pdf() then refuses)."""
+    page.evaluate("() => { window.DG_PRINTED = 0; window.print = () => { window.DG_PRINTED += 1; }; }")
+    page.click("#print")
+    page.wait_for_selector("#print-view[data-complete='1']", state="attached")
+    page.wait_for_function("() => window.DG_PRINTED === 1")
+
+
 def task_numbers(page, list_id: str) -> list[str]:
     return sorted(n.strip() for n in page.locator(f"#{list_id} li[data-task-id] .no").all_inner_texts())
 
@@ -99,6 +108,44 @@ def test_search_open_agency_count_lead_tasks_graph_and_source_passage(ui_server,
 
     assert page.errors == []
     assert page.foreign(ui_server) == []
+
+
+def test_unit_lists_come_a_page_at_a_time_and_filter_on_the_server(ui_server, page, artifacts):
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "/tasks?" in r.url else None)
+    page.goto(ui_server + "/ui/agency/市卫健委?per_page=4")
+    page.wait_for_selector("#tab-lead[data-count]")
+    assert page.get_attribute("#tab-lead", "data-count") == str(len(LEAD_NUMBERS))
+    assert page.locator("#list-lead li[data-task-id]").count() == 4
+    more = page.locator("#more-lead-direct")
+    assert more.inner_text() == f"显示更多（已显示 4 项，共 {len(LEAD_NUMBERS)} 项）"
+    while more.count():
+        shown = page.locator("#list-lead li[data-task-id]").count()
+        more.click()
+        page.wait_for_function(f"() => document.querySelectorAll('#list-lead li[data-task-id]').length > {shown}")
+    assert task_numbers(page, "list-lead") == LEAD_NUMBERS
+    # 003 section 三 items 1, 2, 5, 6, 7 go to 市人民政府各部门 (every city department): five through the group
+    assert page.locator("#list-lead-via h2").inner_text() == "经由所属单位组承担的任务（5 项）"
+    assert page.locator("#list-lead-via li[data-task-id]").count() == 4
+    page.click("#more-lead-group")
+    page.wait_for_function("() => document.querySelectorAll('#list-lead-via li[data-task-id]').length === 5")
+    assert page.locator("#more-lead-group").count() == 0
+    page.screenshot(path=artifacts / "ui_17_agency_paged.png")
+    assert asked and all("limit=4" in u for u in asked)  # never the whole list
+
+    # 文件: 000 附件1 rows 1, 10, 11, 14 name 市卫健委 牵头; none of 000 comes through a group
+    doc = page.locator("#f-doc option").nth(1).get_attribute("value")
+    page.select_option("#f-doc", doc)
+    page.wait_for_selector("#tab-lead[data-count='4']")
+    page.wait_for_selector("#list-lead")
+    assert task_numbers(page, "list-lead") == sorted(["1", "10", "11", "14"])
+    assert page.locator("#list-lead-via").count() == 0
+    assert any(f"document={doc}" in u for u in asked)
+    page.click("#tab-support")
+    page.wait_for_selector("#list-support")
+    # 000 附件1 rows 3, 9, 15, 25 name it among the 责任单位
+    assert task_numbers(page, "list-support") == sorted(["3", "9", "15", "25"])
+    assert page.errors == []
 
 
 def test_unknown_agency_offers_suggestions(ui_server, page, artifacts):
