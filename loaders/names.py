@@ -79,7 +79,7 @@ def normalise(text: str) -> str:
     """Half-width, Simplified, no spaces: the form every comparison uses (display keeps the original)."""
     text = unicodedata.normalize("NFKC", text)
     text = _t2s().convert(text)
-    return re.sub(r"\s+", "", text).rstrip("。.:").lstrip(":")
+    return "".join(text.split()).rstrip("。.:").lstrip(":")
 
 
 # A bracket after a unit that says its role or job, not its name: "市发改委(牵头)", "区发改局(负责汇总)".

@@ -32,11 +32,13 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 _SPACE = re.compile(r"\s")
-_SPACES = re.compile(r"\s+")
 
 
 def without_spaces(text: str) -> str:
-    return _SPACES.sub("", text)
+    # str.split() splits at exactly the characters \s matches (str.isspace), in C without a regex
+    return "".join(text.split())
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # category Cc less \t\n\v\f\r
 
 # Structural starts (on normalised text): a line starting with one of these never continues the previous one.
@@ -297,7 +299,7 @@ def normalise(text: str, *, simplified: bool = True) -> str:
 def fingerprint_text(text: str) -> str:
     """Whole-document matching text: normalised, Simplified, pinyin fragments removed, whitespace folded."""
     out = _PINYIN.sub("", to_simplified(nfkc(text)))
-    return _SPACES.sub(" ", out).strip()
+    return " ".join(out.split())  # runs of whitespace → one space, ends stripped
 
 
 def nfkc(text: str) -> str:
