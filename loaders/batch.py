@@ -58,24 +58,29 @@ class Plan:
         self._at: dict[str, Doc] = {}  # task / indicator id -> its document in this batch
 
     def add(self, n: int, parsed: ParsedDocument, version: str, signature: list[int], earlier: set[str],
-            replaces: str | None = None) -> None:
-        d = Doc(n, parsed, version, signature, earlier, replaces, warnings=list(parsed.warnings))
+            replaces: str | None = None, *, written: bool = False) -> None:
+        """`written`: its nodes are in the graph already (an earlier load died before its roll-ups); only
+        its roll-ups and the mark that it is whole are written."""
+        d = Doc(n, parsed, version, signature, earlier, replaces, warnings=list(parsed.warnings), written=written)
         if earlier - {parsed.document.id}:
             d.warnings.append(f"{d.source}: 替换了先前载入的同名文件（内容不同）")
-        rows = sum(1 + len(t.indicators) + len(t.assignments) for t in parsed.tasks)
-        alone = bool(earlier)
-        if alone or not self.groups or self._alone(self.groups[-1]) or self._rows + rows > MAX_ROWS:
-            self.groups.append([])
-            self._rows = 0
-        self.groups[-1].append(d)
-        self._rows += rows
-        d.group = len(self.groups) - 1
         self.docs.append(d)
+        if not written:
+            self._group(d)
         self.earlier |= earlier
         for t in parsed.tasks:
             self._at[t.id] = d
             for i in t.indicators:
                 self._at[i.id] = d
+
+    def _group(self, d: Doc) -> None:
+        rows = sum(1 + len(t.indicators) + len(t.assignments) for t in d.parsed.tasks)
+        if d.earlier or not self.groups or self._alone(self.groups[-1]) or self._rows + rows > MAX_ROWS:
+            self.groups.append([])
+            self._rows = 0
+        self.groups[-1].append(d)
+        self._rows += rows
+        d.group = len(self.groups) - 1
 
     @staticmethod
     def _alone(group: list[Doc]) -> bool:

@@ -58,7 +58,10 @@ def gc_paused() -> Iterator[None]:
 MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
 TEXT_SUFFIXES = {".txt", ".text", ".csv", ".tsv"}  # their lines can be measured before decoding
 
-DOCUMENTS = "MATCH (d:Document) RETURN d.id AS id, d.source AS source, d.loader AS loader"
+DOCUMENTS = """
+MATCH (d:Document)
+RETURN d.id AS id, d.source AS source, d.loader AS loader, coalesce(d.duplicate_of, '') AS copy_of
+"""
 PLACES = "MATCH (d:Document) RETURN d.source AS source, d.jurisdiction AS jurisdiction"
 
 EXISTING_TASKS = """
@@ -194,6 +197,7 @@ class Loader:
         # A unit's groups and parents are looked up again for every document that names it.
         self._lookup_agency = functools.lru_cache(maxsize=1 << 14)(self.resolver.lookup)
         self._docs: dict[str, tuple[str, str | None]] | None = None  # doc id -> (file name, loader version)
+        self._unfinished: dict[str, str] = {}  # pending doc id -> the document it was written as a copy of, or ''
         self._tasks: dict[str, list[Task]] = {}  # doc id -> its tasks in the graph
         self._copies = duplicates.SignatureIndex()
         self._edges: dict[str, set[Edge]] = {}  # task id -> the roll-up edges its decision put in the graph
@@ -311,7 +315,11 @@ class Loader:
                 parsed.tasks = []
             else:
                 batch_copies.add(doc.id, signature)
-            plan.add(n, parsed, version, signature, earlier, replaces if replaces != doc.id else None)
+            # written in full by a load that died before its roll-ups: those are all it lacks
+            finish = (docs.get(doc.id, ("", None))[1] == pending(version) and earlier == {doc.id}
+                      and replaces in (None, doc.id) and self._unfinished.get(doc.id) == (doc.duplicate_of or ""))
+            plan.add(n, parsed, version, signature, set() if finish else earlier,
+                     replaces if replaces != doc.id else None, written=finish)
         if not plan.docs:
             return [r for r in results if r]  # type: ignore[misc]
         for d in plan.docs:
@@ -489,10 +497,12 @@ class Loader:
 
     def _refresh(self) -> dict[str, tuple[str, str | None]]:
         """The graph's documents; when they are not the ones this loader last saw, re-read everything."""
-        current = {r["id"]: (r["source"], r["loader"]) for r in self.store.read(DOCUMENTS)}
+        rows = self.store.read(DOCUMENTS)
+        current = {r["id"]: (r["source"], r["loader"]) for r in rows}
         if current == self._docs:
             return current
-        unfinished = {d for d, (_, loader) in current.items() if is_pending(loader)}  # as if not there
+        self._unfinished = {r["id"]: r["copy_of"] for r in rows if is_pending(r["loader"])}
+        unfinished = self._unfinished.keys()  # not in the graph as far as linking and copies go
         tasks: dict[str, list[Task]] = {}
         rows = self.store.read(EXISTING_TASKS)  # in printed order: the engines return groups in any order
         for row in sorted(rows, key=lambda r: (r["task"].get("line_start") or 0, r["task"]["id"])):
@@ -528,6 +538,7 @@ class Loader:
             self._copies.discard(e)
         docs[doc.id] = (doc.source, d.version)
         self._docs = docs
+        self._unfinished.pop(doc.id, None)
         self._tasks[doc.id] = d.parsed.tasks
         if not doc.duplicate_of:
             self._copies.add(doc.id, d.signature)
