@@ -106,7 +106,7 @@ class Agency(Model):
     members: list[str] = []
     member_of: list[str] = []
     counts: AgencyCounts
-    documents: list[AgencyDocument] = []
+    document_count: int = Field(0, description="其任务（不含经由群组的）所在的文件数；各文件的任务数见 /agencies/{name}/documents")
     due_years: list[str] = Field([], description="其任务（含经由群组的）截止日期所在的年份，从早到晚")
 
 

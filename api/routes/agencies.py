@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 
 from api.deps import PagingDep, ServicesDep
 from api.filters import DueDep
-from api.models import Agency, AgencyItem, AgencySection, NeighbourItem, Page, TaskItem
+from api.models import Agency, AgencyDocument, AgencyItem, AgencySection, NeighbourItem, Page, TaskItem
 from api.routes.stats import Document
 
 router = APIRouter(prefix="/agencies", tags=["agencies"])
@@ -30,10 +30,16 @@ def list_agencies(
     return paging.page(sorted(rows, key=lambda r: order[r["name"]]))
 
 
-@router.get("/{name}", response_model=Agency, summary="单位概况（按角色、文件计数，截止年份）")
+@router.get("/{name}", response_model=Agency, summary="单位概况（按角色计数、文件数、截止年份）")
 def agency(name: str, s: ServicesDep) -> dict:
     canonical = s.names.agency(name)
     return s.run("agency_profile", {"name": canonical})[0]
+
+
+@router.get("/{name}/documents", response_model=Page[AgencyDocument], summary="单位在各文件中的任务数（按文件名）")
+def agency_documents(name: str, s: ServicesDep, paging: PagingDep) -> dict:
+    canonical = s.names.agency(name)
+    return paging.page(s.run("agency_documents", {"name": canonical}))
 
 
 @router.get("/{name}/sections", response_model=Page[AgencySection], summary="单位在各文件各章节（最外层标题）的任务数")

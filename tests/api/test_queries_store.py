@@ -41,7 +41,10 @@ CASES: list[tuple[str, dict[str, Any], Callable[[Rows], bool]]] = [
      lambda r: [(x["id"], x["total"]) for x in r] == [("t-m23", 5)]),
     ("agency_tasks", {"name": "市卫健委", "document": "000_test.txt"}, lambda r: r == []),
     ("agency_profile", {"name": "市卫健委"},
-     lambda r: r[0]["counts"] == {"lead": 5, "support": 1, "via_group": 0} and r[0]["documents"][0]["lead"] == 5),
+     lambda r: r[0]["counts"] == {"lead": 5, "support": 1, "via_group": 0} and r[0]["document_count"] == 1),
+    ("agency_documents", {"name": "市卫健委"},
+     lambda r: [(x["doc_id"], x["source"], x["lead"], x["support"]) for x in r] == [("doc-003", "003_test.txt", 5, 1)]),
+    ("agency_documents", {"name": "江岸区人民政府"}, lambda r: r == []),  # only through groups
     ("agency_sections", {"name": "市卫健委"},
      lambda r: [(x["section"], x["lead"], x["support"]) for x in r] == [("(十)民生", 4, 0), ("(十一)治理", 0, 1), ("民生实事", 1, 0)]),
     ("agency_sections", {"name": "江岸区人民政府"}, lambda r: r == []),  # only through groups

@@ -12,7 +12,8 @@
   document.title = `${name} · 责任图谱`;
 
   // lists["lead|direct"] = {items, total}: what has been fetched of one list under the current filters
-  const state = { role: "lead", doc: "", graphRole: "", agencyType: "", lists: {}, pending: {}, gen: 0, taskInfo: new Map(), full: null };
+  const state = { role: "lead", doc: "", graphRole: "", agencyType: "", lists: {}, pending: {}, gen: 0, taskInfo: new Map(),
+    full: null, docs: new Map(), docCounts: new Map() };
   const deadlineFiltered = () => Boolean(DG.ledger.filterParams().toString().replace(/(^|&)today=[^&]*/, ""));
 
   function listUrl(role, via, offset, limit) {
@@ -48,6 +49,8 @@
     // every request starts at once: the API resolves aliases itself
     const profileP = api(`/agencies/${enc(name)}`);
     const tabP = loadTab(state.role).catch(() => null);
+    // the unit's documents (for the 文件 filter and the lists' headings) may come after the first lists
+    const docsP = DG.allItems(`/agencies/${enc(name)}/documents`).catch(() => []);
     const graphP = api(`/graph/agency/${enc(name)}?depth=2`).catch((e) => e);
     let profile;
     try {
@@ -57,10 +60,17 @@
       return;
     }
     await tabP;
-    state.docs = new Map((profile.documents || []).map((d) => [d.doc_id, { id: d.doc_id, source: d.source, title: d.title }]));
     render(profile);
     DG.mark("dg-list");
     loadGraph(profile, graphP);
+    docsP.then((docs) => {
+      state.docs = new Map(docs.map((d) => [d.doc_id, { id: d.doc_id, source: d.source, title: d.title }]));
+      state.docCounts = new Map(docs.map((d) => [d.doc_id, d]));
+      const select = document.getElementById("f-doc");
+      select.append(...docs.map((d) => h("option", { value: d.doc_id }, DG.docName(state.docs, d.doc_id, d.source))));
+      select.dataset.loaded = "1";
+      renderLists();
+    });
     // the other tab next, so switching to it (and printing) needs no wait
     loadTab(state.role === "lead" ? "support" : "lead").then(() => { renderCounts(); renderPrint(); }).catch(() => null);
   }
@@ -81,8 +91,7 @@
       (p.members || []).length ? h("div", {}, "成员单位：", ...DG.joinLinks(p.members)) : null);
 
     const docSelect = h("select", { id: "f-doc", onchange: (e) => selectDoc(e.target.value) },
-      h("option", { value: "" }, "全部文件"),
-      [...state.docs.values()].map((d) => h("option", { value: d.id }, DG.docName(state.docs, d.id, d.source))));
+      h("option", { value: "" }, "全部文件"));
 
     const tabs = h("div", { class: "tabs", role: "tablist" },
       ROLES.map((role) => h("button", { id: `tab-${role}`, role: "tab", type: "button",
@@ -148,8 +157,8 @@
     if (list) return list.total;
     if (deadlineFiltered()) return null;
     if (!state.doc) return (state.profile.counts || {})[role] ?? 0;
-    const d = (state.profile.documents || []).find((x) => x.doc_id === state.doc);
-    return d ? d[role] || 0 : 0;
+    const d = state.docCounts.get(state.doc);
+    return d ? d[role] || 0 : null;
   }
 
   function renderCounts() {
