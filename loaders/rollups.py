@@ -44,7 +44,7 @@ import re
 import unicodedata
 from bisect import bisect_left, insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress
 
@@ -93,8 +93,7 @@ class Linker:
         self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
         self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
         self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
-        self.selecting: dict[str, set[str]] = defaultdict(set)  # bigram → children selecting it
-        self.child_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → children holding it
+        self.selecting: dict[str, list[str]] = {}  # bigram → children selecting it (lists: most hold one or two)
         self.of_category: dict[str, set[str]] = defaultdict(set)  # category → district rows of it
         self._selected: dict[str, tuple[str, ...]] = {}
         self._candidates_of: dict[str, list[str]] = {}
@@ -135,9 +134,11 @@ class Linker:
         for t in added:
             self._add(t)
         for source in changed_sources:  # a child's selected bigrams depend on its document's other children
-            for i in self.by_source.get(source, ()):
-                if i in self.children and _rule(self.children[i]):
-                    self._select(self.children[i])
+            kids = [self.children[i] for i in self.by_source.get(source, ()) if i in self.children]
+            df = Counter(chain.from_iterable(map(_grams, kids)))  # counted when needed: only here
+            for child in kids:
+                if _rule(child):
+                    self._select(child, df)
         if not decide:
             return {}
         for g, head in before.items():
@@ -197,7 +198,6 @@ class Linker:
             self.children[t.id] = t
             for k in _indicator_keys(t):
                 self.indicator_children[k].add(t.id)
-            self.child_df[source].update(_grams(t))
             if t.kind == "district_row":
                 self.of_category[_f(t).category].add(t.id)
 
@@ -228,7 +228,6 @@ class Linker:
         if self.children.pop(t.id, None) is not None:
             for k in _indicator_keys(t):
                 self.indicator_children[k].discard(t.id)
-            self.child_df[source].subtract(_grams(t))
             self.of_category[_f(t).category].discard(t.id)
             self._unselect(t.id)
             for p in self._candidates_of.pop(t.id, ()):
@@ -258,7 +257,7 @@ class Linker:
             selected = set(self._selected.get(c, ()))
             for p in entered:
                 w = worst[self.parents[p].kind == "measure"]
-                shared = len(selected & _grams(self.parents[p]))
+                shared = len(selected.intersection(_grams(self.parents[p])))
                 if w is None or shared > w[0] or (shared == w[0] and p < w[1]):
                     out.add(c)
                     break
@@ -282,19 +281,26 @@ class Linker:
         out = _dedupe(links + _link_indicators(child, links, view))
         return sorted(out, key=lambda r: (r.child_id, r.parent_id))
 
-    def _select(self, child: Task) -> None:
-        """The child's RAREST bigrams, rarity counted among the children of its own document (so another
-        document never changes them): what tells the child apart from its siblings."""
+    def _select(self, child: Task, df: Counter[str]) -> None:
+        """The child's RAREST bigrams, rarity (`df`) counted among the children of its own document (so
+        another document never changes them): what tells the child apart from its siblings."""
         self._unselect(child.id)
-        df = self.child_df[_source(child)]
-        sel = tuple(sorted(sorted(_grams(child)), key=df.__getitem__)[:RAREST])  # by (df, bigram): sorts are stable
+        sel = tuple(sorted(_grams(child), key=df.__getitem__)[:RAREST])  # by (df, bigram): grams are sorted
         self._selected[child.id] = sel
+        selecting = self.selecting
         for g in sel:
-            self.selecting[g].add(child.id)
+            ids = selecting.get(g)
+            if ids is None:
+                selecting[g] = [child.id]
+            else:
+                ids.append(child.id)
 
     def _unselect(self, child_id: str) -> None:
         for g in self._selected.pop(child_id, ()):
-            self.selecting[g].discard(child_id)
+            ids = self.selecting[g]
+            ids.remove(child_id)
+            if not ids:
+                del self.selecting[g]
 
     def candidates(self, child: Task) -> list[Task]:
         """Parents sharing the most of the child's selected bigrams, measures and rows ranked apart (a rule
@@ -500,7 +506,7 @@ def _similar_indicator(child: Task, parent: Task) -> bool:
     return False
 
 
-def _grams(t: Task) -> frozenset[str]:
+def _grams(t: Task) -> tuple[str, ...]:
     return _f(t).grams
 
 
@@ -578,8 +584,7 @@ def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
 
 # ---- text features -------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=200_000)
-def subject(text: str) -> str:
+def _subject(text: str) -> str:
     """CJK and Latin letters only; a quoted number ("323" 攻坚行动) is a name, so it is kept, spelt as letters."""
     text = unicodedata.normalize("NFKC", text)
     text = _NUMBERING.sub("", text)
@@ -587,6 +592,9 @@ def subject(text: str) -> str:
         text = _QUOTED_NUMBER.sub(lambda m: m.group(1).translate(DIGITS_AS_LETTERS), text)
     return _NOT_LETTERS.sub("", text)
 
+
+subject = functools.lru_cache(maxsize=1 << 16)(_subject)  # names and categories repeat; task texts do not
+subject.__doc__ = _subject.__doc__
 
 _NUMBERING = re.compile(r"^\s*[一二三四五六七八九十]+、")
 _QUOTED_NUMBER = re.compile(r"“(\d+)”")
@@ -597,39 +605,47 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 DIGITS_AS_LETTERS = str.maketrans("0123456789", "abcdefghij")
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=1 << 16)
 def bigrams(text: str) -> frozenset[str]:
-    s = subject(text)
+    """The bigrams of a short name (indicator names repeat, so they are cached)."""
+    return frozenset(_gram_tuple(subject(text)))
+
+
+def _gram_tuple(s: str) -> tuple[str, ...]:
+    """The bigrams of a subject, sorted, each one string object shared by every task holding it: a tuple
+    costs 8 bytes a bigram where a frozenset costs about 25 (a 100x graph holds 125,000 tasks' worth)."""
     if len(s) < 2:
-        return frozenset([s]) if s else frozenset()
-    grams = list(map(operator.add, s, s[1:]))
-    return frozenset(map(_SHARED_GRAMS.setdefault, grams, grams))
+        return (s,) if s else ()
+    grams = set(map(operator.add, s, s[1:]))
+    return tuple(sorted(map(_SHARED_GRAMS.setdefault, grams, grams)))
 
 
 _SHARED_GRAMS: dict[str, str] = {}  # one string object per bigram: a large graph holds millions of them
 
 
-def dice(a: frozenset[str], b: frozenset[str]) -> float:
-    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+def dice(a: frozenset[str], b: Collection[str]) -> float:
+    """`a` a set, `b` a set or a tuple of distinct bigrams."""
+    return 2 * len(a.intersection(b)) / (len(a) + len(b)) if a and b else 0.0
 
 
-def overlap(a: frozenset[str], b: frozenset[str]) -> float:
-    return len(a & b) / min(len(a), len(b)) if a and b else 0.0
+def overlap(a: frozenset[str], b: Collection[str]) -> float:
+    return len(a.intersection(b)) / min(len(a), len(b)) if a and b else 0.0
 
 
 def category_key(category: str) -> str:
     return subject(category)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Features:
-    title: frozenset[str]
-    text: frozenset[str]
-    head: frozenset[str]  # first sentence of a measure: its subject line
+    """A task's bigrams as sorted tuples (kept for every task in the graph: small), see `_sets`."""
+    title: tuple[str, ...]
+    text: tuple[str, ...]
+    head: tuple[str, ...]  # first sentence of a measure: its subject line
     category: str
     target_year: int | None
     source_text: str  # the text these were computed from (a task rebuilt with other text is recomputed)
-    grams: frozenset[str] = frozenset()  # text and title
+    grams: tuple[str, ...] = ()  # text and title
     indicators: tuple[tuple[str, str, Indicator], ...] = ()  # (unit, subject, indicator) of those with ids
 
 
@@ -640,16 +656,31 @@ def _f(task: Task) -> _Features:
     f = _features.get(task.id)
     if f is None or f.source_text is not task.text:
         years = [i.year for i in task.indicators if i.year] + [int(y) for y in _YEAR.findall(task.text)]
-        head = task.text.split("。", 1)[0]
-        title, text = bigrams(task.title), bigrams(task.text)
-        f = _Features(title, text, bigrams(head) if task.kind == "measure" else frozenset(),  # only measures'
-                      category_key(task.category), max(years) if years else None, task.text,
-                      text | title if task.title else text,
-                      tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id))
+        title, text = _gram_tuple(subject(task.title)), _gram_tuple(_subject(task.text))
+        head = _gram_tuple(_subject(task.text.split("。", 1)[0])) if task.kind == "measure" else ()  # only measures'
+        grams = text
+        if title and not set(title).issubset(text):
+            grams = tuple(sorted(set(text).union(title)))
+        f = _Features(title, text, head, category_key(task.category), max(years) if years else None, task.text,
+                      grams, tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id))
         if len(_features) > 500_000:
             _features.clear()
         _features[task.id] = f
     return f
+
+
+_child_sets: tuple = ("", None, frozenset(), frozenset())  # (id, text, title set, text set) of the last child
+
+
+def _sets(task: Task) -> tuple[frozenset[str], frozenset[str]]:
+    """The child's title and text bigrams as sets, for scoring it against each candidate: only the child
+    being decided is kept this way (one tuple, replaced whole: threads never see half of one)."""
+    global _child_sets
+    memo = _child_sets
+    if memo[0] != task.id or memo[1] is not task.text:
+        f = _f(task)
+        memo = _child_sets = (task.id, task.text, frozenset(f.title), frozenset(f.text))
+    return memo[2], memo[3]
 
 
 def _is_parent(t: Task) -> bool:
@@ -715,16 +746,16 @@ def _category_rows(child: Task, parents: _View, *, own: bool = False) -> list[Ta
 
 def _row_score(child: Task, parent: Task) -> float:
     """Same category is given; title and text both count, and an identical title settles it."""
-    c, p = _f(child), _f(parent)
-    title = dice(c.title, p.title)
-    return 1.0 if title == 1.0 else min(1.0, 0.5 * title + 0.7 * overlap(c.text, p.text))
+    (title_set, text_set), p = _sets(child), _f(parent)
+    title = dice(title_set, p.title)
+    return 1.0 if title == 1.0 else min(1.0, 0.5 * title + 0.7 * overlap(text_set, p.text))
 
 
 def _measure_score(child: Task, parent: Task) -> float:
     """A row's title and text against a measure's subject line and whole text."""
-    c, p = _f(child), _f(parent)
-    subject_line = max(overlap(c.title, p.head), dice(c.title, p.head)) if c.title else 0.0
-    return min(1.0, 0.3 * subject_line + 0.8 * overlap(c.text, p.text))
+    (title_set, text_set), p = _sets(child), _f(parent)
+    subject_line = max(overlap(title_set, p.head), dice(title_set, p.head)) if title_set else 0.0
+    return min(1.0, 0.3 * subject_line + 0.8 * overlap(text_set, p.text))
 
 
 def _target_scorer(parents: _View):
@@ -738,12 +769,12 @@ def _target_scorer(parents: _View):
         if w is None:
             total = max(1, parents.source_size(source))
             w = weights[child.id, source] = {g: math.log(1 + total / (1 + parents.source_df(source, g)))
-                                             for g in _f(child).text - GENERIC}
+                                             for g in _f(child).text if g not in GENERIC}
         if len(w) < 3:
             return 0.0
         mass = sum(w.values())
-        target = _f(parent).text
-        return sum(v for g, v in w.items() if g in target) / mass if mass else 0.0
+        found = w.keys() & _f(parent).text
+        return sum(v for g, v in w.items() if g in found) / mass if mass else 0.0
 
     return score
 
