@@ -27,6 +27,8 @@ their HOLDS with them. Loaders call it after writing; it is idempotent.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from graph.store import DutyGraphError, GraphStore, Statement
 
 CHUNK = 500  # tasks per statement
@@ -51,6 +53,13 @@ WHERE u.held_groups IS NULL OR u.held_groups <> groups
 RETURN u.id AS id, groups, coalesce(u.held_groups, []) AS before
 """
 
+# units never worked out that hold nothing yet: their holdings are created, not merged (a third faster)
+NEW_UNITS = """
+MATCH (u:Agency)
+WHERE u.held_groups IS NULL AND NOT (u)-[:HOLDS]->()
+RETURN u.id AS id
+"""
+
 _SET = """
 WITH u, t, collect(CASE WHEN h = u THEN type(r) END) AS direct,
      collect(CASE WHEN h <> u AND type(r) = 'LEADS' THEN h.name END) AS vls,
@@ -60,6 +69,7 @@ SET x.dl = 'LEADS' IN direct, x.ds = 'SUPPORTS' IN direct,
     x.vl = reduce(v = null, n IN vls | CASE WHEN v IS NULL OR n < v THEN n ELSE v END),
     x.vs = reduce(v = null, n IN vss | CASE WHEN v IS NULL OR n < v THEN n ELSE v END)
 """
+_CREATE = _SET.replace("MERGE (u)-[x:HOLDS]->(t)", "CREATE (u)-[x:HOLDS]->(t)")
 
 # the holders of some tasks: the units named on them and the members of those that are groups
 HOLD_TASKS = """
@@ -70,15 +80,17 @@ WITH t, h, r, [h] + collect(m) AS us
 UNWIND us AS u
 """ + _SET
 
-# everything some units hold, worked out again
-HOLD_UNITS = """
+# everything some units hold, worked out again (HOLD_NEW_UNITS: units that hold nothing yet)
+_UNITS_TASKS = """
 UNWIND $ids AS aid
 MATCH (u:Agency {id: aid})
 OPTIONAL MATCH (u)-[:MEMBER_OF]->(g:Agency)
 WITH u, [u] + collect(g) AS hs
 UNWIND hs AS h
 MATCH (h)-[r:LEADS|SUPPORTS]->(t:Task)
-""" + _SET
+"""
+HOLD_UNITS = _UNITS_TASKS + _SET
+HOLD_NEW_UNITS = _UNITS_TASKS + _CREATE
 
 DROP_HOLDINGS = "UNWIND $ids AS aid MATCH (u:Agency {id: aid})-[x:HOLDS]->() DELETE x"
 
@@ -109,11 +121,20 @@ def refresh(store: GraphStore, doc_ids: list[str] | None = None) -> dict[str, in
     """Bring HOLDS and the documents' counts up to date after writes (of the documents `doc_ids` only, if
     given: their tasks are looked at, not every task, and they and the documents whose counts are stale are
     counted); returns how many tasks, units and documents were worked out."""
+    exclusive = getattr(store, "exclusive", None)
+    with exclusive() if exclusive else nullcontext():  # what is new is known until it is written
+        return _refresh(store, doc_ids)
+
+
+def _refresh(store: GraphStore, doc_ids: list[str] | None) -> dict[str, int]:
     changed = store.read(CHANGED_UNITS, timeout_ms=600_000)
     lost = [r["id"] for r in changed if set(r["before"]) - set(r["groups"])]
     # a membership gone: its holdings may be wrong, start that unit afresh
     _write(store, [(DROP_HOLDINGS, {"ids": ids}) for ids in _chunks(lost)])
-    _write(store, [(HOLD_UNITS, {"ids": ids}) for ids in _chunks([r["id"] for r in changed], UNIT_CHUNK)])
+    new = {r["id"] for r in store.read(NEW_UNITS, timeout_ms=600_000)}
+    for query, units in ((HOLD_NEW_UNITS, [r["id"] for r in changed if r["id"] in new]),
+                         (HOLD_UNITS, [r["id"] for r in changed if r["id"] not in new])):
+        _write(store, [(query, {"ids": ids}) for ids in _chunks(units, UNIT_CHUNK)])
     _write(store, [(REMEMBER_GROUPS, {"rows": rows})
                    for rows in _chunks([{"id": r["id"], "groups": r["groups"]} for r in changed])])
     tasks = [r["id"] for r in store.read(UNHELD_TASKS, {"docs": doc_ids}, timeout_ms=600_000)]
