@@ -93,9 +93,10 @@ VERB_SENTENCE = re.compile(
     rf"(?:\s*[,;、]\s*({_SENTENCE_CHAR}{{2,400}}?)\s*(配合|参与|协办|协助|负责|落实)(?:落实|推进|实施)?)?\s*[。.]?\s*$"
 )
 
-FIRST_IS_LEAD = re.compile(
-    r"(?:列|排|名列|排名|排列|位列|排序)(?:在|于)?(?:第一位?|首位|第1位?|最前|前面|第一个)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办|主责)(?:单位|部门)"
-    r"|(?:第一|首位|首个|第1)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门)"
+FIRST_IS_LEAD = re.compile(  # the lookahead: the characters a match can start with, so other positions fail at once
+    r"(?=[列排名位第首])"
+    r"(?:(?:列|排|名列|排名|排列|位列|排序)(?:在|于)?(?:第一位?|首位|第1位?|最前|前面|第一个)[^。;\n]{0,10}?(?:为|是|作为)?(?:牵头|主办|主责)(?:单位|部门)"
+    r"|(?:第一|首位|首个|第1)(?:个|位)?(?:责任)?(?:单位|部门)为牵头(?:单位|部门))"
 )
 # A document that says its listed units are all responsible ("所列单位均为责任单位") leaves no one first.
 ALL_LISTED = re.compile(r"(?:所列|列出|括号内|括号中)(?:的)?(?:单位|部门)(?:均|都)?为(?:责任|牵头)(?:单位|部门)")

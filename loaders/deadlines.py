@@ -57,9 +57,15 @@ FORMS = {
     "whole_year": rf"{_YEAR}?(?:全年|年内){_BY}",
     "year": rf"{_YEAR}{_BY}",
 }
-# Every form starts with one of these characters: the lookahead lets the scan skip every other position at
-# once instead of trying ten alternatives there (same matches, about ten times faster).
-_FORM_FIRST = r"(?=[\d今本当次明翌“\"十第上下年全])"
+# Where a form can start: a number running into 年/月/季度 or a dash (a year, a month, a range), or the
+# two or three characters every other form opens with. The lookahead lets the scan reject every other position
+# at once instead of trying ten alternatives there (same matches; a number like "30家" or "2.5%" is skipped).
+_FORM_FIRST = (
+    r"(?=\d{1,4}[年月季\s—–\-~～至到]|[今本当次明翌全]年|[上下]半年|年[底末内]|第[1-4]季"
+    r"|[“\"]?十[一二三四五六七八九]五)"
+)
+# Every form has one of these characters: a text without any has no deadline (the scan is skipped).
+_FORM_NEEDS = ("年", "月", "季", "五")
 _FORM = re.compile(
     _FORM_FIRST
     + "(?:" + "|".join(f"(?P<{name}>{rx.replace('(?P<', f'(?P<{name}_')})" for name, rx in FORMS.items()) + ")"
@@ -108,6 +114,8 @@ def find_in_text(text: str | None, *, year: int | None = None) -> Deadline | Non
     if not text:
         return None
     norm = normalise(text)
+    if not any(c in norm for c in _FORM_NEEDS):
+        return None
     found = []
     for m in _FORM.finditer(norm):
         phrase = m.group()

@@ -592,7 +592,7 @@ def _own_doc_number(lines: list[Line]) -> str:
     Numbers cited inside the text ("根据《…》(武政〔2021〕5号)") are other documents' and are ignored.
     """
     for line in lines[:60]:
-        m = RE_DOC_NUMBER.search(line.norm)
+        m = _doc_number_search(line.norm)
         if m and len(line.norm.strip()) - len(m.group(0)) <= 6:
             return _doc_number(line.norm) or ""
     for line in lines:
@@ -602,8 +602,14 @@ def _own_doc_number(lines: list[Line]) -> str:
     return ""
 
 
+def _doc_number_search(text: str) -> re.Match[str] | None:
+    """RE_DOC_NUMBER.search, skipped where its literal 号/號 is absent (its 1-12 character prefix backtracks at
+    every Chinese character of a line)."""
+    return RE_DOC_NUMBER.search(text) if "号" in text or "號" in text else None
+
+
 def _doc_number(text: str) -> str | None:
-    m = RE_DOC_NUMBER.search(text)
+    m = _doc_number_search(text)
     if not m:
         return None
     prefix = m.group(1)
