@@ -37,12 +37,23 @@ def district_sets(districts: list[str]) -> list[dict]:
             for d, (f, t), (o, n) in product([*districts, "武汉市", "不存在区", "江岸"], DUES[:2], PAGES[:4])]
 
 
+def agency_sets(names: list[str]) -> list[dict]:
+    return [{"name": n, "role": r, "via": v, "document": d, "due_from": f, "due_to": t, "offset": o, "limit": k}
+            for n, r, v, d, (f, t), (o, k) in product(names, ["any", "lead", "support"], ["any", "direct", "group"],
+                                                      [None, "003"], DUES[:2], PAGES[:3])]
+
+
 def test_variants_answer_as_the_shared_query(samples_store, backend) -> None:
     store = samples_store.store
     catalogue = Catalogue.load(Settings().dutygraph_queries)
     docs = store.read("MATCH (d:Document) RETURN d.id AS id, d.source AS source ORDER BY id")
     districts = [r["n"] for r in store.read("MATCH (d:District) RETURN d.name AS n ORDER BY n")]
-    sets = {"search_tasks": search_sets(docs), "district_tasks": district_sets(districts)}
+    # the busiest units, a district government (tasks through groups), a group, and a name several units answer to
+    shared_alias = store.read("MATCH (a:Agency) UNWIND coalesce(a.aliases, []) AS n WITH n, count(*) AS k "
+                              "WHERE k > 1 RETURN n ORDER BY n LIMIT 2")
+    units = ["市卫健委", "武汉市卫生健康委员会", "市财政局", "江岸区人民政府", "各区人民政府", "市发改委", "不存在的单位",
+             *[r["n"] for r in shared_alias]]
+    sets = {"search_tasks": search_sets(docs), "district_tasks": district_sets(districts), "agency_tasks": agency_sets(units)}
     variants = [q for q in catalogue if backend in q.variants and q.name in sets]
     if not variants:
         pytest.skip(f"no {backend} variants with parameter sets here")
