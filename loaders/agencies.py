@@ -417,7 +417,7 @@ class Resolver:
         """One top-level list item; may yield two agencies ('X等各Y') or borrow a suffix from what follows."""
         key = normalise(ROLE_LABEL.sub("", item))
         base, _ = _strip_brackets(key)
-        m = re.match(r"^(.+?)等(.*)$", base)
+        m = re.match(r"^(.+?)等(.*)$", base) if "等" in base else None  # the lazy scan only where it can match
         if m and UNIT_END.search(m.group(1)):
             head, rest = m.groups()
             found = [self._resolved_shared(head, jurisdiction)]

@@ -94,7 +94,7 @@ class PlaceContext:
     def _resolve_item(self, item: str, jurisdiction: str) -> list[Agency]:
         key = names.normalise(names.ROLE_LABEL.sub("", item))
         base, _ = names.strip_brackets(key)
-        m = re.match(r"^(.+?)等(.*)$", base)
+        m = re.match(r"^(.+?)等(.*)$", base) if "等" in base else None  # the lazy scan only where it can match
         if m and names.UNIT_END.search(m.group(1)):
             head, rest = m.groups()
             found = [self.resolve(head, jurisdiction=jurisdiction)]

@@ -63,6 +63,10 @@ LEAD = re.compile(
 )
 SET_BY_CITY = re.compile(r"(完成|达到)(省|市|省市|上级|国家|省级|市级)?下达(的)?(目标|任务|指标)(任务)?")
 SUBITEM = re.compile(r"(?:(?<=^)|(?<=[。;;\s]))\d{1,2}[.、．](?!\d)")
+# SUBITEM without its lookbehind starts with \d, so the scan jumps from digit to digit in C; the lookbehind is
+# then checked per match (a rejected match covers no other start: inside it every character follows a digit).
+_SUBITEM_NUMBER = re.compile(r"\d{1,2}[.、．](?!\d)")
+_SUBITEM_AFTER = re.compile(r"[。;;\s]")
 YEAR = re.compile(r"(20\d\d)\s*年")
 FIVE_YEAR_END = re.compile(r"十四五[”\"]?\s*(末|期末|时期末)")
 INLINE_TYPE = re.compile(r"[(\[【]\s*(约束性|预期性)(?:指标)?\s*[)\]】]")
@@ -149,8 +153,7 @@ def _clauses(text: str) -> list[tuple[int, int]]:
                 cuts.append(m.end())
     else:  # no bracket or quote: every mark cuts
         cuts.extend(m.end() for m in _CLAUSE_CUT.finditer(text))
-    for m in SUBITEM.finditer(text):
-        cuts.append(m.start())
+    cuts.extend(_subitem_starts(text))
     cuts = sorted(set(cuts)) + [len(text)]
     return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip(" ,;。\n")]
 
@@ -370,7 +373,9 @@ def _last_subitem(text: str, before: int) -> int:
 
 @lru_cache(maxsize=16)
 def _subitem_starts(text: str) -> tuple[int, ...]:
-    return tuple(m.start() for m in SUBITEM.finditer(text))
+    """m.start() of every SUBITEM.finditer(text) match."""
+    return tuple(s for m in _SUBITEM_NUMBER.finditer(text)
+                 if (s := m.start()) == 0 or _SUBITEM_AFTER.match(text, s - 1))
 
 
 def _num(m: re.Match[str]) -> float:

@@ -172,7 +172,7 @@ class _Builder:
         if item.district and not task.assignments:
             self._district_owner(task, item)
         if not task.leader:
-            task.leader = next((m.group(1) for title in reversed(item.section) if (m := LEADER_HEADING.match(title))), "")
+            task.leader = next((found for title in reversed(item.section) if (found := _heading_leader(title))), "")
         return task
 
     def _labelled(self, task: Task, lines: list[Line], atts: list[attribution.Attribution]) -> None:
@@ -370,6 +370,21 @@ def _once_each(assignments: list[Assignment]) -> list[Assignment]:
 def _part_key(section: list[str]) -> str:
     """The part a section belongs to: its annex/part title if any, else the whole document."""
     for title in section:
-        if re.match(r"^\s*附\s*[件表]", title) or structure.RE_PART_TITLE.search(title.strip()):
+        if _is_part_title(title):
             return title
     return ""
+
+
+# Per heading title, not per task: every task under a heading asks again.
+@lru_cache(maxsize=8192)
+def _is_part_title(title: str) -> bool:
+    return bool(_ANNEX_TITLE.match(title) or structure.RE_PART_TITLE.search(title.strip()))
+
+
+_ANNEX_TITLE = re.compile(r"^\s*附\s*[件表]")
+
+
+@lru_cache(maxsize=8192)
+def _heading_leader(title: str) -> str | None:
+    m = LEADER_HEADING.match(title)
+    return m.group(1) if m else None

@@ -439,7 +439,8 @@ def _continues(prev: Line, norm: str, blank_run: int, width: int, wrapped: bool 
         return True  # "…达到Ⅲ类。(" / "牵头单位:…": a bracket left open runs on, labels and all
     if STRUCTURAL_START.match(norm):
         return False
-    if len(_SPACE_CELLS.findall(p.strip())) >= 2 and len(_SPACE_CELLS.findall(norm.strip())) >= 2:
+    if len(p.split()) >= 3 and len(norm.split()) >= 3 and len(_SPACE_CELLS.findall(p.strip())) >= 2 \
+            and len(_SPACE_CELLS.findall(norm.strip())) >= 2:  # (two cell gaps need three pieces: split first)
         return False  # two rows of a table whose cells are separated by runs of spaces
     if p[-1] in TERMINAL:
         full = len(prev.norm[prev.pieces[-1][0] :].strip()) >= 0.93 * width

@@ -368,8 +368,10 @@ def _closing_paragraph(item: Item, line: Line) -> bool:
 _PREDICATE = re.compile(r"要|请|将|应当|须|每(?:月|季|年|周)")  # a sentence's verb, never in a unit list
 
 
-_RUN_IN_NUMBER = re.compile(r"(?<=[。;)】〕])\s*(\d{1,3})[.、](?!\d)")
-_RUN_IN_YISHI = re.compile(rf"(?<=[。;)】〕])\s*([{CN_NUM}]{{1,3}})是(?=[\u4e00-\u9fa5“])")
+# The closing mark is consumed, not looked behind at, so the scan jumps from mark to mark in C (only group 1 is
+# used; a match holds no closing mark of another one, so the same matches are found).
+_RUN_IN_NUMBER = re.compile(r"[。;)】〕]\s*(\d{1,3})[.、](?!\d)")
+_RUN_IN_YISHI = re.compile(rf"[。;)】〕]\s*([{CN_NUM}]{{1,3}})是(?=[\u4e00-\u9fa5“])")
 _CN_VALUE = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)}
 
 
