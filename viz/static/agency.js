@@ -49,8 +49,6 @@
     // every request starts at once: the API resolves aliases itself
     const profileP = api(`/agencies/${enc(name)}`);
     const tabP = loadTab(state.role).catch(() => null);
-    // the unit's documents (for the 文件 filter and the lists' headings) may come after the first lists
-    const docsP = DG.allItems(`/agencies/${enc(name)}/documents`).catch(() => []);
     const graphP = api(`/graph/agency/${enc(name)}?depth=2`).catch((e) => e);
     let profile;
     try {
@@ -63,7 +61,9 @@
     render(profile);
     DG.mark("dg-list");
     loadGraph(profile, graphP);
-    docsP.then((docs) => {
+    // the unit's documents (the 文件 filter, the lists' headings): asked for after the first lists, which they
+    // would only slow down (the busiest unit's thousand documents are twice the size of a list page)
+    DG.allItems(`/agencies/${enc(name)}/documents`).catch(() => []).then((docs) => {
       state.docs = new Map(docs.map((d) => [d.doc_id, { id: d.doc_id, source: d.source, title: d.title }]));
       state.docCounts = new Map(docs.map((d) => [d.doc_id, d]));
       const select = document.getElementById("f-doc");
