@@ -11,9 +11,10 @@ from api.errors import NotFound
 from api.models import NodeLink
 
 router = APIRouter(prefix="/graph", tags=["graph"])
-# tasks drawn around a unit (its first in document order): depth 2 adds every co-assigned unit and indicator,
-# about three nodes a task, so it takes fewer to stay a graph a browser lays out in well under a second
-MAX_TASKS = {1: 400, 2: 200}
+# tasks drawn around a unit (its first in document order). 200 stay a picture one can read and a browser lays
+# out in well under a second, at depth 2 too (every co-assigned unit and indicator: about three nodes a task);
+# a double click on a unit adds up to that many more. The lists on the unit's page have every task.
+MAX_TASKS = {1: 200, 2: 200}
 
 
 class _Builder:
