@@ -103,8 +103,8 @@ def pending(version: str) -> str:
 
 
 def is_pending(loader: str | None) -> bool:
-    """A document a load wrote but did not finish (killed before its roll-ups): not loaded, written anew
-    by the next load of its file."""
+    """A document a load wrote but did not finish (killed before its roll-ups): not loaded; the next load
+    of its file writes what it lacks."""
     return bool(loader) and loader.endswith(PENDING)  # type: ignore[union-attr]
 
 
@@ -281,8 +281,8 @@ class Loader:
         roll-ups are linked in a thread while the documents are written (the server works on its own core),
         then written in batches of their own; each document is written with a pending loader version, and
         the write that holds its roll-ups sets the real one. Killed in between, a document stays pending:
-        not unchanged to the next load, which writes it anew. Documents that failed are taken out of the
-        roll-ups afterwards: children that had chosen their parents are decided again.
+        not unchanged to the next load, which links it and writes its roll-ups. Documents that failed are
+        taken out of the roll-ups afterwards: children that had chosen their parents are decided again.
         """
         try:
             with self._exclusive(), gc_paused():
@@ -423,7 +423,7 @@ class Loader:
                 for d in docs:
                     self._unknown_outcome(plan, d, e, rollups=True)
             except DutyGraphError as e:
-                for d in docs:  # its nodes are in but pending: the next load writes it anew
+                for d in docs:  # its nodes are in but pending: the next load finishes it
                     d.result = LoadResult(source=d.source, doc_id=d.parsed.document.id, status="unknown",
                                           error=f"{d.source}: 上下级关联未能写入（{e}），{UNKNOWN}")
                     self._docs = None
