@@ -49,6 +49,7 @@ def create_app(settings: Settings | None = None, *, store: GraphStore | None = N
             resolver=resolver, owns_store=store is None,
             adhoc_gate=asyncio.Semaphore(cfg.dutygraph_cypher_concurrency),
         )
+        app.state.services.names.warm()
         try:
             yield
         finally:
