@@ -46,7 +46,7 @@ from bisect import bisect_left, insort
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress
+from itertools import chain, compress, filterfalse
 
 from graph.model import LOW_CONFIDENCE, Indicator, RollUp, Task
 from loaders.places import level_of
@@ -90,6 +90,8 @@ class Linker:
         self.children: dict[str, Task] = {}
         self.postings: dict[str, list[str]] = defaultdict(list)  # bigram → parent ids holding it, sorted
         self._split: dict[str, _Head] = {}  # bigram → its capped postings, sorted out
+        self._marked: dict[str, set[str]] = {"measures": set(), "dated": set(), "indicated": set()}  # parents
+        self._of_place: dict[str, set[str]] = defaultdict(set)  # jurisdiction → its parents
         self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
         self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
         self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
@@ -182,6 +184,10 @@ class Linker:
         if _is_parent(t):
             self.parents[t.id] = t
             self._parent_count[source] += 1
+            for mark, ids in self._marked.items():
+                if _MARKS[mark](t):
+                    ids.add(t.id)
+            self._of_place[t.jurisdiction].add(t.id)
             for g in _grams(t):
                 insort(self.postings[g], t.id)
                 self._split.pop(g, None)
@@ -209,6 +215,9 @@ class Linker:
         self.by_source[source].discard(t.id)
         if self.parents.pop(t.id, None) is not None:
             self._parent_count[source] -= 1
+            for ids in self._marked.values():
+                ids.discard(t.id)
+            self._of_place[t.jurisdiction].discard(t.id)
             for g in _grams(t):
                 ids = self.postings[g]
                 at = bisect_left(ids, t.id)
@@ -327,18 +336,23 @@ class Linker:
         names = _indicator_names(child) if rule == "indicators" else set()
         if names and all(name for name, _ in names):  # an empty subject matches unnamed indicators: not indexed
             pool &= self._similar_parents(names)  # the usable ones, whatever their place
-            found = sorted(i for i in pool if not place or parents[i].jurisdiction == place)
+            found = sorted(pool & self._of_place.get(place, set()) if place else pool)
+        elif rule in ("measures", "dated"):  # the pool holds only measures / dated parents: `_usable`'s others
+            if place:
+                pool &= self._of_place.get(place, set())
+            if rule == "dated":
+                pool -= self.by_source.get(_source(child), set())
+            found = sorted(pool)
         else:
             found = sorted(i for i in pool if _usable(child, parents[i], place))
         keep: list[str] = []
-        counted: dict[bool, tuple[Counter[str], tuple[int, str] | None]] = {}
+        ranks: dict[bool, _Ranks] = {}
         for i in found:
             measure = parents[i].kind == "measure"
-            if measure not in counted:
-                counts = Counter(chain.from_iterable(h.measures if measure else h.others for h in split))
-                counts.pop(child.id, None)
-                counted[measure] = counts, _cut(counts)
-            if _ranked_in(*counted[measure], i):
+            r = ranks.get(measure)
+            if r is None:
+                r = ranks[measure] = _Ranks([h.measures if measure else h.others for h in split], child.id)
+            if r.ranked_in(i):
                 keep.append(i)
         self._worst.pop(child.id, None)
         self._missed[child.id] = len(keep) < len(found)
@@ -390,12 +404,13 @@ class Linker:
     def _split_head(self, g: str) -> _Head:
         split = self._split.get(g)
         if split is None:
-            head = [self.parents[i] for i in self.postings.get(g, ())[:POSTINGS]]
+            head = self.postings.get(g, ())[:POSTINGS]
+            marked = self._marked
             split = self._split[g] = _Head(
-                measures=tuple(p.id for p in head if p.kind == "measure"),
-                others=tuple(p.id for p in head if p.kind != "measure"),
-                dated=tuple(p.id for p in head if _dated(p)),
-                indicated=tuple(p.id for p in head if any(i.id for i in p.indicators)))
+                measures=tuple(filter(marked["measures"].__contains__, head)),
+                others=tuple(filterfalse(marked["measures"].__contains__, head)),
+                dated=tuple(filter(marked["dated"].__contains__, head)),
+                indicated=tuple(filter(marked["indicated"].__contains__, head)))
         return split
 
     # ---- the old interface ----------------------------------------------------------------------------
@@ -440,8 +455,35 @@ def _cut(counts: Counter[str]) -> tuple[int, str] | None:
     return n, ties[MAX_CANDIDATES - 1 - values.index(n)]
 
 
-def _ranked_in(counts: Counter[str], cut: tuple[int, str] | None, i: str) -> bool:
-    return cut is None or counts[i] > cut[0] or (counts[i] == cut[0] and i <= cut[1])
+class _Ranks:
+    """Whether an id ranks among the MAX_CANDIDATES ids held by most of `lists` (ties: smallest id), as `_top`
+    would cut them, doing only the work the ids asked about need: no counting when the lists hold fewer ids
+    than that, the tied ids sorted only when one asked about is among them."""
+
+    __slots__ = ("counts", "n", "slots", "ties")
+
+    def __init__(self, lists: list[tuple[str, ...]], child_id: str) -> None:
+        self.counts: Counter[str] | None = None
+        if sum(map(len, lists)) < MAX_CANDIDATES:
+            return
+        counts = Counter(chain.from_iterable(lists))
+        counts.pop(child_id, None)
+        if len(counts) < MAX_CANDIDATES:
+            return
+        values = sorted(counts.values(), reverse=True)
+        self.counts, self.n = counts, values[MAX_CANDIDATES - 1]
+        self.slots = MAX_CANDIDATES - values.index(self.n)  # places left for the ids counted n times
+        self.ties: list[str] | None = None
+
+    def ranked_in(self, i: str) -> bool:
+        if self.counts is None:
+            return True
+        c = self.counts[i]
+        if c != self.n:
+            return c > self.n
+        if self.ties is None:
+            self.ties = sorted(compress(self.counts, map(self.n.__eq__, self.counts.values())))
+        return bisect_left(self.ties, i) < self.slots
 
 
 @dataclass(frozen=True, slots=True)
@@ -468,6 +510,11 @@ def _rule(child: Task) -> str:
 
 
 _POOL = {"measures": "measures", "dated": "dated", "indicators": "indicated"}
+_MARKS: dict[str, Callable[[Task], bool]] = {  # the parents a _Head lists apart
+    "measures": lambda p: p.kind == "measure",
+    "dated": lambda p: _dated(p),
+    "indicated": lambda p: bool(_f(p).indicators),  # indicators with ids
+}
 
 
 def _usable(child: Task, parent: Task, place: str) -> bool:
@@ -511,7 +558,7 @@ def _grams(t: Task) -> tuple[str, ...]:
 
 
 def _indicator_keys(t: Task) -> set[tuple[str, str]]:
-    return {(subject(i.name), i.unit or "") for i in t.indicators if i.id and i.name}
+    return {(name, unit) for unit, name, i in _f(t).indicators if i.name}
 
 
 def _is_row(t: Task) -> bool:
@@ -573,8 +620,9 @@ class _View:
     def source_size(self, source: str) -> int:
         return self.linker._parent_count[source]
 
-    def source_df(self, source: str, g: str) -> int:
-        return self.linker.source_df.get(source, Counter()).get(g, 0)
+    def source_counts(self, source: str) -> dict[str, int]:
+        """Bigram → parents of `source` holding it."""
+        return self.linker.source_df.get(source, _NONE)
 
 
 def link(new: Sequence[Task], existing: Sequence[Task]) -> list[RollUp]:
@@ -620,7 +668,14 @@ def _gram_tuple(s: str) -> tuple[str, ...]:
     return tuple(sorted(map(_SHARED_GRAMS.setdefault, grams, grams)))
 
 
+_NONE: dict[str, int] = {}  # what a source without counts looks up in
 _SHARED_GRAMS: dict[str, str] = {}  # one string object per bigram: a large graph holds millions of them
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _text_grams(text: str) -> tuple[str, ...]:
+    """A task text's bigrams: a quarter of a 100x corpus's task texts repeat another's."""
+    return _gram_tuple(_subject(text))
 
 
 def dice(a: frozenset[str], b: Collection[str]) -> float:
@@ -647,6 +702,7 @@ class _Features:
     source_text: str  # the text these were computed from (a task rebuilt with other text is recomputed)
     grams: tuple[str, ...] = ()  # text and title
     indicators: tuple[tuple[str, str, Indicator], ...] = ()  # (unit, subject, indicator) of those with ids
+    text_set: frozenset[str] | None = None  # a parent's text bigrams as a set: scored against every child
 
 
 _features: dict[str, _Features] = {}
@@ -656,13 +712,14 @@ def _f(task: Task) -> _Features:
     f = _features.get(task.id)
     if f is None or f.source_text is not task.text:
         years = [i.year for i in task.indicators if i.year] + [int(y) for y in _YEAR.findall(task.text)]
-        title, text = _gram_tuple(subject(task.title)), _gram_tuple(_subject(task.text))
+        title, text = _gram_tuple(subject(task.title)), _text_grams(task.text)
         head = _gram_tuple(_subject(task.text.split("。", 1)[0])) if task.kind == "measure" else ()  # only measures'
         grams = text
         if title and not set(title).issubset(text):
             grams = tuple(sorted(set(text).union(title)))
         f = _Features(title, text, head, category_key(task.category), max(years) if years else None, task.text,
-                      grams, tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id))
+                      grams, tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id),
+                      frozenset(text) if _is_parent(task) else None)  # parents are few (a tenth at 100x)
         if len(_features) > 500_000:
             _features.clear()
         _features[task.id] = f
@@ -681,6 +738,10 @@ def _sets(task: Task) -> tuple[frozenset[str], frozenset[str]]:
         f = _f(task)
         memo = _child_sets = (task.id, task.text, frozenset(f.title), frozenset(f.text))
     return memo[2], memo[3]
+
+
+def _text_set(f: _Features) -> frozenset[str]:
+    return f.text_set if f.text_set is not None else frozenset(f.text)
 
 
 def _is_parent(t: Task) -> bool:
@@ -748,33 +809,34 @@ def _row_score(child: Task, parent: Task) -> float:
     """Same category is given; title and text both count, and an identical title settles it."""
     (title_set, text_set), p = _sets(child), _f(parent)
     title = dice(title_set, p.title)
-    return 1.0 if title == 1.0 else min(1.0, 0.5 * title + 0.7 * overlap(text_set, p.text))
+    return 1.0 if title == 1.0 else min(1.0, 0.5 * title + 0.7 * overlap(text_set, _text_set(p)))
 
 
 def _measure_score(child: Task, parent: Task) -> float:
     """A row's title and text against a measure's subject line and whole text."""
     (title_set, text_set), p = _sets(child), _f(parent)
     subject_line = max(overlap(title_set, p.head), dice(title_set, p.head)) if title_set else 0.0
-    return min(1.0, 0.3 * subject_line + 0.8 * overlap(text_set, p.text))
+    return min(1.0, 0.3 * subject_line + 0.8 * overlap(text_set, _text_set(p)))
 
 
 def _target_scorer(parents: _View):
     """Share of the child's bigram weight found in the parent, each bigram weighted by its rarity (idf) among
     the parents of the parent's own document: another document never changes the score."""
-    weights: dict[tuple[str, str], dict[str, float]] = {}
+    weights: dict[tuple[str, str], tuple[dict[str, float], float]] = {}
 
     def score(child: Task, parent: Task) -> float:
         source = _source(parent)
-        w = weights.get((child.id, source))
-        if w is None:
+        known = weights.get((child.id, source))
+        if known is None:
             total = max(1, parents.source_size(source))
-            w = weights[child.id, source] = {g: math.log(1 + total / (1 + parents.source_df(source, g)))
-                                             for g in _f(child).text if g not in GENERIC}
+            df = parents.source_counts(source)
+            w = {g: math.log(1 + total / (1 + df.get(g, 0))) for g in _f(child).text if g not in GENERIC}
+            known = weights[child.id, source] = w, sum(w.values())
+        w, mass = known
         if len(w) < 3:
             return 0.0
-        mass = sum(w.values())
-        found = w.keys() & _f(parent).text
-        return sum(v for g, v in w.items() if g in found) / mass if mass else 0.0
+        target = _text_set(_f(parent))
+        return sum(v for g, v in w.items() if g in target) / mass if mass else 0.0  # in bigram order
 
     return score
 
