@@ -166,7 +166,7 @@ def split_units(text: str, *, is_whole: Callable[[str], bool] | None = None) -> 
                 continue
             buf.append(ch)
         pieces.append(("".join(buf), False))
-    cleaned = [(ROLE_LABEL.sub("", p.strip()).strip(), space) for p, space in pieces]
+    cleaned = [(_without_label(p), space) for p, space in pieces]
     cleaned = [(p, space) for p, space in cleaned if p and p not in {"等", "和", "及"}]
     if is_whole is not None:
         joined: list[tuple[str, bool]] = []
@@ -186,6 +186,13 @@ _NOTE_PIECE = re.compile(
 )
 
 
+# The per-item steps below are pure and the same unit names recur in list after list: each is cached.
+@functools.lru_cache(maxsize=50_000)
+def _without_label(piece: str) -> str:
+    return ROLE_LABEL.sub("", piece.strip()).strip()
+
+
+@functools.lru_cache(maxsize=50_000)
 def _drop_bracket_notes(item: str) -> str:
     """ "县民政局(首位单位为牵头单位,下同)" → "县民政局"; "各区人民政府(含开发区,下同)" keeps "(含开发区,下同)"."""
     def keep(m: re.Match[str]) -> str:
@@ -201,7 +208,7 @@ def settle_items(items: list[str]) -> list[str]:
     items = [_drop_bracket_notes(item).strip() for item in items if not _COMMENT.match(normalise(item))]
     after_person = False
     for item in _join_groups([i for i in items if i]):
-        for piece in _split_conjunction(item):
+        for piece in _split_conjunction_cached(item):
             piece = _strip_note(piece)
             if not piece:
                 continue
@@ -234,6 +241,11 @@ def _join_groups(items: list[str]) -> list[str]:
     return out
 
 
+@functools.lru_cache(maxsize=50_000)
+def _split_conjunction_cached(item: str) -> tuple[str, ...]:
+    return tuple(_split_conjunction(item))
+
+
 def _split_conjunction(item: str) -> list[str]:
     """ "市级各有关部门及各县市区政府" → two groups; a name that merely contains 及/和 stays whole."""
     base, _ = strip_brackets(normalise(item))
@@ -256,6 +268,7 @@ def _split_conjunction(item: str) -> list[str]:
     return [item]
 
 
+@functools.lru_cache(maxsize=50_000)
 def _strip_note(item: str) -> str:
     """ "市级各有关部门按职责分工负责" → "市级各有关部门"; "下同" → ""."""
     text = item.strip()
