@@ -10,7 +10,7 @@ batches match on. The floor's graph is what the loader wrote, exported after the
 checked against the load's. The first sample is parsed once, untimed, before all this (one-time
 set-up is not parse time). Peak memory, measured two ways during the load: `rss_peak_mb` is the largest
 sum, at one moment, of the resident sizes of this process, the server and the parse workers (sampled from
-/proc every 0.2 s); `pss_peak_mb` the same with proportional sizes (a page shared by a forked worker and this
+/proc every 0.2 s by a process of its own); `pss_peak_mb` the same with proportional sizes (a page shared by a forked worker and this
 process counted once, split between them) — what the load takes from the machine. `rss_ours_mb` and
 `rss_server_mb` are each process's own peak (VmHWM), `rss_worker_mb` the largest worker's
 (RUSAGE_CHILDREN). The load parses in worker processes (both cores). Growth compares each data set with the previous one. Prints a table and
@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import re
 import resource
 import tempfile
-import threading
 import time
 from collections import defaultdict
 from itertools import pairwise
@@ -63,30 +63,38 @@ def reset_peak_rss() -> None:
 
 class MemorySampler:
     """The largest total, at one moment, of this process's and its descendants' (server, parse workers)
-    resident and proportional sizes, sampled in a thread."""
+    resident and proportional sizes, sampled by a process of its own: a thread would change what is
+    measured (with other threads running the loader takes its parse workers from a fork server)."""
 
     def __init__(self, every_s: float = 0.2) -> None:
         self.every_s = every_s
         self.peak = {"rss": 0, "pss": 0}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
+        context = multiprocessing.get_context("fork")
+        self._stop = context.Event()
+        self._peaks, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_watch, args=(os.getpid(), every_s, self._stop, sender),
+                                        daemon=True)
 
     def __enter__(self) -> Self:
-        self._thread.start()
+        self._process.start()
         return self
 
     def __exit__(self, *_: object) -> None:
         self._stop.set()
-        self._thread.join()
-        self._sample()
+        self.peak = self._peaks.recv()
+        self._process.join()
 
-    def _run(self) -> None:
-        while not self._stop.wait(self.every_s):
-            self._sample()
+    def peak_mb(self, key: str) -> float:
+        return self.peak[key] / 1024
 
-    def _sample(self) -> None:
+
+def _watch(root: int, every_s: float, stop: Any, peaks: Any) -> None:
+    peak = {"rss": 0, "pss": 0}
+    while True:
         total = {"rss": 0, "pss": 0}
-        for pid in [os.getpid(), *_descendants(os.getpid())]:
+        for pid in [root, *_descendants(root)]:
+            if pid == os.getpid():
+                continue
             try:
                 text = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except OSError:  # the process ended meanwhile
@@ -94,11 +102,10 @@ class MemorySampler:
             for key, field in (("rss", "Rss"), ("pss", "Pss")):
                 found = re.search(rf"^{field}:\s+(\d+)", text, re.MULTILINE)
                 total[key] += int(found.group(1)) if found else 0
-        for key, kb in total.items():
-            self.peak[key] = max(self.peak[key], kb)
-
-    def peak_mb(self, key: str) -> float:
-        return self.peak[key] / 1024
+        peak = {key: max(peak[key], kb) for key, kb in total.items()}
+        if stop.wait(every_s):
+            peaks.send(peak)
+            return
 
 
 def _descendants(pid: int) -> list[int]:
