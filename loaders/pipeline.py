@@ -278,8 +278,8 @@ class Loader:
         All-or-nothing per document: new documents are written many to one query (one atomic GRAPH.QUERY,
         one fsync of the append-only file); if such a batch fails, its documents are written again one by
         one, so only the faulty one fails. A document replacing an earlier version is written alone. The
-        roll-ups are linked in a thread while the documents are written (the server works on its own core),
-        then written in batches of their own; each document is written with a pending loader version, and
+        roll-ups are linked in a thread while the documents and the lookups' holdings are written (the server
+        works on its own core), then written in batches of their own; each document is written with a pending loader version, and
         the write that holds its roll-ups sets the real one. Killed in between, a document stays pending:
         not unchanged to the next load, which links it and writes its roll-ups. Documents that failed are
         taken out of the roll-ups afterwards: children that had chosen their parents are decided again.
@@ -329,6 +329,8 @@ class Loader:
             try:
                 for group, statements in self._prepared(plan):  # in this thread: it holds the write lock
                     self._write_group(plan, group, statements)
+                # the lookups' holdings (graph/derived.py) need the documents, not their roll-ups
+                derived.refresh_after_load(self.store, [d.parsed.document.id for d in plan.docs])
             finally:
                 decided, gone = linked.result()
         plan.route(decided, self._edges, gone)
@@ -336,7 +338,6 @@ class Loader:
         for d in plan.docs:
             results[d.n] = d.result
         self._settle(plan)
-        derived.refresh_after_load(self.store, [d.parsed.document.id for d in plan.docs])  # lookups' holdings (graph/derived.py)
         compact = getattr(self.store, "compact", None)
         if compact:
             compact()  # the load's queries as a snapshot: the next server start reads it instead of replaying them
