@@ -43,10 +43,11 @@ import operator
 import re
 import unicodedata
 from bisect import bisect_left, insort
-from collections import Counter, defaultdict
+from collections import Counter, _count_elements, defaultdict
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain, compress, filterfalse
+from operator import attrgetter
 
 from graph.model import LOW_CONFIDENCE, Indicator, RollUp, Task
 from loaders.places import level_of
@@ -98,7 +99,7 @@ class Linker:
         self.selecting: dict[str, list[str]] = {}  # bigram → children selecting it (lists: most hold one or two)
         self.of_category: dict[str, set[str]] = defaultdict(set)  # category → district rows of it
         self._selected: dict[str, tuple[str, ...]] = {}
-        self._candidates_of: dict[str, list[str]] = {}
+        self._candidates_of: dict[str, tuple[str, ...]] = {}
         self.candidate_in: dict[str, set[str]] = defaultdict(set)  # parent → children it is a candidate of
         self._last: dict[str, list[RollUp]] = {}  # what `link` last returned per child
         self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
@@ -294,7 +295,7 @@ class Linker:
         """The child's RAREST bigrams, rarity (`df`) counted among the children of its own document (so
         another document never changes them): what tells the child apart from its siblings."""
         self._unselect(child.id)
-        sel = tuple(sorted(_grams(child), key=df.__getitem__)[:RAREST])  # by (df, bigram): grams are sorted
+        sel = tuple(sorted(sorted(_grams(child)), key=df.__getitem__)[:RAREST])  # by (df, bigram): sorts are stable
         self._selected[child.id] = sel
         selecting = self.selecting
         for g in sel:
@@ -316,8 +317,8 @@ class Linker:
         wants one or the other), each bigram's postings cut to the POSTINGS smallest ids (ids are content
         hashes: a cut that no load order can change)."""
         split = [self._split_head(g) for g in self._selected.get(child.id, ())]
-        measures, worst_measure = _top(Counter(chain.from_iterable(h.measures for h in split)), child.id)
-        others, worst_other = _top(Counter(chain.from_iterable(h.others for h in split)), child.id)
+        measures, worst_measure = _top(_counted(h.measures for h in split), child.id)
+        others, worst_other = _top(_counted(h.others for h in split), child.id)
         best = measures + others
         self._worst[child.id] = {True: worst_measure, False: worst_other}
         self._missed.pop(child.id, None)
@@ -331,7 +332,7 @@ class Linker:
         heads = self._split.get
         split = [heads(g) or self._split_head(g) for g in self._selected.get(child.id, ())]
         rule, parents = _rule(child), self.parents
-        pool = {i for h in split for i in getattr(h, _POOL[rule])}
+        pool = set(chain.from_iterable(map(attrgetter(_POOL[rule]), split)))
         pool.discard(child.id)
         names = _indicator_names(child) if rule == "indicators" else set()
         if names and all(name for name, _ in names):  # an empty subject matches unnamed indicators: not indexed
@@ -397,9 +398,10 @@ class Linker:
     def _keep_candidates(self, child_id: str, best: list[str]) -> None:
         for p in self._candidates_of.get(child_id, ()):
             self.candidate_in[p].discard(child_id)
+        candidate_in = self.candidate_in
         for p in best:
-            self.candidate_in[p].add(child_id)
-        self._candidates_of[child_id] = best
+            candidate_in[p].add(child_id)
+        self._candidates_of[child_id] = tuple(best)  # most are empty: the one empty tuple
 
     def _split_head(self, g: str) -> _Head:
         split = self._split.get(g)
@@ -434,25 +436,23 @@ class Linker:
         return out
 
 
-def _top(counts: Counter[str], child_id: str) -> tuple[list[str], tuple[int, str] | None]:
-    """The MAX_CANDIDATES ids counted most (ties: smallest id), and the last of them when the cut was full."""
+def _top(counts: dict[str, int], child_id: str) -> tuple[list[str], tuple[int, str] | None]:
+    """The MAX_CANDIDATES ids counted most (ties: smallest id), and the (count, id) of the last of them when
+    the cut was full."""
     counts.pop(child_id, None)
-    cut = _cut(counts)
-    if cut is None:
-        return list(counts), None
-    n = cut[0]
-    above = list(compress(counts, map(n.__lt__, counts.values())))
-    return above + sorted(compress(counts, map(n.__eq__, counts.values())))[:MAX_CANDIDATES - len(above)], cut
-
-
-def _cut(counts: Counter[str]) -> tuple[int, str] | None:
-    """The (count, id) of the last id ranked in (counted most, then smallest id); None if all are."""
     if len(counts) < MAX_CANDIDATES:
-        return None
-    values = sorted(counts.values(), reverse=True)
-    n = values[MAX_CANDIDATES - 1]
-    ties = sorted(compress(counts, map(n.__eq__, counts.values())))
-    return n, ties[MAX_CANDIDATES - 1 - values.index(n)]
+        return list(counts), None
+    n = sorted(counts.values(), reverse=True)[MAX_CANDIDATES - 1]
+    above = list(compress(counts, map(n.__lt__, counts.values())))
+    ties = sorted(compress(counts, map(n.__eq__, counts.values())))[:MAX_CANDIDATES - len(above)]
+    return above + ties, (n, ties[-1])
+
+
+def _counted(lists: Iterable[Iterable[str]]) -> dict[str, int]:
+    """How many of `lists` hold each id (a plain dict: Counter's checks cost more than counting a few)."""
+    counts: dict[str, int] = {}
+    _count_elements(counts, chain.from_iterable(lists))
+    return counts
 
 
 class _Ranks:
@@ -463,10 +463,10 @@ class _Ranks:
     __slots__ = ("counts", "n", "slots", "ties")
 
     def __init__(self, lists: list[tuple[str, ...]], child_id: str) -> None:
-        self.counts: Counter[str] | None = None
+        self.counts: dict[str, int] | None = None
         if sum(map(len, lists)) < MAX_CANDIDATES:
             return
-        counts = Counter(chain.from_iterable(lists))
+        counts = _counted(lists)
         counts.pop(child_id, None)
         if len(counts) < MAX_CANDIDATES:
             return
@@ -478,7 +478,7 @@ class _Ranks:
     def ranked_in(self, i: str) -> bool:
         if self.counts is None:
             return True
-        c = self.counts[i]
+        c = self.counts.get(i, 0)
         if c != self.n:
             return c > self.n
         if self.ties is None:
@@ -660,12 +660,13 @@ def bigrams(text: str) -> frozenset[str]:
 
 
 def _gram_tuple(s: str) -> tuple[str, ...]:
-    """The bigrams of a subject, sorted, each one string object shared by every task holding it: a tuple
-    costs 8 bytes a bigram where a frozenset costs about 25 (a 100x graph holds 125,000 tasks' worth)."""
+    """The bigrams of a subject, each once, in text order (whatever the hash seed), each one string object
+    shared by every task holding it: a tuple costs 8 bytes a bigram where a frozenset costs about 25 (a 100x
+    graph holds 125,000 tasks' worth)."""
     if len(s) < 2:
         return (s,) if s else ()
-    grams = set(map(operator.add, s, s[1:]))
-    return tuple(sorted(map(_SHARED_GRAMS.setdefault, grams, grams)))
+    grams = dict.fromkeys(map(operator.add, s, s[1:]))
+    return tuple(map(_SHARED_GRAMS.setdefault, grams, grams))
 
 
 _NONE: dict[str, int] = {}  # what a source without counts looks up in
@@ -693,7 +694,7 @@ def category_key(category: str) -> str:
 
 @dataclass(slots=True)
 class _Features:
-    """A task's bigrams as sorted tuples (kept for every task in the graph: small), see `_sets`."""
+    """A task's bigrams as tuples in text order (kept for every task in the graph: small), see `_sets`."""
     title: tuple[str, ...]
     text: tuple[str, ...]
     head: tuple[str, ...]  # first sentence of a measure: its subject line
@@ -716,7 +717,7 @@ def _f(task: Task) -> _Features:
         head = _gram_tuple(_subject(task.text.split("。", 1)[0])) if task.kind == "measure" else ()  # only measures'
         grams = text
         if title and not set(title).issubset(text):
-            grams = tuple(sorted(set(text).union(title)))
+            grams = tuple(dict.fromkeys(chain(text, title)))
         f = _Features(title, text, head, category_key(task.category), max(years) if years else None, task.text,
                       grams, tuple((i.unit or "", subject(i.name), i) for i in task.indicators if i.id),
                       frozenset(text) if _is_parent(task) else None)  # parents are few (a tenth at 100x)
@@ -836,7 +837,7 @@ def _target_scorer(parents: _View):
         if len(w) < 3:
             return 0.0
         target = _text_set(_f(parent))
-        return sum(v for g, v in w.items() if g in target) / mass if mass else 0.0  # in bigram order
+        return sum(v for g, v in w.items() if g in target) / mass if mass else 0.0  # in text order: any hash seed
 
     return score
 
