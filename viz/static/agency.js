@@ -266,6 +266,7 @@
     const box = document.getElementById("graph");
     const data = await graphP;
     DG.mark("dg-graph-data");
+    await DG.visReady;  // vis-network comes after this script
     if (data instanceof Error) {
       DG.fill(box, h("p", { class: "error" }, "无法加载关系图。"));
       return;

@@ -450,6 +450,12 @@ const DG = (() => {
     a.remove();
   }
 
+  /** Settles once every script of the page has run: a page loading vis-network after its own script
+   *  waits for this before drawing a graph. */
+  const visReady = document.readyState === "loading"
+    ? new Promise((resolve) => document.addEventListener("DOMContentLoaded", resolve, { once: true }))
+    : Promise.resolve();
+
   function mark(name) {
     performance.mark(name);
     window.DG_TIMING = window.DG_TIMING || {};
@@ -459,6 +465,6 @@ const DG = (() => {
   return {
     NODE_TYPES, EDGE_TYPES, AGENCY_TYPES, KINDS, ROLES, h, api, allItems, ApiError, links, pathArg, header,
     fill, agencyLink, joinLinks, indicatorText, indicatorChip, showError, groupBy, taskList, taskRow, deadline, shorten,
-    legend, graph, savePng, mark, nodeHref, enc, documents, docName, method,
+    legend, graph, savePng, mark, nodeHref, enc, documents, docName, method, visReady,
   };
 })();
