@@ -51,6 +51,14 @@ class Provenance:
     span: str
     location: str = ""  # where in a Word/PDF/Excel/web file ("第3页", "工作表“任务”第5行"); "" for text
 
+    @staticmethod
+    def make(source: str, line_start: int, line_end: int, span: str, location: str = "") -> Provenance:
+        """Provenance(...) without the frozen __init__'s object.__setattr__ per field (half the time; one is
+        made for every task and every indicator)."""
+        new = object.__new__(Provenance)
+        new.__dict__.update(source=source, line_start=line_start, line_end=line_end, span=span, location=location)
+        return new
+
 
 @dataclass
 class Agency:

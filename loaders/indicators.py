@@ -37,11 +37,42 @@ UNITS = (
     "床", "栋", "班", "万",
 )
 COUNT_UNITS = set(UNITS) - {"岁", "分钟", "小时", "天", "万", "/万", "/10万"}
-NUMBER = re.compile(
-    r"(?<![A-Za-z0-9.“\"/])(\d+(?:\.\d+)?)(?:\s*[-—~～]\s*(\d+(?:\.\d+)?))?\s*(%c|"
+_NUMBER_BODY = (
+    r"(\d\d*(?:\.\d+)?)(?:\s*[-—~～]\s*(\d+(?:\.\d+)?))?\s*(%c|"
     + "|".join(r"\s*".join(re.escape(c) for c in u) for u in UNITS)
     + r"|(?=\s*(?:及以上|以上|及以下|以下|以内|左右)))"
 )
+NUMBER = re.compile(r"(?<![A-Za-z0-9.“\"/])" + _NUMBER_BODY)
+# NUMBER without its lookbehind starts with a digit, so the scan jumps from digit to digit in C; _numbers()
+# checks the lookbehind per match and, for a match it refuses, scans again from the next character.
+_NUMBER_BARE = re.compile(_NUMBER_BODY)
+_NOT_BEFORE_NUMBER = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.“\"/")
+
+
+def _numbers(text: str) -> list[re.Match[str]]:
+    """The matches of NUMBER.finditer(text)."""
+    out = []
+    pos = 0
+    while (m := _NUMBER_BARE.search(text, pos)) is not None:
+        start = m.start()
+        if start and text[start - 1] in _NOT_BEFORE_NUMBER:
+            pos = start + 1
+            continue
+        out.append(m)
+        pos = m.end()
+    return out
+
+
+def _has_number(text: str) -> bool:
+    """Whether NUMBER.search(text) finds anything."""
+    pos = 0
+    while (m := _NUMBER_BARE.search(text, pos)) is not None:
+        if not m.start() or text[m.start() - 1] not in _NOT_BEFORE_NUMBER:
+            return True
+        pos = m.start() + 1
+    return False
+
+
 GE, GT, LE, LT, EQ = ">=", ">", "<=", "<", "="
 VERBS: dict[str, str] = {
     "达到或超过": GE, "达到": GE, "达": GE, "提高到": GE, "提高至": GE, "提升到": GE, "提升至": GE, "增加到": GE,
@@ -171,12 +202,12 @@ def _from_clause(text: str, start: int, end: int, type: str | None) -> list[Indi
         name = _clean_name(body[: m.start()])
         return [Indicator(name=name, text=body, type=type, set_by_city=True, year=_year(text, start))]
     masked = QUOTED.sub(lambda q: "□" * len(q.group()), body) if ("“" in body or '"' in body) else body
-    numbers = [n for n in NUMBER.finditer(masked) if not _is_year(masked, n)]
-    if not numbers:
+    found = [n for n in _numbers(masked) if not _is_year(masked, n)]
+    if not found:
         return []  # neither reading finds anything without a number
-    out = _with_verbs(body, masked, numbers, type, None)
+    out = _with_verbs(body, masked, found, type, None)
     if not out:
-        out = _counts(body, masked, numbers, type, None)
+        out = _counts(body, masked, found, type, None)
     if out:
         year = _year(text, start)  # the clause's year, for each of its indicators
         for ind in out:
@@ -275,7 +306,7 @@ def _pieces(masked: str) -> list[tuple[int, int]]:
     spans = [(a, b - 1) for a, b in itertools.pairwise(cuts)]
     merged: list[tuple[int, int]] = []
     for a, b in spans:
-        if merged and (not NUMBER.search(masked[a:b]) or not NUMBER.search(masked[merged[-1][0]:merged[-1][1]])):
+        if merged and (not _has_number(masked[a:b]) or not _has_number(masked[merged[-1][0]:merged[-1][1]])):
             merged[-1] = (merged[-1][0], b)
         else:
             merged.append((a, b))
@@ -388,4 +419,4 @@ def _unit(m: re.Match[str]) -> str | None:
 
 
 def _span(p: Provenance, span: str) -> Provenance:
-    return Provenance(p.source, p.line_start, p.line_end, span)
+    return Provenance.make(p.source, p.line_start, p.line_end, span)

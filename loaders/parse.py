@@ -136,7 +136,7 @@ class _Builder:
 
     def _provenance(self, lines: list[Line]) -> Provenance:
         start, end = lines[0].line_start, lines[-1].line_end
-        return Provenance(self.source, start, end, self.reading.span(start, end))
+        return Provenance.make(self.source, start, end, self.reading.span(start, end))
 
     def _jurisdiction(self, item: structure.Item) -> str:
         if not item.district:

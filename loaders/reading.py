@@ -29,7 +29,7 @@ TERMINAL = set("。;；!！?？:：)）】〕>》…")
 
 _PINYIN = re.compile(r"\((?=[a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ])[a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]{1,6}\)")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
-_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]+")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff][^\u4e00-\u9fff]*")  # = [^…]+, written to open with a class: the scan skips Chinese in C
 _ASTRAL = re.compile(r"[\U00010000-\U0010FFFF]")
 _SPACE = re.compile(r"\s")
 
