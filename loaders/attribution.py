@@ -61,6 +61,13 @@ LABEL_LINE = re.compile(
     rf"^\s*{_LINE_NUMBER}(?:(?:{_STEM_ALT}){_UNIT}|{'|'.join(DEADLINE_LABELS)}|{_PERSON}|"
     r"(?:部门分工|责任分工|任务分工|责任主体|落实单位))\s*[:]"
 )
+
+
+def label_line(norm: str) -> re.Match[str] | None:
+    """LABEL_LINE.match(norm), skipped on the many lines without the colon every label line has."""
+    return LABEL_LINE.match(norm) if ":" in norm else None
+
+
 DEADLINE = re.compile(rf"({'|'.join(DEADLINE_LABELS)})\s*[:]\s*")
 # A deadline printed after the unit list, in brackets or after a comma: "(10月底前完成)", ",2024年10月15日前完成".
 UNIT_DEADLINE = re.compile(
@@ -196,7 +203,7 @@ def find_colon_list(norm: str) -> Attribution | None:
     """ "1.单位地区生产总值能耗降低:市发改委,各辖市、区人民政府": the units after the item's colon all lead."""
     tail = len(norm.rstrip(" 。.;,"))
     colon = norm.rfind(":", 0, tail)
-    if colon <= 0 or "。" in norm[:colon] or LABEL_LINE.match(norm) or OTHER_LABEL.search(norm):
+    if colon <= 0 or "。" in norm[:colon] or label_line(norm) or OTHER_LABEL.search(norm):
         return None
     if not unit_list(norm[colon + 1 : tail]):
         return None
@@ -372,7 +379,7 @@ def find_labelled_lines(
     Each Attribution's offsets index its own line.
     """
     first = len(norms)
-    while first > 0 and LABEL_LINE.match(norms[first - 1]):
+    while first > 0 and label_line(norms[first - 1]):
         first -= 1
     if first == len(norms):
         return None

@@ -198,7 +198,7 @@ class _Walker:
     # ---- one line
 
     def line(self, i: int, line: Line) -> None:
-        if "\t" not in line.text and attribution.LABEL_LINE.match(line.norm):
+        if "\t" not in line.text and attribution.label_line(line.norm):
             if self.current is not None and self.current.kind == "numbered":
                 self.current.lines.append(line)  # "牵头单位:…" / "(一)责任单位:…" under its task
                 return
@@ -311,7 +311,7 @@ class _Walker:
                 self.open_item(m.group(1), line)
             return
         m = RE_ARABIC_PAREN.match(n)
-        if m and (attribution.find_inline(n) is not None or attribution.LABEL_LINE.match(self.next_norm(i))):
+        if m and (attribution.find_inline(n) is not None or attribution.label_line(self.next_norm(i))):
             current = self.current
             if (
                 current is not None
@@ -326,14 +326,14 @@ class _Walker:
             return
         if m and self.current is None:
             return
-        continues_item = attribution.LABEL_LINE.match(n) or not _is_title_like(n)
+        continues_item = attribution.label_line(n) or not _is_title_like(n)
         if self.current is not None and self.current.kind == "numbered" and _closing_paragraph(self.current, line):
             self.current = None  # "各牵头单位要于…报…督查室。" after a blank line ends the list, not its units
             return
         if self.current is not None and self.current.kind == "numbered" and continues_item:
             self.current.lines.append(line)
             att = attribution.find_inline(n)
-            if att is not None and att.closed and not attribution.LABEL_LINE.match(n):
+            if att is not None and att.closed and not attribution.label_line(n):
                 self.current = None
             return
         if _is_title_like(n) and not self.title_seen and self.doc_title and compact in self.doc_title:
@@ -356,11 +356,11 @@ def _closing_paragraph(item: Item, line: Line) -> bool:
     last = item.lines[-1]
     n = line.norm.strip()
     return (
-        bool(attribution.LABEL_LINE.match(last.norm))
+        bool(attribution.label_line(last.norm))
         and line.line_start > last.line_end + 1
         and n.endswith("。")
         and len(n) > 12
-        and not attribution.LABEL_LINE.match(n)
+        and not attribution.label_line(n)
         and bool(_PREDICATE.search(n))
     )
 
@@ -420,7 +420,7 @@ def _category_text(printed: list[str]) -> str:
 
 
 def _has_attribution(item: Item) -> bool:
-    return any(attribution.LABEL_LINE.match(ln.norm) for ln in item.lines) or _ends_with_attribution(item.lines[-1].norm)
+    return any(attribution.label_line(ln.norm) for ln in item.lines) or _ends_with_attribution(item.lines[-1].norm)
 
 
 def _ends_with_attribution(n: str) -> bool:
