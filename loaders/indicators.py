@@ -88,6 +88,12 @@ STRICT = {"超过", "突破", "大于", "小于", "低于", "高于"}
 SUFFIX = re.compile(r"^\s*(及以上|以上|及以下|以下|以内|左右)")
 SUFFIX_CMP = {"及以上": GE, "以上": GE, "及以下": LE, "以下": LE, "以内": LE, "左右": EQ}
 MODIFIERS = re.compile(r"(分别|均|年均|总体|力争|平均|累计|每年|稳定|全部)+$")
+_MODIFIER_ENDS = tuple("别均体争计年定部") + ("\n",)  # how a text MODIFIERS can match ends ($: also before "\n")
+
+
+def _strip_modifiers(text: str) -> str:
+    """MODIFIERS.sub("", text), without scanning a text that cannot end in a modifier."""
+    return MODIFIERS.sub("", text) if text.endswith(_MODIFIER_ENDS) else text
 LEAD = re.compile(
     r"^((到|至|在)?\s*20\d\d\s*年(底|末|前)?[,,]?|实现|确保|力争|保证|推动|推进|努力|争取|使|将|要|全市|全区|辖区|"
     r"各区|进一步|其中|同时|并|且|和|、|\s)+"
@@ -223,7 +229,7 @@ def _with_verbs(body: str, masked: str, numbers: list[re.Match[str]], type: str 
     while i < len(numbers):
         n = numbers[i]
         left = masked[name_from: n.start()].rstrip()
-        left_mod = MODIFIERS.sub("", left)
+        left_mod = _strip_modifiers(left)
         verb = _verb_ending(left_mod)
         change = None if verb else next((v for v in CHANGE_VERBS if left_mod.endswith(v)), None)
         if verb is None and change is None and SHARE.search(left_mod):
@@ -324,7 +330,7 @@ def _names_cached(raw: str, count: int, shared: bool) -> tuple[str, ...]:
 
 def _names_of(raw: str, count: int, *, shared: bool) -> list[str]:
     """'孕产妇死亡率、婴儿死亡率' → two names; 'A保险、B保险参保人数' → 'A保险参保人数', 'B保险参保人数'."""
-    raw = MODIFIERS.sub("", raw.strip())
+    raw = _strip_modifiers(raw.strip())
     parts = [p for p in _NAME_SPLIT.split(raw) if p]
     if count > 1 and len(parts) != count:
         parts = [p for p in raw.split("、") if p]
@@ -365,7 +371,7 @@ def _clean_name(name: str) -> str:
     while prev != name:
         prev = name
         name = LEAD.sub("", name).strip()
-        name = MODIFIERS.sub("", name).strip()
+        name = _strip_modifiers(name).strip()
         name = _NAME_TAIL.sub("", name).strip()
     name = name.strip(" ,;、“”\"")
     if name.count("“") != name.count("”"):
