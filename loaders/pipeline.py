@@ -234,7 +234,7 @@ class Loader:
         if not todo:
             return [r for r in results if r]
         try:
-            with self._exclusive():
+            with self._exclusive(), gc_paused():  # a first load re-reads and indexes the whole graph here
                 docs = self._refresh()
         except DutyGraphError as e:
             for n in todo:
