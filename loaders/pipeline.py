@@ -107,7 +107,7 @@ def pending(version: str) -> str:
 def is_pending(loader: str | None) -> bool:
     """A document a load wrote but did not finish (killed before its roll-ups): not loaded; the next load
     of its file writes what it lacks."""
-    return bool(loader) and loader.endswith(PENDING)  # type: ignore[union-attr]
+    return loader is not None and loader.endswith(PENDING)
 
 
 @dataclass
@@ -426,10 +426,10 @@ class Loader:
                 for d in docs:
                     self._unknown_outcome(plan, d, e, rollups=True)
             except DutyGraphError as e:
+                self._docs = None
                 for d in docs:  # its nodes are in but pending: the next load finishes it
                     d.result = LoadResult(source=d.source, doc_id=d.parsed.document.id, status="unknown",
                                           error=f"{d.source}: 上下级关联未能写入（{e}），{UNKNOWN}")
-                    self._docs = None
             else:
                 for d in docs:
                     self._written(plan, d)
