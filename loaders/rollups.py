@@ -58,6 +58,7 @@ MAX_CANDIDATES = 30
 MAX_PARENTS = 3  # task roll-ups kept per child, best first (one per parent document)
 CATEGORY_SCAN = 60  # above this many city rows in a category, only the bigram candidates among them are scored
 POSTINGS = 64  # parents per bigram that select candidates: the smallest ids, so no load order changes them
+SELECTING_LIST = 16  # children selecting a bigram kept in a list up to this many, then in a set
 RAREST = 24  # candidates are found through a task's rarest bigrams only (prefix filtering), so cost stays flat
 GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快", "推动", "开展", "工作", "服务", "体系", "全面", "健全",
            "持续", "深入", "进一步"}
@@ -96,7 +97,9 @@ class Linker:
         self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
         self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
         self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
-        self.selecting: dict[str, list[str]] = {}  # bigram → children selecting it (lists: most hold one or two)
+        # bigram → children selecting it: a list while short (most hold one or two), a set once long (a common
+        # bigram's children in a large graph: removing one from a list would read them all)
+        self.selecting: dict[str, list[str] | set[str]] = {}
         self.of_category: dict[str, set[str]] = defaultdict(set)  # category → district rows of it
         self._selected: dict[str, tuple[str, ...]] = {}
         self._candidates_of: dict[str, tuple[str, ...]] = {}
@@ -110,7 +113,9 @@ class Linker:
         self._exact: dict[tuple[tuple[str, str], str], tuple[list[str], dict[str, list[str]]]] = {}
         self._category_rows: dict[str, dict[tuple[str | None, str], tuple[list[Task], set[str]]]] = {}
         self._worst: dict[str, dict[bool, tuple[int, str] | None]] = {}  # child → last candidate per kind
-        self._missed: dict[str, bool] = {}  # child of a narrow rule → some parent it could use ranked too low
+        # child of a narrow rule → per kind (other, measure), the cut's count when a parent it could use ranked
+        # too low (0: none did); see `_let_in`
+        self._missed: dict[str, tuple[int, int]] = {}
         self._parent_count: Counter[str] = Counter()  # source → parents of it here
 
     # ---- keeping the indexes ------------------------------------------------------------------------
@@ -144,10 +149,17 @@ class Linker:
                     self._select(child, df)
         if not decide:
             return {}
+        moved: dict[str, tuple[set[str], set[str]]] = {}  # child → parents that joined / left heads it selects
         for g, head in before.items():
             after = self._head(g)
             if after != head:
-                dirty |= self._moved(g, set(after) - set(head), set(head) - set(after), dirty)
+                entered, left = set(after) - set(head), set(head) - set(after)
+                for c in self.selecting.get(g, ()):
+                    if c not in dirty:
+                        e, lf = moved.setdefault(c, (set(), set()))
+                        e |= entered
+                        lf |= left
+        dirty |= {c for c, (e, lf) in moved.items() if self._moved(c, e, lf, before)}
         for k in named:
             dirty |= self.indicator_children.get(k, set())
         for c in categories:  # rows of other documents count only for a row whose own has none of its category
@@ -246,32 +258,111 @@ class Linker:
             self._missed.pop(t.id, None)
         self.candidate_in.pop(t.id, None)
 
-    def _moved(self, g: str, entered: set[str], left: set[str], dirty: set[str]) -> set[str]:
-        """Children selecting `g` whose candidates change now that `entered` joined its capped postings and
-        `left` dropped out: one of theirs left, or a newcomer shares enough bigrams to rank among them."""
-        out = set()
-        for c in self.selecting.get(g, ()):
-            if c in dirty:
+    def _moved(self, c: str, entered: set[str], left: set[str], before: dict[str, tuple[str, ...]]) -> bool:
+        """Whether the child's candidates change now that `entered` joined capped postings it selects and `left`
+        dropped out (`before`: those postings as they were): one of theirs left, or a newcomer ranks among them,
+        or (a narrow rule) one it could use but ranked too low may now rank."""
+        cands, worst = self._candidates_of.get(c), self._worst.get(c)
+        floors = self._missed.get(c)
+        child = self.children[c]
+        if cands is not None and floors is not None:  # a narrow rule: only the parents it can use count
+            place = self.enclosing(child)
+            if (not left.isdisjoint(cands) or (left and any(floors) and self._let_in(c, floors, left, before))
+                    or (entered and self._outranked(c, cands, entered))):  # they may: ranked again to see
+                return tuple(p.id for p in self.usable_candidates(child, place)) != cands
+            usable = [p for p in entered if _usable(child, self.parents[p], place)]
+            return bool(usable) and self._ranked(c, usable, floors)
+        if cands is None or worst is None:
+            return True
+        selected = set(self._selected.get(c, ()))
+        if not left.isdisjoint(cands) or any(
+                (w := worst[self.parents[p].kind == "measure"]) is None
+                or (shared := len(selected.intersection(_grams(self.parents[p])))) > w[0]
+                or (shared == w[0] and p < w[1]) for p in entered):
+            return tuple(p.id for p in self.candidates(child)) != cands
+        return False
+
+    def _let_in(self, child_id: str, floors: tuple[int, int], left: set[str],
+                before: dict[str, tuple[str, ...]]) -> bool:
+        """Whether a parent that left the child's capped postings may have been one of the MAX_CANDIDATES that
+        ranked above the usable ones it did not keep (those share at most `floors[kind]` bigrams, the cut's
+        count) and may no longer be: it shared at least the floor and now shares no more."""
+        sel = self._selected.get(child_id, ())
+        for x in left:
+            p = self.parents.get(x)
+            for measure in ((p.kind == "measure",) if p is not None else (False, True)):  # gone: either kind
+                floor = floors[measure]
+                if floor and (p is None or self._shared(sel, x, measure) <= floor) and \
+                        self._held(sel, x, before) >= floor:
+                    return True
+        return False
+
+    def _held(self, selected: Sequence[str], parent_id: str, before: dict[str, tuple[str, ...]]) -> int:
+        """How many of the `selected` bigrams' capped postings held the parent before the update."""
+        n = 0
+        heads = self._split.get
+        for g in selected:
+            head = before.get(g)
+            if head is None:  # unchanged
+                split = heads(g) or self._split_head(g)
+                n += parent_id in split.others or parent_id in split.measures
+            else:
+                n += parent_id in head
+        return n
+
+    def _outranked(self, child_id: str, kept: Sequence[str], entered: set[str]) -> bool:
+        """Whether a parent that joined a capped posting list the child selects now ranks above one of the
+        candidates it kept, by `_Ranks`' order (more shared bigrams, then the smaller id): only then can a
+        kept one drop out of its MAX_CANDIDATES (counted for the few kept, not for all of its candidates)."""
+        sel, parents = self._selected.get(child_id, ()), self.parents
+        counts: dict[str, int] = {}
+        for p in entered:
+            if p == child_id:
                 continue
-            cands, worst = self._candidates_of.get(c), self._worst.get(c)
-            missed = self._missed.get(c)
-            if cands is not None and missed is not None:  # a narrow rule: only the parents it can use count
-                if not left.isdisjoint(cands) or (left and missed) or (entered and cands) or any(
-                        _usable(self.children[c], self.parents[p], self.enclosing(self.children[c]))
-                        for p in entered):
-                    out.add(c)
-                continue
-            if cands is None or worst is None or not left.isdisjoint(cands):
-                out.add(c)
-                continue
-            selected = set(self._selected.get(c, ()))
-            for p in entered:
-                w = worst[self.parents[p].kind == "measure"]
-                shared = len(selected.intersection(_grams(self.parents[p])))
-                if w is None or shared > w[0] or (shared == w[0] and p < w[1]):
-                    out.add(c)
-                    break
-        return out
+            measure = parents[p].kind == "measure"
+            mine = None
+            for u in kept:
+                if (parents[u].kind == "measure") is not measure:
+                    continue
+                if mine is None:
+                    mine = self._shared(sel, p, measure)
+                theirs = counts.get(u)
+                if theirs is None:
+                    theirs = counts[u] = self._shared(sel, u, measure)
+                if mine > theirs or (mine == theirs and p < u):
+                    return True
+        return False
+
+    def _ranked(self, child_id: str, ids: list[str], floors: tuple[int, int]) -> bool:
+        """Whether one of `ids` (parents the child could use) now ranks among its MAX_CANDIDATES of its kind (see
+        `usable_candidates`); if none does, they are usable ones it does not keep: the floors become the cut's."""
+        heads = self._split.get
+        split = [heads(g) or self._split_head(g) for g in self._selected.get(child_id, ())]
+        ranks: dict[bool, _Ranks] = {}
+        new = list(floors)
+        for i in ids:
+            if i == child_id:
+                return True
+            measure = self.parents[i].kind == "measure"
+            r = ranks.get(measure)
+            if r is None:
+                r = ranks[measure] = _Ranks([h.measures if measure else h.others for h in split], child_id)
+            if r.ranked_in(i):
+                return True
+            new[measure] = r.n
+        self._missed[child_id] = _floors(new[0], new[1])
+        return False
+
+    def _shared(self, selected: Sequence[str], parent_id: str, measure: bool) -> int:
+        """How many of the `selected` bigrams' capped postings hold the parent (its count in `_Ranks`)."""
+        n = 0
+        heads = self._split.get
+        for g in selected:
+            head = heads(g) or self._split_head(g)
+            ids = head.measures if measure else head.others
+            at = bisect_left(ids, parent_id)
+            n += at < len(ids) and ids[at] == parent_id
+        return n
 
     def _head(self, g: str) -> tuple[str, ...]:
         return tuple(self.postings.get(g, ())[:POSTINGS])
@@ -302,8 +393,12 @@ class Linker:
             ids = selecting.get(g)
             if ids is None:
                 selecting[g] = [child.id]
-            else:
+            elif type(ids) is list and len(ids) < SELECTING_LIST:
                 ids.append(child.id)
+            elif type(ids) is list:
+                selecting[g] = {*ids, child.id}
+            else:
+                ids.add(child.id)
 
     def _unselect(self, child_id: str) -> None:
         for g in self._selected.pop(child_id, ()):
@@ -336,7 +431,8 @@ class Linker:
         pool.discard(child.id)
         names = _indicator_names(child) if rule == "indicators" else set()
         if names and all(name for name, _ in names):  # an empty subject matches unnamed indicators: not indexed
-            pool &= self._similar_parents(names)  # the usable ones, whatever their place
+            # the usable ones, whatever their place: each name's parents are a graph's worth, so never copied
+            pool = set().union(*map(pool.intersection, self._similar_parents(names)))
             found = sorted(pool & self._of_place.get(place, set()) if place else pool)
         elif rule in ("measures", "dated"):  # the pool holds only measures / dated parents: `_usable`'s others
             if place:
@@ -348,6 +444,7 @@ class Linker:
             found = sorted(i for i in pool if _usable(child, parents[i], place))
         keep: list[str] = []
         ranks: dict[bool, _Ranks] = {}
+        floors = [0, 0]
         for i in found:
             measure = parents[i].kind == "measure"
             r = ranks.get(measure)
@@ -355,15 +452,17 @@ class Linker:
                 r = ranks[measure] = _Ranks([h.measures if measure else h.others for h in split], child.id)
             if r.ranked_in(i):
                 keep.append(i)
+            else:
+                floors[measure] = r.n  # counted: an id ranks out only past a full cut
         self._worst.pop(child.id, None)
-        self._missed[child.id] = len(keep) < len(found)
+        self._missed[child.id] = _floors(floors[0], floors[1])
         self._keep_candidates(child.id, keep)
         return [parents[i] for i in keep]
 
-    def _similar_parents(self, names: set[tuple[str, str]]) -> set[str]:
-        """Parents with an indicator `_best_indicators` could pick for one of the child's, through the index
-        of indicator names (`_similar_indicator` on every parent would read them all)."""
-        out: set[str] = set()
+    def _similar_parents(self, names: set[tuple[str, str]]) -> list[set[str]]:
+        """Parents with an indicator `_best_indicators` could pick for one of the child's, per name, through the
+        index of indicator names (`_similar_indicator` on every parent would read them all)."""
+        out: list[set[str]] = []
         for key in names:
             found = self._similar.get(key)
             if found is None:
@@ -372,7 +471,7 @@ class Linker:
                 found = self._similar[key] = set().union(*(
                     self.indicator_parents[(other, unit)] for other in self._names_of_unit.get(unit, ())
                     if other == name or dice(grams, bigrams(other)) >= 0.75))
-            out |= found
+            out.append(found)
         return out
 
     def exact_sources(self, key: tuple[str, str], place: str) -> tuple[list[str], dict[str, list[str]]]:
@@ -446,6 +545,14 @@ def _top(counts: dict[str, int], child_id: str) -> tuple[list[str], tuple[int, s
     above = list(compress(counts, map(n.__lt__, counts.values())))
     ties = sorted(compress(counts, map(n.__eq__, counts.values())))[:MAX_CANDIDATES - len(above)]
     return above + ties, (n, ties[-1])
+
+
+_FLOOR_TUPLES: dict[tuple[int, int], tuple[int, int]] = {}
+
+
+def _floors(other: int, measure: int) -> tuple[int, int]:
+    """One tuple per pair (a large graph holds one per child)."""
+    return _FLOOR_TUPLES.setdefault((other, measure), (other, measure))
 
 
 def _counted(lists: Iterable[Iterable[str]]) -> dict[str, int]:

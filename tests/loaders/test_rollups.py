@@ -193,3 +193,42 @@ def test_a_district_rolls_up_to_its_own_city_only() -> None:
     found = linker.link([lishan, jiangan], [*CITY_ROWS, anshan_row])
     task_edges = {(r.child_id, r.parent_id) for r in found if r.kind == "task"}
     assert task_edges == {(lishan.id, anshan_row.id), (jiangan.id, ROW2.id)}
+
+
+def test_children_leaving_a_bigram_many_select() -> None:
+    """Forty district lists with the same row select the same bigrams (kept in a set past SELECTING_LIST);
+    when thirty leave, the linker holds and decides what a fresh one would."""
+    lists = [task(f"list_{n}", "1", D_KUN.text, kind="district_row", jurisdiction="江岸区", title=D_KUN.title,
+                  category=D_KUN.category) for n in range(40)]
+    linker = rollups.Linker()
+    linker.update([*CITY_ROWS, *lists])
+    assert max(map(len, linker.selecting.values())) > 40 > rollups.SELECTING_LIST  # and the city row 2
+    linker.update(removed=[t.id for t in lists[:30]])
+    fresh = rollups.Linker()
+    fresh.update([*CITY_ROWS, *lists[30:]])
+    assert {g: set(ids) for g, ids in linker.selecting.items()} == {g: set(ids) for g, ids in fresh.selecting.items()}
+    assert {i: linker.decide(t) for i, t in linker.children.items()} == {i: fresh.decide(t) for i, t in fresh.children.items()}
+    assert all(r.parent_id == ROW2.id for t in lists[30:] for r in linker.decide(t))
+
+
+def test_one_more_document_decides_what_a_fresh_linker_would(tmp_path) -> None:
+    """A synthetic corpus linked but for one document of each kind; that one added, then removed again: every
+    child's roll-ups, as the updates left them (unchanged unless returned), are those a fresh decision gives."""
+    from bench.generate import generate
+    from loaders.parse import parse_bytes
+
+    tasks: dict[str, list[Task]] = {}
+    for path in generate(tmp_path, 3.0, seed=5):
+        parsed = parse_bytes(path.read_bytes(), path.name)
+        parsed.assign_ids()
+        tasks[path.name] = parsed.tasks
+    for kind in ("gazette", "city", "district"):
+        last = max((s for s in tasks if s.startswith(kind)), key=lambda s: (len(tasks[s]), s))
+        for steps in ([(tasks[last], ())], [(tasks[last], ()), ((), [t.id for t in tasks[last]])]):
+            linker = rollups.Linker()
+            state = linker.update([t for s, ts in tasks.items() if s != last for t in ts])
+            for added, removed in steps:
+                state.update(linker.update(added, removed))
+            expected = {i: linker.decide(t) for i, t in linker.children.items()}
+            assert {i: state.get(i, []) for i in linker.children} == expected
+            assert any(expected.values())
