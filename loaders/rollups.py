@@ -106,7 +106,7 @@ class Linker:
         self.candidate_in: dict[str, set[str]] = defaultdict(set)  # parent → children it is a candidate of
         self._last: dict[str, list[RollUp]] = {}  # what `link` last returned per child
         self.indicator_parents: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → parents
-        self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → children
+        self.indicator_children: dict[tuple[str, str], set[str]] = defaultdict(set)  # (name, unit) → district children
         self._task_of: dict[str, str] = {}  # indicator id → its task
         self._names_of_unit: dict[str, set[str]] = defaultdict(set)  # unit → parents' indicator subjects
         self._similar: dict[tuple[str, str], set[str]] = {}  # (subject, unit) → parents with one like it
@@ -215,8 +215,9 @@ class Linker:
                 self._exact.clear()
         if _is_child(t):
             self.children[t.id] = t
-            for k in _indicator_keys(t):
-                self.indicator_children[k].add(t.id)
+            if not _city_level(t):  # a city's child reads indicators only of the parents its task rolls up to
+                for k in _indicator_keys(t):
+                    self.indicator_children[k].add(t.id)
             if t.kind == "district_row":
                 self.of_category[_f(t).category].add(t.id)
 
@@ -288,8 +289,12 @@ class Linker:
         ranked above the usable ones it did not keep (those share at most `floors[kind]` bigrams, the cut's
         count) and may no longer be: it shared at least the floor and now shares no more."""
         sel = self._selected.get(child_id, ())
+        selected = set(sel)
         for x in left:
             p = self.parents.get(x)
+            f = _features.get(x) if p is None else _f(p)
+            if f is not None and len(selected.intersection(f.grams)) < min(filter(None, floors)):
+                continue  # held by fewer of the child's heads than any floor: never above the cut
             for measure in ((p.kind == "measure",) if p is not None else (False, True)):  # gone: either kind
                 floor = floors[measure]
                 if floor and (p is None or self._shared(sel, x, measure) <= floor) and \
@@ -315,6 +320,7 @@ class Linker:
         candidates it kept, by `_Ranks`' order (more shared bigrams, then the smaller id): only then can a
         kept one drop out of its MAX_CANDIDATES (counted for the few kept, not for all of its candidates)."""
         sel, parents = self._selected.get(child_id, ()), self.parents
+        selected = set(sel)
         counts: dict[str, int] = {}
         for p in entered:
             if p == child_id:
@@ -324,8 +330,11 @@ class Linker:
             for u in kept:
                 if (parents[u].kind == "measure") is not measure:
                     continue
-                if mine is None:
-                    mine = self._shared(sel, p, measure)
+                if mine is None:  # at most the bigrams it shares with the child: often one, and exact then
+                    mine = len(selected.intersection(_grams(parents[p])))
+                    mine = mine if mine <= 1 else self._shared(sel, p, measure)
+                if mine == 1 and p > u:
+                    continue  # a kept one has at least one: the tie goes to the smaller id
                 theirs = counts.get(u)
                 if theirs is None:
                     theirs = counts[u] = self._shared(sel, u, measure)
