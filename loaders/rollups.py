@@ -58,7 +58,7 @@ MAX_CANDIDATES = 30
 MAX_PARENTS = 3  # task roll-ups kept per child, best first (one per parent document)
 CATEGORY_SCAN = 60  # above this many city rows in a category, only the bigram candidates among them are scored
 POSTINGS = 64  # parents per bigram that select candidates: the smallest ids, so no load order changes them
-SELECTING_LIST = 16  # children selecting a bigram kept in a list up to this many, then in a set
+SELECTING_LIST = 16  # a longer list of the children selecting a bigram becomes a set when one of them leaves
 RAREST = 24  # candidates are found through a task's rarest bigrams only (prefix filtering), so cost stays flat
 GENERIC = {"推进", "加强", "建设", "完善", "提升", "实施", "加快", "推动", "开展", "工作", "服务", "体系", "全面", "健全",
            "持续", "深入", "进一步"}
@@ -97,8 +97,8 @@ class Linker:
         self.rows: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))  # category → source → ids
         self.by_source: dict[str, set[str]] = defaultdict(set)  # source → ids of its tasks here
         self.source_df: dict[str, Counter[str]] = defaultdict(Counter)  # source → bigram → tasks holding it
-        # bigram → children selecting it: a list while short (most hold one or two), a set once long (a common
-        # bigram's children in a large graph: removing one from a list would read them all)
+        # bigram → children selecting it: a list (most hold one or two, and appending is cheapest), made a set
+        # when one leaves a long one (a common bigram's children in a large graph: a list would be read whole)
         self.selecting: dict[str, list[str] | set[str]] = {}
         self.of_category: dict[str, set[str]] = defaultdict(set)  # category → district rows of it
         self._selected: dict[str, tuple[str, ...]] = {}
@@ -402,16 +402,17 @@ class Linker:
             ids = selecting.get(g)
             if ids is None:
                 selecting[g] = [child.id]
-            elif type(ids) is list and len(ids) < SELECTING_LIST:
-                ids.append(child.id)
             elif type(ids) is list:
-                selecting[g] = {*ids, child.id}
+                ids.append(child.id)
             else:
                 ids.add(child.id)
 
     def _unselect(self, child_id: str) -> None:
+        selecting = self.selecting
         for g in self._selected.pop(child_id, ()):
-            ids = self.selecting[g]
+            ids = selecting[g]
+            if type(ids) is list and len(ids) > SELECTING_LIST:
+                ids = selecting[g] = set(ids)
             ids.remove(child_id)
             if not ids:
                 del self.selecting[g]

@@ -196,7 +196,7 @@ def test_a_district_rolls_up_to_its_own_city_only() -> None:
 
 
 def test_children_leaving_a_bigram_many_select() -> None:
-    """Forty district lists with the same row select the same bigrams (kept in a set past SELECTING_LIST);
+    """Forty district lists with the same row select the same bigrams (a set once one leaves);
     when thirty leave, the linker holds and decides what a fresh one would."""
     lists = [task(f"list_{n}", "1", D_KUN.text, kind="district_row", jurisdiction="江岸区", title=D_KUN.title,
                   category=D_KUN.category) for n in range(40)]
