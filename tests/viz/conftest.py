@@ -10,6 +10,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -38,15 +39,15 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-@pytest.fixture(scope="session")
-def ui_store(graphs):
-    """A graph of its own holding the five samples, on the session's backend (embedded FalkorDB by default)."""
+@contextmanager
+def loaded_store(graphs, prefix: str, paths: list[Path]):
+    """A graph of its own holding `paths`, on the session's backend (embedded FalkorDB by default)."""
     from loaders.pipeline import load_paths
 
-    settings = graphs.settings("viz_ui")
+    settings = graphs.settings(prefix)
     store = graphs.open(settings)
     try:
-        results = load_paths(store=store, paths=sorted(SAMPLES.glob("*.txt")))
+        results = load_paths(store=store, paths=paths)
         failed = [(r.source, r.error) for r in results if r.status == "failed"]
         assert not failed, failed
         yield settings, store
@@ -54,14 +55,13 @@ def ui_store(graphs):
         graphs.drop(store, settings)
 
 
-@pytest.fixture(scope="session")
-def ui_server(ui_store) -> Iterator[str]:
+@contextmanager
+def serving(settings, store) -> Iterator[str]:
     """The API app (with the UI router) served by uvicorn on a free loopback port; yields its origin."""
     import uvicorn
 
     from api.app import create_app
 
-    settings, store = ui_store
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(settings, store=store), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on", access_log=False))
@@ -77,6 +77,30 @@ def ui_server(ui_store) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def ui_store(graphs):
+    """A graph of its own holding the five samples."""
+    with loaded_store(graphs, "viz_ui", sorted(SAMPLES.glob("*.txt"))) as loaded:
+        yield loaded
+
+
+@pytest.fixture(scope="session")
+def ui_server(ui_store) -> Iterator[str]:
+    with serving(*ui_store) as origin:
+        yield origin
+
+
+@pytest.fixture(scope="session")
+def large_server(graphs, tmp_path_factory) -> Iterator[str]:
+    """A synthetic corpus twice the samples' size (about 2,500 tasks), served: a graph the explorer
+    first shows by unit."""
+    from bench.generate import generate
+
+    paths = generate(tmp_path_factory.mktemp("corpus-2x"), 2)
+    with loaded_store(graphs, "viz_large", paths) as loaded, serving(*loaded) as origin:
+        yield origin
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import httpx
 import pytest
 
@@ -68,3 +70,35 @@ def test_pages_do_not_overlap_and_cover_the_whole(get):
 @pytest.mark.parametrize("params", [{"limit": 0}, {"limit": 5001}, {"offset": -1}])
 def test_bad_paging_is_a_client_error(ui_server, params):
     assert httpx.get(ui_server + "/graph/explore", params=params, timeout=30).status_code in (400, 422)
+
+
+def by_unit(graph: dict) -> tuple[dict, dict]:
+    """({unit label: count}, {(unit, unit): weight}) of a units view, by unit name."""
+    names = {n["id"]: n["name"] for n in graph["nodes"]}
+    return ({n["name"]: n["count"] for n in graph["nodes"]},
+            {tuple(sorted((names[x["source"]], names[x["target"]]))): x["weight"] for x in graph["links"]})
+
+
+def test_units_view_counts_each_units_tasks_and_the_tasks_pairs_share(get):
+    g = get("/graph/explore", limit=1000, view="units")
+    assert g["view"] == "units" and {n["type"] for n in g["nodes"]} == {"Agency"}
+    counts, shared = by_unit(g)
+    # 市卫健委 holds 15 tasks as lead and 6 as support directly; 4 of them shared with 市民政局
+    # (003 237; 000 附件1 rows 9, 14, 15) — see test_viz_pages.
+    assert counts["市卫健委"] == 21
+    assert shared[tuple(sorted(("市卫健委", "市民政局")))] == 4
+    raw = get("/graph/explore", limit=1000, indicators="false")
+    pairs = {(x["source"], x["target"]) for x in raw["links"]}
+    names = {n["id"]: n["label"] for n in raw["nodes"] if n["type"] == "Agency"}
+    assert counts == {names[a]: n for a, n in Counter(a for a, _ in pairs).items()}
+
+
+def test_units_of_pages_add_up_to_the_units_of_the_whole(get):
+    first, second = (by_unit(get("/graph/explore", limit=300, offset=o, view="units")) for o in (0, 300))
+    whole = by_unit(get("/graph/explore", limit=600, view="units"))
+    assert whole == tuple(dict(Counter(a) + Counter(b)) for a, b in zip(first, second, strict=True))
+
+
+def test_auto_view_draws_tasks_up_to_1500_nodes(get):
+    g = get("/graph/explore", limit=1000, view="auto", indicators="false")
+    assert g["view"] == "tasks" and len(tasks(g)) == g["total_tasks"] and len(g["nodes"]) <= 1500

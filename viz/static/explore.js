@@ -46,7 +46,7 @@
     h("p", { class: "small muted" }, "单击节点打开详情，双击节点展开其关联节点；拖动画布平移，滚轮缩放。"));
 
   withIndicators.addEventListener("change", () => apply());
-  aggregate.addEventListener("change", () => { userChose = true; draw(); });
+  aggregate.addEventListener("change", () => { userChose = true; switchView(); });
   physics.addEventListener("change", () => { if (g) g.network.setOptions({ physics: { enabled: physics.checked } }); });
 
   async function loadOptions() {
@@ -77,43 +77,43 @@
     fetchPage(false);
   }
 
-  const AUTO_AGGREGATE = 1500;  // nodes: above this the first view is aggregated by unit
+  // Above 1,500 nodes the server answers the first page by unit (view=auto); the other view is fetched
+  // when the user asks for it, page by page, and kept until the filters change.
   let userChose = params.has("aggregate");
   let g = null;
-  const loaded = { nodes: new Map(), links: [] };
+  const newView = () => ({ pages: 0, nodes: new Map(), links: new Map() });
+  const views = { units: newView(), tasks: newView() };
+  const viewName = () => (aggregate.checked ? "units" : "tasks");
 
-  /** One node per agency (size = its tasks here), one edge per pair of agencies sharing tasks. */
-  function byAgency(data) {
-    const units = new Map();
+  /** Add one page to a view: units' task counts and shared-task weights add up over pages. */
+  function merge(view, data) {
+    for (const n of data.nodes) {
+      const had = view.nodes.get(n.id);
+      view.nodes.set(n.id, had && n.count ? { ...n, count: had.count + n.count } : n);
+    }
     for (const l of data.links) {
-      if (l.type !== "LEADS" && l.type !== "SUPPORTS") continue;
-      if (!units.has(l.target)) units.set(l.target, new Set());
-      units.get(l.target).add(l.source);
+      const key = `${l.source}\u0000${l.target}\u0000${l.type}`;
+      const had = view.links.get(key);
+      view.links.set(key, had && l.weight ? { ...l, weight: had.weight + l.weight } : l);
     }
-    const count = new Map();
-    const pairs = new Map();
-    for (const set of units.values()) {
-      const ids = [...set].sort();
-      ids.forEach((a, i) => {
-        count.set(a, (count.get(a) || 0) + 1);
-        for (const b of ids.slice(i + 1)) pairs.set(`${a}\u0000${b}`, (pairs.get(`${a}\u0000${b}`) || 0) + 1);
-      });
-    }
-    const nodes = data.nodes.filter((n) => n.type === "Agency" && count.has(n.id))
-      .map((n) => ({ ...n, label: `${n.label}（${count.get(n.id)}）`, count: count.get(n.id) }));
-    const links = [...pairs].map(([key, n]) => {
-      const [source, target] = key.split("\u0000");
-      return { source, target, type: "SHARED", weight: n, title: `共同承担 ${n} 项任务` };
-    });
-    return { nodes, links };
+    view.pages += 1;
+  }
+
+  function shown(name) {
+    const view = views[name];
+    const nodes = [...view.nodes.values()];
+    const links = [...view.links.values()];
+    if (name !== "units") return { nodes, links };
+    return {
+      nodes: nodes.map((n) => ({ ...n, label: `${n.name}（${n.count}）` })),
+      links: links.map((l) => ({ ...l, title: `共同承担 ${l.weight} 项任务` })),
+    };
   }
 
   function draw() {
-    const data = { nodes: [...loaded.nodes.values()], links: loaded.links };
-    if (!userChose) aggregate.checked = data.nodes.length > AUTO_AGGREGATE;
     if (g) g.network.destroy();
     graphBox.replaceChildren();
-    g = DG.graph(graphBox, aggregate.checked ? byAgency(data) : data, { live: () => physics.checked });
+    g = DG.graph(graphBox, shown(viewName()), { live: () => physics.checked });
     window.DG_EXPLORE = g;
     g.network.once("afterDrawing", () => DG.mark("dg-explore"));
     report();
@@ -122,21 +122,47 @@
   function report() {
     DG.legend(document.getElementById("legend"), new Set(g.nodes.get().map((n) => n.raw.type)),
       aggregate.checked ? ["SHARED"] : ["LEADS", "SUPPORTS"]);
-    const shown = Math.min(state.total, state.offset + state.limit);
+    const count = Math.min(state.total, state.offset + state.limit);
     const view = aggregate.checked ? `按单位聚合为 ${g.nodes.length} 个单位` : `${g.nodes.length} 个节点`;
-    status.textContent = `已显示 ${shown} / ${state.total} 项任务，${view}`;
-    more.classList.toggle("hidden", shown >= state.total);
+    status.textContent = `已显示 ${count} / ${state.total} 项任务，${view}`;
+    more.classList.toggle("hidden", count >= state.total);
+  }
+
+  function fetchView(view, offset) {
+    const q = new URLSearchParams({ limit: state.limit, offset, indicators: withIndicators.checked, view });
+    for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
+    return api(`/graph/explore?${q}`);
+  }
+
+  /** Fetch what the chosen view lacks of the pages shown so far, then draw it. */
+  async function switchView() {
+    const name = viewName();
+    const view = views[name];
+    const pages = state.offset / state.limit + 1;
+    if (view.pages < pages) {
+      status.textContent = "正在加载…";
+      aggregate.disabled = true;
+      try {
+        while (view.pages < pages) merge(view, await fetchView(name, view.pages * state.limit));
+      } catch (e) {
+        status.textContent = "";
+        DG.showError(graphBox, e, "符合条件的图谱");
+        return;
+      } finally {
+        aggregate.disabled = false;
+      }
+    }
+    draw();
   }
 
   async function fetchPage(append) {
     state.offset = append ? state.offset + state.limit : 0;
-    const q = new URLSearchParams({ limit: state.limit, offset: state.offset, indicators: withIndicators.checked });
-    for (const k of ["document", "section", "agency_type"]) if (state[k]) q.set(k, state[k]);
+    if (!append) { views.units = newView(); views.tasks = newView(); }
     status.textContent = "正在加载…";
     more.classList.add("hidden");
     let data;
     try {
-      data = await api(`/graph/explore?${q}`);
+      data = await fetchView(append || userChose ? viewName() : "auto", state.offset);
     } catch (e) {
       status.textContent = "";
       DG.showError(graphBox, e, "符合条件的图谱");
@@ -144,9 +170,8 @@
     }
     DG.mark("dg-explore-data");
     state.total = data.total_tasks ?? data.total ?? 0;
-    if (!append) { loaded.nodes.clear(); loaded.links = []; }
-    for (const n of data.nodes) loaded.nodes.set(n.id, n);
-    loaded.links.push(...data.links);
+    aggregate.checked = data.view === "units";
+    merge(views[viewName()], data);
     if (append && g && !aggregate.checked) {
       g.add(data);
       g.relayout();
@@ -156,5 +181,6 @@
     }
   }
 
-  loadOptions().then(() => fetchPage(false));
+  // the options (every document's name: half a megabyte at 100×) need not hold up the graph
+  fetchPage(false).finally(loadOptions);
 })();
