@@ -13,6 +13,7 @@ import functools
 import gc
 import hashlib
 import re
+import sys
 import threading
 import weakref
 from collections import defaultdict
@@ -53,6 +54,22 @@ def gc_paused() -> Iterator[None]:
             _gc_pauses[0] -= 1
             if _gc_pauses[0] == 0 and _gc_pauses[1]:
                 gc.enable()
+
+
+SWITCH_INTERVAL_S = 0.0005  # Python's default 5 ms, while linking, building and writing share the GIL
+
+
+@contextmanager
+def quick_handover() -> Iterator[None]:
+    """The GIL handed between threads ten times as often while linking (pure Python) runs beside the writes:
+    at the default interval each reply from the server waits up to 5 ms for the linking thread to let go
+    (100x load: 30.3 -> 25.0 s of writing)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, SWITCH_INTERVAL_S))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 MAX_KEPT_WARNINGS = 50  # kept on the Document for the documents page; the load report shows them all
@@ -326,7 +343,7 @@ class Loader:
             return [r for r in results if r]  # type: ignore[misc]
         for d in plan.docs:
             self.linker.places[d.source] = d.parsed.document.jurisdiction or ""
-        with ThreadPoolExecutor(1, thread_name_prefix="roll-ups") as linking:
+        with ThreadPoolExecutor(1, thread_name_prefix="roll-ups") as linking, quick_handover():
             linked = linking.submit(self._link, plan)
             try:
                 for group, statements in self._prepared(plan):  # in this thread: it holds the write lock
