@@ -607,8 +607,18 @@ def load_paths(
     limits: Limits | None = None,
 ) -> list[LoadResult]:
     """Load each file as one atomic unit; a file that fails is reported and leaves the graph as it was.
-    Files are told apart by name: a second file of the same name from another folder is refused."""
-    loader = Loader(store, resolver, limits=limits)
+    Files are told apart by name: a second file of the same name from another folder is refused. With the
+    loader kept for the store (`load_bytes`): a process's second load costs its own work, not the graph's."""
+    with _kept(store, resolver) as loader:
+        kept_limits, loader.limits = loader.limits, limits or loader.limits
+        try:
+            return _load_paths(loader, paths, on_progress, jurisdiction)
+        finally:
+            loader.limits = kept_limits
+
+
+def _load_paths(loader: Loader, paths: Sequence[Path], on_progress: Callable[[LoadResult], None] | None,
+                jurisdiction: str | None) -> list[LoadResult]:
     results: list[LoadResult | None] = []
     files: list[tuple[bytes, str]] = []
     at: list[int] = []
