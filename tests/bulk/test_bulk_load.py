@@ -95,6 +95,22 @@ def test_one_warm_loader_document_by_document_equals_the_bulk_load(tmp_path, sto
     assert snapshot(store) == snapshot(other_store)
 
 
+def test_load_paths_keeps_its_loader_and_sees_what_another_writer_wrote(tmp_path, store, other_store):
+    """Three loads by one process (load_paths keeps its loader for the store), with a second writer's load in
+    between (a loader of its own, as another process): the graph is the one a single bulk load makes."""
+    from bench.generate import generate
+
+    files = generate(tmp_path / "corpus", 1.0, seed=5)
+    thirds = [files[: len(files) // 3], files[len(files) // 3 : 2 * len(files) // 3], files[2 * len(files) // 3 :]]
+    assert {r.status for r in load_paths(store=store, paths=thirds[0])} == {"loaded"}
+    assert {r.status for r in Loader(store).load_many([(p.read_bytes(), p.name) for p in thirds[1]])} == {"loaded"}
+    assert {r.status for r in load_paths(store=store, paths=thirds[2])} == {"loaded"}
+    assert {r.status for r in load_paths(store=store, paths=files)} == {"unchanged"}
+    load_paths(store=other_store, paths=files)
+    assert other_store.counts()["ROLLS_UP_TO"] > 50
+    assert snapshot(store) == snapshot(other_store)
+
+
 def test_parsing_in_workers_from_a_thread_gives_the_sequential_results():
     """The API's upload loads in a thread beside the server's: its workers come from a fork server then
     (a fork could copy a lock another thread holds), with the same results."""
