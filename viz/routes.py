@@ -46,12 +46,12 @@ class Page:
 
 PAGES = [
     Page("/ui/", "首页", "home"),
-    # its requests start before the browser parses the 470 KB of vis-network, which its lists do not need
+    # their requests start before the browser parses the 470 KB of vis-network, which the answers wait for
     Page("/ui/agency/{name}", "单位", "agency", graph=True, vis_last=True),
     Page("/ui/task/{task_id}", "任务", "task", graph=True),
     Page("/ui/district/{name}", "区", "district"),
     Page("/ui/rollup/{indicator_id}", "指标汇总", "rollup"),
-    Page("/ui/explore", "图谱浏览", "explore", graph=True),
+    Page("/ui/explore", "图谱浏览", "explore", graph=True, vis_last=True),
     Page("/ui/documents", "文件管理", "documents"),
     Page("/ui/workload", "工作量", "workload"),
     Page("/ui/document/{doc_id}", "文件", "document"),

@@ -368,6 +368,7 @@ const DG = (() => {
       edges: { smooth: false },
     };
     let network = null;
+    container.dataset.stabilized = "0";  // a graph drawn anew in the same box settles anew
     add(data);  // fill the data sets first, so the layout is settled (or seeded) before the first drawing
     network = new vis.Network(container, { nodes, edges }, options);
     // a white background so a saved PNG reads well

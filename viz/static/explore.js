@@ -152,6 +152,7 @@
         aggregate.disabled = false;
       }
     }
+    await DG.visReady;
     draw();
   }
 
@@ -169,6 +170,7 @@
       return;
     }
     DG.mark("dg-explore-data");
+    await DG.visReady;  // vis-network comes after this script
     state.total = data.total_tasks ?? data.total ?? 0;
     aggregate.checked = data.view === "units";
     merge(views[viewName()], data);
