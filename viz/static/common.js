@@ -168,8 +168,8 @@ const DG = (() => {
   let docsPromise = null;
   /** Loaded documents by id ({id, source, title, …}), fetched once per page. */
   function documents() {
-    docsPromise = docsPromise || api("/documents?limit=1000")
-      .then((b) => new Map((b.items || []).map((d) => [d.id, d])))
+    docsPromise = docsPromise || allItems("/documents")
+      .then((items) => new Map(items.map((d) => [d.id, d])))
       .catch(() => new Map());
     return docsPromise;
   }

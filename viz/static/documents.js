@@ -135,15 +135,14 @@
   }
 
   async function refresh() {
-    let body;
+    let items;
     try {
-      body = await api("/documents?limit=1000");
+      items = await DG.allItems("/documents");
     } catch (e) {
       DG.showError(table, e, "文件列表");
       return;
     }
-    const items = body.items || [];
-    document.getElementById("doc-count").textContent = String(body.total ?? items.length);
+    document.getElementById("doc-count").textContent = String(items.length);
     table.replaceChildren(
       h("thead", {}, h("tr", {}, ["文件", "标题", "发文地区", "任务", "单位", "未识别单位", "提示", "操作"]
         .map((t, i) => h("th", { class: i >= 3 && i <= 6 ? "n" : null }, t)))),
