@@ -84,6 +84,8 @@
   const newView = () => ({ pages: 0, nodes: new Map(), links: new Map() });
   const views = { units: newView(), tasks: newView() };
   const viewName = () => (aggregate.checked ? "units" : "tasks");
+  let prefetched = Promise.resolve();
+  let generation = 0;  // moves on when the filters change: an older prefetch is dropped
 
   /** Add one page to a view: units' task counts and shared-task weights add up over pages. */
   function merge(view, data) {
@@ -137,6 +139,7 @@
   /** Fetch what the chosen view lacks of the pages shown so far, then draw it. */
   async function switchView() {
     const name = viewName();
+    await prefetched;
     const view = views[name];
     const pages = state.offset / state.limit + 1;
     if (view.pages < pages) {
@@ -158,7 +161,7 @@
 
   async function fetchPage(append) {
     state.offset = append ? state.offset + state.limit : 0;
-    if (!append) { views.units = newView(); views.tasks = newView(); }
+    if (!append) { views.units = newView(); views.tasks = newView(); generation += 1; }
     status.textContent = "正在加载…";
     more.classList.add("hidden");
     let data;
@@ -180,6 +183,13 @@
       report();
     } else {
       draw();
+    }
+    // once the units are drawn, the first page of tasks is fetched too, so that switching to them is quick
+    if (!append && aggregate.checked) {
+      const gen = generation;
+      prefetched = fetchView("tasks", 0)
+        .then((d) => { if (gen === generation && !views.tasks.pages) merge(views.tasks, d); })
+        .catch(() => {});
     }
   }
 
