@@ -130,7 +130,7 @@ def _refresh(store: GraphStore, doc_ids: list[str] | None) -> dict[str, int]:
     changed = store.read(CHANGED_UNITS, timeout_ms=600_000)
     lost = [r["id"] for r in changed if set(r["before"]) - set(r["groups"])]
     # a membership gone: its holdings may be wrong, start that unit afresh
-    _write(store, [(DROP_HOLDINGS, {"ids": ids}) for ids in _chunks(lost)])
+    _write(store, [(DROP_HOLDINGS, {"ids": ids}) for ids in _chunks(lost)], edges_only=True)
     new = {r["id"] for r in store.read(NEW_UNITS, timeout_ms=600_000)}
     for query, units in ((HOLD_NEW_UNITS, [r["id"] for r in changed if r["id"] in new]),
                          (HOLD_UNITS, [r["id"] for r in changed if r["id"] not in new])):
@@ -153,11 +153,11 @@ def refresh_after_load(store: GraphStore, doc_ids: list[str]) -> None:
         pass
 
 
-def _write(store: GraphStore, statements: list[Statement]) -> None:
+def _write(store: GraphStore, statements: list[Statement], *, edges_only: bool = False) -> None:
     """A few statements per write: each write is an fsync, and a write of all of them would keep readers
     waiting for long on a big graph."""
     for group in _chunks(statements, STATEMENTS_PER_WRITE):
-        store.write(group)
+        store.write(group, edges_only=edges_only)
 
 
 def _chunks(items: list, size: int = CHUNK) -> list[list]:

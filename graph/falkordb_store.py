@@ -115,10 +115,10 @@ def _code_matches(pattern: re.Pattern[str], batch: Sequence[tuple[str, Params]])
     return any(pattern.search(text) for cypher, _ in batch for code, text in _outside_literals(cypher) if code)
 
 
-def chainable(batch: Sequence[tuple[str, Params]]) -> bool:
+def chainable(batch: Sequence[tuple[str, Params]], *, edges_only: bool = False) -> bool:
     """Can these statements be chained into one query with `WITH count(*)` between them, relying on
     FalkorDB to undo the whole query if it fails?"""
-    return not _code_matches(_UNCHAINABLE, batch) and not _code_matches(_DELETES, batch)
+    return not _code_matches(_UNCHAINABLE, batch) and (edges_only or not _code_matches(_DELETES, batch))
 
 
 def chain(batch: Sequence[tuple[str, Params]]) -> tuple[str, Params]:
@@ -203,18 +203,18 @@ class FalkorDBStore:
                 raise StoreError(f"图谱服务器在执行查询时中断（查询未重发）：{e}") from e
             return self._read(query, params, timeout_ms)
 
-    def write(self, statements: Sequence[Statement]) -> None:
+    def write(self, statements: Sequence[Statement], *, edges_only: bool = False) -> None:
         batch = [(cypher, dict(params or {})) for cypher, params in statements]
         if not batch:
             return
         try:
-            self._write(batch)
+            self._write(batch, edges_only)
         except _ConnectionLost as e:
             revived = self._revive()
             if not (revived and e.nothing_sent):
                 raise WriteUnknown(f"与 FalkorDB 的连接在写入时中断，结果未知：{e}",
                                    server_restarted=revived) from e
-            self._write(batch)
+            self._write(batch, edges_only)
 
     @contextmanager
     def exclusive(self) -> Iterator[None]:
@@ -260,12 +260,15 @@ class FalkorDBStore:
         columns = [h[1] for h in result.header]
         return [dict(zip(columns, (plain(v) for v in row))) for row in result.result_set]
 
-    def _write(self, batch: Sequence[tuple[str, Params]]) -> None:
+    def _write(self, batch: Sequence[tuple[str, Params]], edges_only: bool = False) -> None:
+        """A batch that deletes runs on a copy of the graph (`_DELETES`), unless it only deletes edges between
+        nodes that exist: a copy of a 100x graph takes seconds, and such a query has nothing to fail on
+        half-way (a server killed meanwhile logged none of it)."""
         with self.exclusive():
             try:
-                if len(batch) == 1 and not _code_matches(_DELETES, batch):
+                if len(batch) == 1 and (edges_only or not _code_matches(_DELETES, batch)):
                     self._run(self._graph, batch, 0)
-                elif chainable(batch):
+                elif chainable(batch, edges_only=edges_only):
                     self._run(self._graph, [chain(batch)], 0, what="批量写入")
                 else:
                     self._copy_and_swap(batch)

@@ -108,7 +108,7 @@ class Neo4jStore:
         except DriverError as e:
             raise StoreError(f"Neo4j 连接失败：{e}") from e
 
-    def write(self, statements: Sequence[Statement]) -> None:
+    def write(self, statements: Sequence[Statement], *, edges_only: bool = False) -> None:
         batch = [(cypher, dict(params or {})) for cypher, params in statements]
         if not batch:
             return

@@ -64,8 +64,10 @@ class GraphStore(Protocol):
     def read(self, query: str, params: Params | None = None, *, timeout_ms: int | None = None) -> list[dict[str, Any]]:
         """Run a read-only statement; a write raises ReadOnlyViolation. Rows as dicts by column."""
 
-    def write(self, statements: Sequence[Statement]) -> None:
-        """Run statements as one unit: all of them take effect, or none does."""
+    def write(self, statements: Sequence[Statement], *, edges_only: bool = False) -> None:
+        """Run statements as one unit: all of them take effect, or none does. `edges_only`: they only merge
+        and delete relationships between nodes that exist (roll-ups, holdings), which cannot fail half-way
+        for want of a node or a property (a backend may then run deletes without its heavier undo)."""
 
     def ensure_schema(self) -> None:
         """Create the indexes and unique constraints on `id` (idempotent)."""

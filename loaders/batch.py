@@ -145,8 +145,12 @@ class Plan:
         self.failures.append(d)
 
     def settle_statements(self) -> list[Statement]:
+        """One write: no edge both dropped and merged (a merge sets the new method and confidence), so the
+        statements can run as one query whatever the engine does with deletes until the query ends."""
+        merged = {(r.child_id, r.parent_id) for r in self.settle_merges}
         drops: dict[str, list[list[str]]] = {"task": [], "indicator": []}
         for child, parent, kind, _, _ in self.settle_drops:
-            drops[kind].append([child, parent])
+            if (child, parent) not in merged:
+                drops[kind].append([child, parent])
         return [(DROP_ROLLUPS[k], {"rows": rows}) for k, rows in drops.items() if rows] + rollup_statements(
             self.settle_merges)

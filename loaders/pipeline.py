@@ -494,7 +494,7 @@ class Loader:
             return
         statements = plan.settle_statements()
         try:
-            self.store.write(statements)
+            self.store.write(statements, edges_only=True)
         except DutyGraphError:
             self._docs = None  # the documents are in; their roll-ups are re-read before the next load
         else:

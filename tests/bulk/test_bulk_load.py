@@ -196,3 +196,20 @@ def test_a_load_killed_before_all_roll_ups_are_in_is_finished_by_the_next(tmp_pa
     assert all(r.status in ("loaded", "duplicate") for r in load_paths(store=other_store, paths=[corpus]))
     assert store.counts()["ROLLS_UP_TO"] > 50
     assert snapshot(store) == snapshot(other_store)
+
+
+def test_a_settled_edge_that_changed_its_method_is_kept_with_the_new_one(store):
+    """Settling drops the roll-ups children no longer have and merges their new ones in one write: an edge
+    in both (the same child and parent, another method) ends up once, with the new method."""
+    from graph.model import RollUp
+    from loaders import batch
+
+    store.write([("UNWIND ['c', 'p', 'q'] AS i CREATE (:Task {id: i})", {}),
+                 ("MATCH (c:Task {id: 'c'}), (p:Task {id: 'p'}) CREATE (c)-[:ROLLS_UP_TO {method: 'old', confidence: 0.5}]->(p)", {}),
+                 ("MATCH (c:Task {id: 'c'}), (q:Task {id: 'q'}) CREATE (c)-[:ROLLS_UP_TO {method: 'old', confidence: 0.5}]->(q)", {})])
+    plan = batch.Plan()
+    plan.settle_drops = [("c", "p", "task", "old", 0.5), ("c", "q", "task", "old", 0.5)]
+    plan.settle_merges = [RollUp("c", "p", "task", "new", 0.9)]
+    store.write(plan.settle_statements(), edges_only=True)
+    rows = store.read("MATCH (c:Task)-[x:ROLLS_UP_TO]->(p:Task) RETURN c.id AS c, p.id AS p, x.method AS m, x.confidence AS k")
+    assert rows == [{"c": "c", "p": "p", "m": "new", "k": 0.9}]

@@ -251,6 +251,34 @@ def test_failed_batch_leaves_no_transaction_graph(falkordb_server: EmbeddedServe
         store.close()
 
 
+def _copies(server: EmbeddedServer) -> int:
+    stats = server.client().info("commandstats")
+    return int(stats.get("cmdstat_graph.COPY", {}).get("calls", 0))
+
+
+def test_edge_only_deletes_run_without_a_copy_of_the_graph(falkordb_server: EmbeddedServer, graph_name: str) -> None:
+    """A batch that deletes goes to a copy of the graph, unless it only deletes and merges edges between
+    nodes that exist (the settled roll-ups, holdings): then it is one query, all of it applied."""
+    store = FalkorDBStore.embedded(falkordb_server.data_dir, graph=graph_name, server=falkordb_server)
+    try:
+        store.ensure_schema()
+        store.write([("UNWIND range(1, 4) AS i CREATE (:Task {id: 't' + toString(i)})", {}),
+                     ("MATCH (a:Task {id: 't1'}), (b:Task {id: 't2'}) CREATE (a)-[:ROLLS_UP_TO {method: 'x'}]->(b)", {})])
+        edges = [("MATCH (:Task {id: 't1'})-[x:ROLLS_UP_TO]->(:Task {id: 't2'}) DELETE x", {}),
+                 ("MATCH (a:Task {id: 't3'}), (b:Task {id: 't4'}) MERGE (a)-[x:ROLLS_UP_TO]->(b) SET x.method = 'y'", {})]
+        before = _copies(falkordb_server)
+        store.write(edges, edges_only=True)
+        assert _copies(falkordb_server) == before
+        rows = store.read("MATCH (a)-[x:ROLLS_UP_TO]->(b) RETURN a.id AS a, b.id AS b, x.method AS m")
+        assert rows == [{"a": "t3", "b": "t4", "m": "y"}]
+        store.write([("MATCH (:Task {id: 't3'})-[x:ROLLS_UP_TO]->() DELETE x", {}), ("CREATE (:Task {id: 't5'})", {})])
+        assert _copies(falkordb_server) == before + 1  # any other batch that deletes still goes to a copy
+        assert store.read("MATCH ()-[x:ROLLS_UP_TO]->() RETURN count(x) AS n") == [{"n": 0}]
+    finally:
+        store.delete_graph()
+        store.close()
+
+
 def test_writers_in_two_processes_do_not_lose_updates(falkordb_server: EmbeddedServer, graph_name: str) -> None:
     """Each process appends its ids in multi-statement batches (chained, and copy-and-swap: two
     concurrent GRAPH.COPY would hang the server); none may be lost."""
