@@ -186,9 +186,8 @@ def into_empty() -> dict[str, Any]:
             store.close()
 
 
-def extra_documents(seed: int) -> list[Path]:
+def extra_documents(folder: Path, seed: int) -> list[Path]:
     """A few new documents (a city list, a district plan, a gazette) that are in no corpus, named apart."""
-    folder = Path(tempfile.mkdtemp(prefix="dutygraph-extra-"))
     return [p.rename(p.with_name(f"extra{seed}_{p.name}")) for p in generate(folder, EXTRA_SCALE, seed)]
 
 
@@ -199,10 +198,11 @@ def measure_one_more(store: GraphStore) -> dict[str, Any]:
     for key, seed, load in (("one_more_warm_s", 101, lambda p: load_paths(store=store, paths=p)),
                             ("one_more_cold_s", 102, lambda p: Loader(store).load_many(
                                 [(f.read_bytes(), f.name) for f in p]))):
-        paths = extra_documents(seed)
-        start = time.perf_counter()
-        results = load(paths)
-        out[key] = time.perf_counter() - start
+        with tempfile.TemporaryDirectory(prefix="dutygraph-extra-") as folder:
+            paths = extra_documents(Path(folder), seed)
+            start = time.perf_counter()
+            results = load(paths)
+            out[key] = time.perf_counter() - start
         if {r.status for r in results} != {"loaded"}:
             raise SystemExit(f"the extra documents did not load as new ones: {[r.status for r in results]}")
     return out
